@@ -22,6 +22,8 @@ type Answer struct {
 	Answers []Passage `json:"answers"`
 	// Fact answers a question about the report itself (issuer, date, title), when it asks one.
 	Fact string `json:"fact,omitempty"`
+	// Series lists one figure per year when the question compares years, oldest first.
+	Series []Point `json:"series,omitempty"`
 	// Reason says why govbot abstained, for the user ("报告中没有提到…").
 	Reason string `json:"reason,omitempty"`
 	// Suggestions are topics the reports do cover, offered when abstaining.

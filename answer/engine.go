@@ -3,14 +3,32 @@ package answer
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/govbot/govbot/corpus"
+	"github.com/govbot/govbot/corpus/sample"
+	"github.com/govbot/govbot/index"
 )
+
+// debug prints the candidates of every question to stderr (GOVBOT_DEBUG=1).
+var debug = os.Getenv("GOVBOT_DEBUG") != ""
 
 // Engine answers questions over an index of reports. It is safe for
 // concurrent use.
-//
-// NOTE(lead): provisional stub so that bot/ can compile; the real engine
-// replaces the bodies, keeping these signatures.
-type Engine struct{}
+type Engine struct {
+	ix    *index.Index
+	owned bool // Close closes ix
+
+	mu      sync.RWMutex
+	reports []index.ReportInfo // newest first
+	byID    map[string]*index.ReportInfo
+	dir     *issuerDirectory
+}
 
 // ReportSummary describes one indexed report for listings (/reports, govbot reports).
 type ReportSummary struct {
@@ -19,15 +37,101 @@ type ReportSummary struct {
 	Figures    int `json:"figures"`
 }
 
+// New returns an engine over an open index. The caller keeps ownership of ix.
+func New(ix *index.Index) *Engine {
+	e := &Engine{ix: ix}
+	e.Refresh()
+	return e
+}
+
 // Open opens the index in the data directory dir. When dir holds no index,
 // it falls back to the embedded default corpus (the Fang County sample report).
-func Open(dir string) (*Engine, error) { return OpenDefault() }
+func Open(dir string) (*Engine, error) {
+	ix, err := index.Open(dir)
+	if errors.Is(err, index.ErrNoIndex) {
+		return OpenDefault()
+	}
+	if err != nil {
+		return nil, err
+	}
+	e := New(ix)
+	e.owned = true
+	return e, nil
+}
+
+// DefaultReport parses the embedded default corpus report.
+func DefaultReport() (*corpus.Report, error) {
+	return corpus.Parse(sample.FileName, sample.Fangxian, corpus.Meta{URL: sample.URL})
+}
 
 // OpenDefault returns an engine over the embedded default corpus, indexed in memory.
-func OpenDefault() (*Engine, error) { return &Engine{}, nil }
+func OpenDefault() (*Engine, error) {
+	r, err := DefaultReport()
+	if err != nil {
+		return nil, fmt.Errorf("default corpus: %w", err)
+	}
+	ix, err := index.OpenMemory([]*corpus.Report{r})
+	if err != nil {
+		return nil, fmt.Errorf("default corpus: %w", err)
+	}
+	e := New(ix)
+	e.owned = true
+	return e, nil
+}
 
-// Close releases the index.
-func (e *Engine) Close() error { return nil }
+// Index returns the engine's index, for adding reports.
+func (e *Engine) Index() *index.Index { return e.ix }
+
+// Refresh re-reads the catalog after reports were added to or removed from
+// the index, so that issuer and year scoping see them.
+func (e *Engine) Refresh() {
+	reps := e.ix.Reports()
+	byID := make(map[string]*index.ReportInfo, len(reps))
+	var issuers []string
+	seen := map[string]bool{}
+	for i := range reps {
+		byID[reps[i].Report.ID] = &reps[i]
+		if is := reps[i].Report.Issuer; is != "" && !seen[is] {
+			seen[is] = true
+			issuers = append(issuers, is)
+		}
+	}
+	dir := newIssuerDirectory(issuers)
+	dir.isPlace = isPlaceName
+	e.mu.Lock()
+	e.reports, e.byID, e.dir = reps, byID, dir
+	e.mu.Unlock()
+}
+
+// isPlaceName reports whether the dictionary tags w as a place name.
+func isPlaceName(w string) bool {
+	_, pos, ok := index.Segmenter().Find(w)
+	return ok && pos == "ns"
+}
+
+// Close releases the index when the engine opened it.
+func (e *Engine) Close() error {
+	if e.owned {
+		return e.ix.Close()
+	}
+	return nil
+}
+
+// Reports lists the indexed reports, newest first.
+func (e *Engine) Reports() []ReportSummary {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := make([]ReportSummary, 0, len(e.reports))
+	for i := range e.reports {
+		ri := &e.reports[i]
+		out = append(out, ReportSummary{ReportRef: refOf(&ri.Report), Paragraphs: ri.Paragraphs, Figures: ri.Figures})
+	}
+	return out
+}
+
+func refOf(r *corpus.Report) ReportRef {
+	return ReportRef{ID: r.ID, Title: r.Title, Issuer: r.Issuer, Published: r.Published, Year: r.Year, URL: r.URL}
+}
 
 // Ask answers one question. It returns an error only when the index fails;
 // a question the reports do not answer gives an Answer with Answered false.
@@ -35,8 +139,491 @@ func (e *Engine) Ask(ctx context.Context, question string) (*Answer, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return nil, errors.New("answer engine not built yet")
+	a, err := e.ask(ctx, question)
+	if err != nil {
+		return nil, err
+	}
+	a.Question = question
+	if a.Answers == nil {
+		a.Answers = []Passage{}
+	}
+	a.Reply = RenderText(a)
+	return a, nil
 }
 
-// Reports lists the indexed reports, newest first.
-func (e *Engine) Reports() []ReportSummary { return nil }
+func (e *Engine) ask(ctx context.Context, raw string) (*Answer, error) {
+	if strings.TrimSpace(raw) == "" {
+		return &Answer{Reason: "请输入一个问题，例如“去年办理了多少件行政复议案件？”"}, nil
+	}
+	if n := utf8.RuneCountInString(raw); n > MaxQuestionRunes {
+		return &Answer{Reason: fmt.Sprintf("问题太长了（%d 个字），请控制在 %d 个字以内。", n, MaxQuestionRunes)}, nil
+	}
+	e.mu.RLock()
+	dir := e.dir
+	e.mu.RUnlock()
+	q := parseQuestion(raw, dir)
+
+	if q.unknownPlace != "" {
+		return e.abstain(q, fmt.Sprintf("没有收录%s的报告。", q.unknownPlace), nil), nil
+	}
+	sc := e.scope(q)
+	if sc.empty != "" {
+		return e.abstain(q, sc.empty, sc.all), nil
+	}
+	if q.meta != metaNone {
+		return e.answerMeta(ctx, q, sc)
+	}
+	terms := questionTerms(e.ix, q.content)
+	if len(terms) == 0 {
+		return e.abstain(q, "没有看懂要问的内容，请说得具体一些，例如“办理了多少件行政复议案件？”", sc.all), nil
+	}
+	if q.compare && q.wantsNumber {
+		if a, err := e.answerCompare(ctx, q, terms, sc); a != nil || err != nil {
+			return a, err
+		}
+	}
+	cands, err := e.candidates(ctx, q, terms, sc)
+	if err != nil {
+		return nil, err
+	}
+	return e.choose(q, terms, sc, cands), nil
+}
+
+// scope is the set of reports a question is about.
+type scope struct {
+	// ids restricts the search; nil means every report.
+	ids []string
+	// newest marks, per issuer in scope, its newest report: without a year
+	// the newest report wins.
+	newest map[string]bool
+	// prefer marks reports whose review or targets match the year asked.
+	prefer map[string]bool
+	// intent is "review" or "target" when the year asked implies a section.
+	intent string
+	// all are the reports in scope by issuer alone (for suggestions).
+	all []*index.ReportInfo
+	// empty is set when nothing can be in scope, with the reason.
+	empty string
+	// multiIssuer is true when the scope spans several issuers.
+	multiIssuer bool
+	// note says which year's report answers when the question named none.
+	yearNote bool
+}
+
+// scope resolves the question's issuers and years to reports. A work report
+// delivered in year Y reviews Y−1 and sets targets for Y.
+func (e *Engine) scope(q *question) scope {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	var sc scope
+	byIssuer := map[string][]*index.ReportInfo{}
+	for i := range e.reports {
+		ri := &e.reports[i]
+		if len(q.issuers) > 0 && !contains(q.issuers, ri.Report.Issuer) {
+			continue
+		}
+		sc.all = append(sc.all, ri)
+		byIssuer[ri.Report.Issuer] = append(byIssuer[ri.Report.Issuer], ri)
+	}
+	if len(sc.all) == 0 {
+		if len(q.issuers) > 0 {
+			sc.empty = fmt.Sprintf("没有收录%s的报告。", strings.Join(q.issuers, "、"))
+		} else {
+			sc.empty = "还没有收录任何报告。"
+		}
+		return sc
+	}
+	sc.multiIssuer = len(byIssuer) > 1
+	sc.newest = map[string]bool{}
+	for _, reps := range byIssuer {
+		sc.newest[reps[0].Report.ID] = true // e.reports is newest first
+	}
+	sc.prefer = map[string]bool{}
+
+	switch {
+	case len(q.years) > 0 && !q.compare:
+		y := q.years[0]
+		var review, delivered []*index.ReportInfo
+		for _, ri := range sc.all {
+			switch ri.Report.Year {
+			case y + 1:
+				review = append(review, ri)
+			case y:
+				delivered = append(delivered, ri)
+			}
+		}
+		var pick []*index.ReportInfo
+		if q.target {
+			pick, sc.intent = delivered, "target"
+			if len(pick) == 0 {
+				pick = review
+			}
+		} else {
+			pick, sc.intent = review, "review"
+			for _, ri := range review {
+				sc.prefer[ri.Report.ID] = true
+			}
+			// The report delivered in Y also speaks of Y (its targets, or a
+			// 年度 report about Y itself); it stays in scope, less preferred.
+			pick = append(pick, delivered...)
+			if len(review) == 0 {
+				sc.intent = ""
+			}
+		}
+		if len(pick) == 0 {
+			sc.empty = fmt.Sprintf("没有找到关于%d年的报告。", y)
+			return sc
+		}
+		for _, ri := range pick {
+			sc.ids = append(sc.ids, ri.Report.ID)
+		}
+	case q.hasRelative && !q.compare:
+		for id := range sc.newest {
+			sc.ids = append(sc.ids, id)
+		}
+		switch {
+		case q.relative < 0:
+			sc.intent = "review"
+		case q.target || q.relative > 0:
+			sc.intent = "target"
+		}
+	default:
+		if len(q.issuers) > 0 {
+			for _, ri := range sc.all {
+				sc.ids = append(sc.ids, ri.Report.ID)
+			}
+		}
+		sc.yearNote = true
+	}
+	sort.Strings(sc.ids)
+	return sc
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// candidate is one possible answer: a figure in a sentence, or (fig nil) a
+// passage.
+type candidate struct {
+	rep     *corpus.Report
+	para    *corpus.Paragraph
+	fig     *corpus.Figure
+	sStart  int // sentence byte range in para.Text
+	sEnd    int
+	bm25    float64
+	score   float64
+	covNear float64 // sentence + section coverage
+	covPara float64 // paragraph + section coverage
+	keyHit  bool    // the heaviest term is in the paragraph or its section
+	unitOK  bool
+}
+
+// candidates searches the scope and scores every figure (and sentence) of
+// the paragraphs found.
+func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc scope) ([]*candidate, error) {
+	var words []string
+	for _, t := range terms {
+		words = append(words, t.alts...)
+	}
+	hits, err := e.ix.Search(ctx, index.Query{Text: strings.Join(words, " "), Reports: sc.ids, Size: 60})
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	if len(hits) == 0 {
+		return nil, nil
+	}
+	maxScore := hits[0].Score
+	key := keyTerm(terms)
+	var out []*candidate
+	for _, h := range hits {
+		rep, para, err := e.ix.Paragraph(h.Paragraph)
+		if err != nil {
+			return nil, fmt.Errorf("paragraph %s: %w", h.Paragraph, err)
+		}
+		section := strings.Join(para.SectionPath(), " ")
+		covPara := coverage(terms, para.Text+" "+section)
+		keyHit := key >= 0 && present(terms[key], unquote(para.Text+" "+section)) >= 0.99
+		prior := e.prior(q, sc, rep, para)
+		bm := 0.0
+		if maxScore > 0 {
+			bm = h.Score / maxScore
+		}
+		sentences := splitSentences(para.Text)
+		for _, s := range sentences {
+			sentence := para.Text[s[0]:s[1]]
+			covSent := coverage(terms, sentence)
+			covNear := coverage(terms, sentence+" "+section)
+			base := 1.0*covSent + 0.8*covPara + 0.4*covNear + 0.4*bm + prior
+			if !q.wantsNumber {
+				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit}
+				c.score = base + 0.6*covSent
+				if isHeadingSentence(para, sentence) {
+					c.score -= 0.3 // the heading is already cited as the section
+				}
+				out = append(out, c)
+				continue
+			}
+			for i := range para.Figures {
+				f := &para.Figures[i]
+				if f.Start < s[0] || f.Start >= s[1] {
+					continue
+				}
+				clause := clauseAround(para.Text, s[0], s[1], f.Start, f.End)
+				covCtx := coverage(terms, f.Context)
+				covClause := coverage(terms, clause)
+				c := &candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit}
+				c.unitOK = unitFits(q.unit, f.Unit, f.BaseUnit)
+				c.score = base + 2.0*covCtx + 1.5*covClause
+				switch {
+				case q.unit == "":
+				case c.unitOK:
+					c.score += 1.0
+				default:
+					c.score -= 1.5
+				}
+				out = append(out, c)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	if debug {
+		for _, t := range terms {
+			fmt.Fprintf(os.Stderr, "term %v w=%.2f\n", t.alts, t.w)
+		}
+		for i, c := range out {
+			if i == 8 {
+				break
+			}
+			ft := ""
+			if c.fig != nil {
+				ft = c.fig.Text + " ctx=" + c.fig.Context
+			}
+			fmt.Fprintf(os.Stderr, "%.3f near=%.2f para=%.2f key=%v unit=%v %s %s | %.60s\n", c.score, c.covNear, c.covPara, c.keyHit, c.unitOK, c.para.ID, ft, c.para.Text[c.sStart:c.sEnd])
+		}
+	}
+	return out, nil
+}
+
+// prior favours the reports and sections a question's scope points at.
+func (e *Engine) prior(q *question, sc scope, rep *corpus.Report, para *corpus.Paragraph) float64 {
+	p := 0.0
+	if sc.yearNote && sc.newest[rep.ID] {
+		p += 0.3
+	}
+	if sc.prefer[rep.ID] {
+		p += 0.4
+	}
+	if sc.multiIssuer && len(q.issuers) == 0 && (rep.Issuer == "国务院") {
+		// A question that names no place is, in a corpus of many issuers,
+		// most often about the country as a whole.
+		p += 0.15
+	}
+	if sc.intent != "" && len(para.Path) > 0 {
+		top := para.Path[0].Text
+		switch sc.intent {
+		case "review":
+			if reviewHeading.MatchString(top) {
+				p += 0.3
+			} else if targetHeading.MatchString(top) {
+				p -= 0.3
+			}
+		case "target":
+			if targetHeading.MatchString(top) {
+				p += 0.3
+			}
+		}
+	}
+	return p
+}
+
+// choose picks the answer among the candidates, or abstains.
+func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate) *Answer {
+	// A passage counts as saying something about the question only when the
+	// heaviest word is there and most of the question's words are near.
+	relevant := func(c *candidate) bool {
+		// Users paraphrase (网上办理率 for 网上办、一次办率), so a passage
+		// that shows most of the words near the figure counts even when the
+		// heaviest one is missing.
+		return (c.keyHit && c.covPara >= 0.55 && c.covNear >= 0.4) || (c.covNear >= 0.6 && c.covPara >= 0.6)
+	}
+	var best *candidate
+	for _, c := range cands {
+		if !relevant(c) {
+			continue
+		}
+		if q.wantsNumber && q.unit != "" && !c.unitOK {
+			continue
+		}
+		best = c
+		break
+	}
+	if best == nil && q.wantsNumber {
+		// No figure of the kind asked: fall back to the best relevant passage,
+		// stated as such, rather than an unrelated number.
+		for _, c := range cands {
+			if relevant(c) {
+				best = c
+				break
+			}
+		}
+		if best != nil {
+			a := &Answer{Answered: true, Answers: e.passages(q, cands, best, false)}
+			a.Reason = "报告没有给出这一项的具体数字，以下是最相关的原文。"
+			return a
+		}
+	}
+	if best == nil {
+		return e.abstain(q, notSaid(terms), sc.all)
+	}
+	a := &Answer{Answered: true}
+	if q.wantsNumber && best.fig != nil {
+		f := best.fig
+		a.Figure = &Figure{Text: f.Text, Value: f.Value, Unit: f.Unit, Approx: f.Approx, Context: f.Context}
+	}
+	a.Answers = e.passages(q, cands, best, q.wantsNumber)
+	return a
+}
+
+// passages builds the cited passages: best first, then the next best from
+// other paragraphs, at most 10.
+func (e *Engine) passages(q *question, cands []*candidate, best *candidate, withFigure bool) []Passage {
+	out := []Passage{e.passage(best, withFigure)}
+	seen := map[string]bool{best.para.ID: true}
+	for _, c := range cands {
+		if len(out) >= 10 {
+			break
+		}
+		if seen[c.para.ID] || c.covPara < 0.3 {
+			continue
+		}
+		seen[c.para.ID] = true
+		out = append(out, e.passage(c, withFigure && c.fig != nil))
+	}
+	return out
+}
+
+// passage cuts the excerpt for a candidate and cites it.
+func (e *Engine) passage(c *candidate, withFigure bool) Passage {
+	start, end := c.sStart, c.sEnd
+	text := c.para.Text
+	// A very long sentence is cut to the clauses around the figure so that
+	// the excerpt stays readable in a chat.
+	if utf8.RuneCountInString(text[start:end]) > 160 && c.fig != nil {
+		start, end = windowAround(text, start, end, c.fig.Start, c.fig.End, 140)
+	} else if utf8.RuneCountInString(text[start:end]) > 200 {
+		start, end = windowAround(text, start, end, start, start, 180)
+	}
+	p := Passage{
+		Report:    refOf(c.rep),
+		Section:   c.para.SectionPath(),
+		Paragraph: c.para.ID,
+		Excerpt:   strings.TrimSpace(text[start:end]),
+		Score:     round3(c.score),
+		Figures:   []corpus.Figure{},
+	}
+	if p.Section == nil {
+		p.Section = []string{}
+	}
+	lead := len(text[start:end]) - len(strings.TrimLeft(text[start:end], " \t"))
+	off := start + lead
+	for _, f := range c.para.Figures {
+		if f.Start >= off && f.End <= off+len(p.Excerpt) {
+			g := f
+			g.Start -= off
+			g.End -= off
+			p.Figures = append(p.Figures, g)
+		}
+	}
+	if withFigure && c.fig != nil && c.fig.Start >= off && c.fig.End <= off+len(p.Excerpt) {
+		p.Mark = [2]int{c.fig.Start - off, c.fig.End - off}
+	}
+	return p
+}
+
+func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
+
+// notSaid words the abstention after the question's heaviest words.
+func notSaid(terms []term) string {
+	ts := append([]term(nil), terms...)
+	sort.SliceStable(ts, func(i, j int) bool { return ts[i].w > ts[j].w })
+	var words []string
+	for _, t := range ts {
+		if len(words) == 2 {
+			break
+		}
+		words = append(words, t.alts[0])
+	}
+	return fmt.Sprintf("收录的报告中没有找到关于“%s”的内容。", strings.Join(words, " "))
+}
+
+// abstain answers that the reports do not say, suggesting what they cover.
+func (e *Engine) abstain(q *question, reason string, inScope []*index.ReportInfo) *Answer {
+	a := &Answer{Reason: reason}
+	if len(inScope) == 0 {
+		e.mu.RLock()
+		for i := range e.reports {
+			if i == 5 {
+				break
+			}
+			inScope = append(inScope, &e.reports[i])
+		}
+		e.mu.RUnlock()
+	}
+	a.Suggestions = e.suggest(inScope)
+	return a
+}
+
+// suggest lists topics the reports in scope cover: the second-level headings
+// of the newest report, shortened to their topic.
+func (e *Engine) suggest(reps []*index.ReportInfo) []string {
+	if len(reps) == 0 {
+		return nil
+	}
+	r, err := e.ix.Report(reps[0].Report.ID)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, level := range []int{2, 1} {
+		for _, p := range r.Paragraphs {
+			for _, h := range p.Path {
+				if h.Level != level || seen[h.Text] {
+					continue
+				}
+				seen[h.Text] = true
+				t := topicOf(h)
+				if t != "" {
+					out = append(out, t)
+				}
+				if len(out) == 5 {
+					return out
+				}
+			}
+		}
+		if len(out) >= 3 {
+			break
+		}
+	}
+	return out
+}
+
+// topicOf shortens a heading to its topic: marker dropped, cut at the first comma.
+func topicOf(h corpus.Heading) string {
+	t := strings.TrimSpace(strings.TrimPrefix(h.Text, h.Marker))
+	for _, sep := range []string{"，", ",", "。", "；"} {
+		if i := strings.Index(t, sep); i > 0 {
+			t = t[:i]
+		}
+	}
+	if r := []rune(t); len(r) > 24 {
+		t = string(r[:24]) + "…"
+	}
+	return t
+}

@@ -1,0 +1,135 @@
+package answer
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/govbot/govbot/index"
+)
+
+// Point is one year of a comparison across reports.
+type Point struct {
+	// Year is the year the figure is about (a report delivered in Y reviews Y−1).
+	Year int `json:"year"`
+	// Figure is that year's figure; Passage indexes Answer.Answers.
+	Figure  Figure `json:"figure"`
+	Passage int    `json:"passage"`
+}
+
+// maxSeries bounds how many years a comparison lists.
+const maxSeries = 8
+
+// answerCompare answers "这几年分别是多少" and "2024年和2025年…对比": one
+// figure per year, oldest first. It returns nil when fewer than two years
+// have an answer, so the caller answers the question normally.
+func (e *Engine) answerCompare(ctx context.Context, q *question, terms []term, sc scope) (*Answer, error) {
+	// Reports to compare: those reviewing the years named, or else the
+	// issuer's reports, newest first, up to maxSeries.
+	var reps []*index.ReportInfo
+	if len(q.years) > 0 {
+		for _, y := range q.years {
+			var found *index.ReportInfo
+			for _, ri := range sc.all {
+				if ri.Report.Year == y+1 {
+					found = ri
+					break
+				}
+			}
+			if found == nil {
+				for _, ri := range sc.all {
+					if ri.Report.Year == y {
+						found = ri
+						break
+					}
+				}
+			}
+			if found != nil {
+				reps = append(reps, found)
+			}
+		}
+	} else {
+		if sc.multiIssuer && len(q.issuers) == 0 {
+			// Without a place, compare the national reports.
+			for _, ri := range sc.all {
+				if ri.Report.Issuer == "国务院" {
+					reps = append(reps, ri)
+				}
+			}
+		} else {
+			reps = append(reps, sc.all...)
+		}
+		if len(reps) > maxSeries {
+			reps = reps[:maxSeries]
+		}
+	}
+	type row struct {
+		year int
+		c    *candidate
+	}
+	var rows []row
+	seen := map[string]bool{}
+	for _, ri := range reps {
+		if seen[ri.Report.ID] {
+			continue
+		}
+		seen[ri.Report.ID] = true
+		one := scope{ids: []string{ri.Report.ID}, intent: "review", newest: map[string]bool{}, prefer: map[string]bool{}}
+		cands, err := e.candidates(ctx, q, terms, one)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cands {
+			if c.fig == nil || !c.keyHit || c.covNear < 0.5 || (q.unit != "" && !c.unitOK) {
+				continue
+			}
+			y := ri.Report.Year - 1
+			if !targetHeading.MatchString(topHeading(c)) || reviewHeading.MatchString(topHeading(c)) {
+				rows = append(rows, row{y, c})
+			} else {
+				rows = append(rows, row{ri.Report.Year, c})
+			}
+			break
+		}
+	}
+	if len(rows) < 2 {
+		return nil, nil
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].year < rows[j].year })
+	a := &Answer{Answered: true}
+	for i, r := range rows {
+		f := r.c.fig
+		fig := Figure{Text: f.Text, Value: f.Value, Unit: f.Unit, Approx: f.Approx, Context: f.Context}
+		a.Series = append(a.Series, Point{Year: r.year, Figure: fig, Passage: i})
+		a.Answers = append(a.Answers, e.passage(r.c, true))
+	}
+	last := a.Series[len(a.Series)-1].Figure
+	a.Figure = &last
+	return a, nil
+}
+
+func topHeading(c *candidate) string {
+	if len(c.para.Path) == 0 {
+		return ""
+	}
+	return c.para.Path[0].Text
+}
+
+// change describes the change from a to b when their units agree.
+func change(a, b Figure, baseA, baseB string) string {
+	if a.Unit != b.Unit || a.Value == 0 {
+		return ""
+	}
+	d := b.Value - a.Value
+	if strings.Contains(a.Unit, "%") || strings.Contains(a.Unit, "％") || strings.Contains(a.Unit, "百分点") {
+		return fmt.Sprintf("%+.1f个百分点", d)
+	}
+	pct := d / math.Abs(a.Value) * 100
+	return fmt.Sprintf("%+.1f%%", pct)
+}
+
+func q2query(words []string, sc scope) index.Query {
+	return index.Query{Text: strings.Join(words, " "), Reports: sc.ids, Size: 20}
+}

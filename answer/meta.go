@@ -1,0 +1,97 @@
+package answer
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/govbot/govbot/corpus"
+)
+
+// answerMeta answers a question about the report itself: who issued it,
+// when, its title, document or index number.
+func (e *Engine) answerMeta(ctx context.Context, q *question, sc scope) (*Answer, error) {
+	rep, err := e.metaReport(ctx, q, sc)
+	if err != nil || rep == nil {
+		return e.abstain(q, "没有找到这份报告。", sc.all), err
+	}
+	var label, value string
+	switch q.meta {
+	case metaIssuer:
+		label, value = "发布机构", rep.Issuer
+	case metaDate:
+		label = "发布日期"
+		if !rep.Published.IsZero() {
+			value = rep.Published.Format("2006年1月2日")
+		} else if rep.Year > 0 {
+			value = fmt.Sprintf("%d年", rep.Year)
+		}
+	case metaTitle:
+		label, value = "标题", "《"+rep.Title+"》"
+	case metaDocNumber:
+		label, value = "文号", rep.DocNumber
+	case metaIndexNumber:
+		label, value = "索引号", rep.IndexNumber
+	case metaTopic:
+		label, value = "主题分类", rep.Topic
+	case metaSpeaker:
+		label, value = "报告人", rep.Speaker
+	}
+	if value == "" || value == "《》" {
+		return e.abstain(q, fmt.Sprintf("《%s》没有注明%s。", rep.Title, label), sc.all), nil
+	}
+	a := &Answer{Answered: true, Fact: label + "：" + value}
+	p := Passage{Report: refOf(rep), Section: []string{}, Figures: []corpus.Figure{}}
+	if len(rep.Paragraphs) > 0 {
+		first := rep.Paragraphs[0]
+		p.Paragraph = first.ID
+		p.Excerpt = firstSentence(first.Text)
+	}
+	a.Answers = []Passage{p}
+	return a, nil
+}
+
+// metaReport picks the report a meta question is about: the best match for
+// its remaining words in scope, else the newest report in scope.
+func (e *Engine) metaReport(ctx context.Context, q *question, sc scope) (*corpus.Report, error) {
+	if terms := questionTerms(e.ix, q.content); len(terms) > 0 {
+		var words []string
+		for _, t := range terms {
+			words = append(words, t.alts...)
+		}
+		hits, err := e.ix.Search(ctx, q2query(words, sc))
+		if err != nil {
+			return nil, err
+		}
+		if len(hits) > 0 && len(sc.ids) != 1 && coverageOfReport(e, hits[0].Report, terms) >= 0.5 {
+			return e.ix.Report(hits[0].Report)
+		}
+	}
+	if len(sc.ids) > 0 {
+		// Newest in scope.
+		for _, ri := range sc.all {
+			if contains(sc.ids, ri.Report.ID) {
+				return e.ix.Report(ri.Report.ID)
+			}
+		}
+	}
+	if len(sc.all) > 0 {
+		return e.ix.Report(sc.all[0].Report.ID)
+	}
+	return nil, nil
+}
+
+func coverageOfReport(e *Engine, id string, terms []term) float64 {
+	r, err := e.ix.Report(id)
+	if err != nil {
+		return 0
+	}
+	return coverage(terms, r.Title+" "+r.Issuer)
+}
+
+func firstSentence(s string) string {
+	if ss := splitSentences(s); len(ss) > 0 {
+		return strings.TrimSpace(s[ss[0][0]:ss[0][1]])
+	}
+	return s
+}

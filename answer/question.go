@@ -1,0 +1,253 @@
+package answer
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/width"
+)
+
+// MaxQuestionRunes is the longest question govbot analyses; longer input is
+// refused by callers (a question, not a document).
+const MaxQuestionRunes = 500
+
+// metaKind is the report fact a meta question asks for.
+type metaKind int
+
+const (
+	metaNone metaKind = iota
+	metaIssuer
+	metaDate
+	metaTitle
+	metaDocNumber
+	metaIndexNumber
+	metaTopic
+	metaSpeaker
+)
+
+// question is what govbot understands of a user's question.
+type question struct {
+	raw  string
+	norm string // width-folded, trimmed, without trailing punctuation
+	// content is norm with question words, issuer names and years blanked out:
+	// the words that say what is asked about.
+	content string
+
+	wantsNumber bool
+	// unit is the unit the question asks for ("件", "人", "元"), "" for any.
+	unit string
+	// percent is set when the question asks for a rate, ratio or growth.
+	percent bool
+
+	// issuers are the canonical issuer names the question names.
+	issuers []string
+	// unknownPlace is a place the question names that no indexed report is from.
+	unknownPlace string
+
+	// years are the explicit years named ("2024年"), in order.
+	years []int
+	// relative is the relative year named: -1 去年, 0 今年, +1 明年; hasRelative says whether one was.
+	relative    int
+	hasRelative bool
+	// target is set when the question asks about goals or plans rather than results.
+	target bool
+	// compare is set when the question asks for several years side by side.
+	compare bool
+
+	meta metaKind
+}
+
+// numberCue matches the words that make a question ask for a number.
+var numberCue = regexp.MustCompile(`多少|几[个件次项份场名家人条户所座万千百亿年天倍成批]|几$|多大|多高|多长|多重|多快|比例|比重|占比|百分之|增速|增幅|涨幅|降幅|几何|规模|总量|总额|金额|数量|数额|人数|产量|次数|件数|个数`)
+
+// rateCue matches questions that ask for a rate, share or growth figure.
+var rateCue = regexp.MustCompile(`比例|比重|占比|百分之|增速|增幅|涨幅|降幅|百分点|增长多少|增长了多少|下降多少|下降了多少|提高多少|提高了多少|降低多少|降低了多少|提高到多少|提升到多少|上升到多少|率[^，。,]{0,3}?(多少|几)|率$`)
+
+// questionUnits are units a question can ask for, longest first so that
+// "多少人次" asks for 人次, not 人.
+var questionUnits = []string{
+	"个百分点", "百分点", "万亿元", "亿元", "万元", "元钱", "美元", "人次", "场次", "公里", "千米", "平方公里", "公顷", "千瓦", "小时",
+	"件", "次", "个", "项", "份", "场", "名", "人", "家", "条", "户", "所", "座", "辆", "部", "支", "卷", "套", "亩", "吨", "斤", "元", "天", "年", "倍", "批", "座", "间", "张", "台", "处", "万", "亿", "钱",
+}
+
+// unitAfter returns the unit a question asks for right after 多少/几, if any.
+func unitAfter(s string) string {
+	for _, cue := range []string{"多少", "几"} {
+		for i := 0; ; {
+			j := strings.Index(s[i:], cue)
+			if j < 0 {
+				break
+			}
+			rest := s[i+j+len(cue):]
+			// "多少万人", "多少亿元": skip the magnitude, keep the base unit.
+			for _, mag := range []string{"万亿", "亿", "万", "千", "百"} {
+				if strings.HasPrefix(rest, mag) && len(rest) > len(mag) {
+					rest = rest[len(mag):]
+					break
+				}
+			}
+			for _, u := range questionUnits {
+				if strings.HasPrefix(rest, u) {
+					switch u {
+					case "钱", "元钱":
+						return "元"
+					case "万", "亿":
+						return ""
+					case "百分点":
+						return "个百分点"
+					}
+					return u
+				}
+			}
+			i += j + len(cue)
+		}
+	}
+	return ""
+}
+
+// yearRe matches an explicit year: 2024年, １９９８年, 2023年度. Two-digit or
+// Chinese-numeral years are rare in questions and ambiguous, so not matched.
+var yearRe = regexp.MustCompile(`(1[89]\d\d|20\d\d)\s*年`)
+
+// targetCue marks questions about goals and plans.
+var targetCue = regexp.MustCompile(`目标|预期|计划|力争|打算|安排|将要|要达到|任务`)
+
+// compareCue marks questions asking for several years side by side.
+var compareCue = regexp.MustCompile(`对比|比较|相比|分别|历年|这几年|近几年|近年来各|逐年|变化|趋势|几年来`)
+
+// metaCues maps questions about the report itself to the fact they ask.
+var metaCues = []struct {
+	re   *regexp.Regexp
+	kind metaKind
+}{
+	{regexp.MustCompile(`发布机构|发文机关|发布单位|哪个(单位|部门|机关|政府)(发布|印发|发的|出的)|谁(发布|印发|发的|出的|作的|做的)|(报告|文件)(是)?(谁|哪个单位)`), metaIssuer},
+	{regexp.MustCompile(`文号|发文字号`), metaDocNumber},
+	{regexp.MustCompile(`索引号`), metaIndexNumber},
+	{regexp.MustCompile(`主题分类`), metaTopic},
+	{regexp.MustCompile(`(什么时候|何时|哪天|哪一天|几月几日|哪年)(发布|印发|公布|作的|做的|发的)|发布(时间|日期)|发文日期|成文日期`), metaDate},
+	{regexp.MustCompile(`(报告|文件)(的)?(标题|题目|名称|全称)|叫什么(名字)?`), metaTitle},
+	{regexp.MustCompile(`(谁|哪位)(作|做)(的)?(报告|政府工作报告)|报告人|作报告的(是谁|人)`), metaSpeaker},
+}
+
+// fillerRe blanks question words and fillers from the content: they carry no
+// topic and would otherwise pull in paragraphs that merely share them.
+var fillerRe = regexp.MustCompile(`请问|请告诉我|告诉我|我想知道|想知道|想了解|了解一下|帮我查一下|查一下|一共|总共|共计|一共是|总计|累计|是多少|有多少|为多少|达到了多少|达到多少|达多少|多少钱|多少|几[个件次项份场名家人条户所座]?|什么样|什么|哪些|哪个|哪里|哪儿|怎么样|怎样|如何|怎么|是否|有没有|是不是|吗|呢|吧|啊|呀|了|大概|大约|左右|具体|情况|这份报告|本报告|报告里|报告中|报告|今年来|去年|今年|明年|前年|当年|全年|年末|年底|年初|这几年|近几年|分别|对比|比较|相比`)
+
+// placeSuffixRe finds a named place at the start of a question: "武汉市…", "十堰…".
+var placeSuffixRe = regexp.MustCompile(`^([\p{Han}]{1,8}?(?:省|市|县|区|州|盟|旗|自治区|特别行政区))`)
+
+// parseQuestion analyses raw against the issuer directory dir.
+func parseQuestion(raw string, dir *issuerDirectory) *question {
+	q := &question{raw: raw}
+	norm := normalize(raw)
+	q.norm = norm
+	content := norm
+
+	for _, mc := range metaCues {
+		if mc.re.MatchString(norm) {
+			q.meta = mc.kind
+			break
+		}
+	}
+
+	q.wantsNumber = numberCue.MatchString(norm) && q.meta == metaNone
+	if q.wantsNumber {
+		q.unit = unitAfter(norm)
+		q.percent = rateCue.MatchString(norm) || strings.Contains(norm, "%")
+		if q.percent && q.unit == "" {
+			q.unit = "%"
+		}
+	}
+	q.target = targetCue.MatchString(norm)
+	q.compare = compareCue.MatchString(norm)
+
+	// Years, explicit and relative.
+	for _, m := range yearRe.FindAllStringSubmatchIndex(content, -1) {
+		y, _ := strconv.Atoi(content[m[2]:m[3]])
+		q.years = append(q.years, y)
+	}
+	content = blank(content, yearRe)
+	switch {
+	case strings.Contains(norm, "前年"):
+		q.relative, q.hasRelative = -2, true
+	case strings.Contains(norm, "去年") || strings.Contains(norm, "上一年") || strings.Contains(norm, "上年"):
+		q.relative, q.hasRelative = -1, true
+	case strings.Contains(norm, "明年"):
+		q.relative, q.hasRelative = 1, true
+	case strings.Contains(norm, "今年") && !strings.Contains(norm, "今年来"):
+		q.relative, q.hasRelative = 0, true
+	}
+	if len(q.years) > 1 {
+		q.compare = true
+	}
+
+	// Issuers: longest alias first, so 湖北省 wins over 湖北.
+	if dir != nil {
+		var names []string
+		names, content = dir.find(content)
+		q.issuers = names
+		if len(names) == 0 {
+			if place := dir.unknownPlace(content); place != "" {
+				q.unknownPlace = place
+				content = strings.Replace(content, place, " ", 1)
+			}
+		}
+	}
+
+	if q.unit != "" && q.unit != "%" {
+		// "多少件" → drop the unit with the cue so it is not taken for a topic word.
+		content = strings.Replace(content, "多少"+q.unit, " ", 1)
+		content = strings.Replace(content, "几"+q.unit, " ", 1)
+	}
+	content = blank(content, fillerRe)
+	q.content = strings.Join(strings.Fields(content), " ")
+	return q
+}
+
+// blank replaces every match of re in s by a space, keeping word boundaries.
+func blank(s string, re *regexp.Regexp) string {
+	return re.ReplaceAllString(s, " ")
+}
+
+// normalize folds full-width letters, digits and punctuation to half-width,
+// trims space and trailing question marks, and collapses inner space.
+func normalize(s string) string {
+	s = width.Fold.String(s)
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u3000' || unicode.IsSpace(r):
+			return ' '
+		case r == utf8.RuneError:
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	s = strings.TrimRight(s, "?？!！。.， ,")
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// asksUnit reports whether figure unit u satisfies the unit the question asks for.
+func unitFits(want, unit, base string) bool {
+	if want == "" {
+		return true
+	}
+	switch want {
+	case "%":
+		return base == "%" || strings.Contains(unit, "百分点") || unit == "%" || unit == "成"
+	case "个百分点":
+		return strings.Contains(unit, "百分点")
+	case "元":
+		return strings.HasSuffix(base, "元")
+	case "人":
+		return base == "人" || base == "名" || base == "人次"
+	case "场":
+		return strings.HasPrefix(base, "场")
+	case "次":
+		return base == "次" || base == "人次" || base == "场次" || base == "次数"
+	}
+	return base == want || strings.HasSuffix(unit, want) || strings.HasPrefix(base, want)
+}

@@ -1,0 +1,204 @@
+package answer
+
+import (
+	"math"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/govbot/govbot/index"
+)
+
+// term is one content word of a question with its alternatives (synonyms)
+// and its weight (inverse document frequency in the index).
+type term struct {
+	alts []string
+	w    float64
+}
+
+// synonyms maps words users say to the words reports use. Keys are matched
+// in the question's content; every alternative counts as the word.
+var synonyms = map[string][]string{
+	"GDP":   {"国内生产总值", "地区生产总值", "生产总值"},
+	"经济总量":  {"国内生产总值", "地区生产总值", "生产总值"},
+	"生产总值":  {"国内生产总值", "地区生产总值"},
+	"CPI":   {"居民消费价格"},
+	"物价":    {"居民消费价格"},
+	"财政收入":  {"一般公共预算收入", "地方一般公共预算收入", "财政收入"},
+	"外贸":    {"进出口", "对外贸易"},
+	"进出口总额": {"进出口"},
+	"失业率":   {"调查失业率", "失业率"},
+	"就业":    {"就业"},
+	"新增就业":  {"城镇新增就业", "新增就业"},
+	"复议":    {"行政复议"},
+	"打官司":   {"诉讼", "应诉"},
+	"告政府":   {"行政诉讼", "行政应诉"},
+	"外储":    {"外汇储备"},
+	"粮食":    {"粮食产量", "粮食"},
+	"城镇化":   {"城镇化率", "城镇化"},
+	"空气质量":  {"优良天数", "空气质量"},
+}
+
+// questionTerms returns the weighted content terms of q's content, using the
+// segmenter's accurate cut (not the index's overlapping search cut, so that a
+// word is not counted twice through its sub-words).
+func questionTerms(ix *index.Index, content string) []term {
+	if strings.TrimSpace(content) == "" {
+		return nil
+	}
+	var out []term
+	seen := map[string]bool{}
+	addTerm := func(alts []string) {
+		key := strings.Join(alts, "|")
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		out = append(out, term{alts: alts})
+	}
+	for _, w := range index.Segmenter().Cut(content, true) {
+		w = strings.TrimSpace(w)
+		if alts, ok := synonyms[w]; ok {
+			addTerm(alts)
+			continue
+		}
+		if alts, ok := synonyms[strings.ToUpper(w)]; ok {
+			addTerm(alts)
+			continue
+		}
+		if w == "" || !meaningful(w) {
+			continue
+		}
+		addTerm([]string{w})
+	}
+	n := ix.NumParagraphs()
+	for i := range out {
+		df := 0
+		for _, a := range out[i].alts {
+			for _, t := range index.Terms(a) {
+				if d := ix.DocFreq(t); d > df {
+					df = d
+				}
+			}
+		}
+		out[i].w = idf(n, df)
+		// Long words carry more topic than their frequency shows (a rare
+		// compound the tokenizer splits has the document frequency of its
+		// commonest part).
+		if r := utf8.RuneCountInString(out[i].alts[0]); r >= 4 {
+			out[i].w *= 1.2
+		}
+	}
+	return out
+}
+
+// idf is BM25's inverse document frequency.
+func idf(n, df int) float64 {
+	if n <= 0 {
+		return 1
+	}
+	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
+}
+
+// meaningful reports whether a question word can carry topic: not a stop
+// word, not punctuation, and not a lone character other than a few nouns.
+func meaningful(w string) bool {
+	if stopWord(w) {
+		return false
+	}
+	r := []rune(w)
+	hasLetter := false
+	for _, c := range r {
+		if unicode.IsLetter(c) || unicode.IsDigit(c) {
+			hasLetter = true
+			break
+		}
+	}
+	if !hasLetter {
+		return false
+	}
+	if len(r) == 1 {
+		// Single characters are mostly function words or verbs ("办", "发")
+		// whose presence proves nothing.
+		return strings.ContainsRune("税粮煤电水气油钢铁林草药率", r[0])
+	}
+	return true
+}
+
+// questionStop are words of how questions are asked that say nothing of the topic.
+var questionStop = map[string]bool{
+	"多少": true, "几": true, "什么": true, "哪些": true, "怎么样": true, "怎样": true, "如何": true, "是否": true,
+	"达到": true, "一共": true, "总共": true, "共": true, "办了": true, "有": true, "是": true, "了": true, "的": true,
+	"情况": true, "具体": true, "主要": true, "哪个": true, "多": true, "数": true, "个": true, "报告": true,
+	"这份": true, "这个": true, "本": true, "去年": true, "今年": true, "明年": true, "全年": true, "年末": true,
+	"提高": false, "一下": true, "请问": true, "经过": true, "要": true, "得": true, "落实": false,
+}
+
+func stopWord(w string) bool {
+	if v, ok := questionStop[w]; ok {
+		return v
+	}
+	return index.IsStopWord(w)
+}
+
+// present returns how much of term t text shows: 1 when a form of it occurs
+// verbatim; for a long word that does not, the share of its two-character
+// pieces that occur (so 网上办理率 partly matches 网上办、一次办率).
+func present(t term, text string) float64 {
+	best := 0.0
+	for _, a := range t.alts {
+		if strings.Contains(text, a) {
+			return 1
+		}
+		r := []rune(a)
+		if len(r) < 3 {
+			continue
+		}
+		hit := 0
+		for i := 0; i+1 < len(r); i++ {
+			if strings.Contains(text, string(r[i:i+2])) {
+				hit++
+			}
+		}
+		if f := 0.7 * float64(hit) / float64(len(r)-1); f > best {
+			best = f
+		}
+	}
+	return best
+}
+
+// coverage is the weighted share of terms that text shows.
+func coverage(ts []term, text string) float64 {
+	text = unquote(text)
+	var sum, got float64
+	for _, t := range ts {
+		sum += t.w
+		got += t.w * present(t, text)
+	}
+	if sum == 0 {
+		return 0
+	}
+	return got / sum
+}
+
+// keyTerm returns the index of the heaviest term, or -1.
+func keyTerm(ts []term) int {
+	best := -1
+	for i, t := range ts {
+		if best < 0 || t.w > ts[best].w {
+			best = i
+		}
+	}
+	return best
+}
+
+// quoteMarks are dropped before matching: reports quote policy names
+// (“八五”普法, “放管服”改革) that users type without quotes.
+var quoteMarks = strings.NewReplacer("“", "", "”", "", "\"", "", "‘", "", "’", "", "「", "", "」", "", "《", "", "》", "")
+
+func unquote(s string) string {
+	if !strings.ContainsAny(s, "“”\"‘’「」《》") {
+		return s
+	}
+	return quoteMarks.Replace(s)
+}

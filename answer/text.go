@@ -1,0 +1,117 @@
+package answer
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/govbot/govbot/corpus"
+)
+
+// reviewHeading and targetHeading recognise the two halves of a work report:
+// the review of last year and the plan for this one.
+var (
+	reviewHeading = regexp.MustCompile(`回顾|过去|成就|成效|进展|主要工作|工作总结|取得|五年|十年`)
+	targetHeading = regexp.MustCompile(`目标|任务|安排|总体要求|重点工作|今年|\d{4}年工作|主要预期|工作建议|下一步|计划|打算`)
+)
+
+// sentenceEnd are the marks that end a sentence.
+const sentenceEnd = "。！？!?\n"
+
+// splitSentences returns the byte ranges of the sentences of text, each with
+// its closing mark (and a closing quote or bracket right after it).
+func splitSentences(text string) [][2]int {
+	var out [][2]int
+	start := 0
+	for i, r := range text {
+		if !strings.ContainsRune(sentenceEnd, r) {
+			continue
+		}
+		end := i + utf8.RuneLen(r)
+		for end < len(text) {
+			c, n := utf8.DecodeRuneInString(text[end:])
+			if !strings.ContainsRune("”’」』）)", c) {
+				break
+			}
+			end += n
+		}
+		if end <= start {
+			continue
+		}
+		if strings.TrimSpace(text[start:end]) != "" {
+			out = append(out, [2]int{start, end})
+		}
+		start = end
+	}
+	if strings.TrimSpace(text[start:]) != "" {
+		out = append(out, [2]int{start, len(text)})
+	}
+	// Merge ranges that begin inside a quote or bracket run handled above.
+	return out
+}
+
+// clauseMarks separate clauses within a sentence.
+const clauseMarks = "，,；;：:"
+
+// clauseAround returns the clause of text[sStart:sEnd] that holds [fStart,fEnd).
+func clauseAround(text string, sStart, sEnd, fStart, fEnd int) string {
+	a := sStart
+	if i := strings.LastIndexAny(text[sStart:fStart], clauseMarks); i >= 0 {
+		_, n := utf8.DecodeRuneInString(text[sStart+i:])
+		a = sStart + i + n
+	}
+	b := sEnd
+	if i := strings.IndexAny(text[fEnd:sEnd], clauseMarks); i >= 0 {
+		b = fEnd + i
+	}
+	return text[a:b]
+}
+
+// windowAround narrows [start,end) to whole clauses around [fStart,fEnd),
+// at most about max runes.
+func windowAround(text string, start, end, fStart, fEnd, max int) (int, int) {
+	// Clause boundaries in the sentence.
+	bounds := []int{start}
+	for i, r := range text[start:end] {
+		if strings.ContainsRune("；;，,", r) {
+			bounds = append(bounds, start+i+utf8.RuneLen(r))
+		}
+	}
+	bounds = append(bounds, end)
+	// Clause index holding the figure.
+	k := 0
+	for i := 0; i+1 < len(bounds); i++ {
+		if fStart >= bounds[i] && fStart < bounds[i+1] {
+			k = i
+			break
+		}
+	}
+	lo, hi := k, k+1
+	runes := func(a, b int) int { return utf8.RuneCountInString(text[bounds[a]:bounds[b]]) }
+	for {
+		grew := false
+		if lo > 0 && runes(lo-1, hi) <= max {
+			lo--
+			grew = true
+		}
+		if hi+1 < len(bounds) && runes(lo, hi+1) <= max {
+			hi++
+			grew = true
+		}
+		if !grew {
+			break
+		}
+	}
+	return bounds[lo], bounds[hi]
+}
+
+// isHeadingSentence reports whether sentence is the paragraph's own inline
+// heading ("1.高效完成行政复议体制改革。").
+func isHeadingSentence(p *corpus.Paragraph, sentence string) bool {
+	if len(p.Path) == 0 {
+		return false
+	}
+	h := p.Path[len(p.Path)-1].Text
+	s := strings.TrimRight(strings.TrimSpace(sentence), "。")
+	return s != "" && (s == strings.TrimRight(h, "。") || strings.HasPrefix(h, s))
+}

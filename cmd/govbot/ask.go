@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/govbot/govbot/answer"
+)
+
+func init() {
+	register(&command{name: "ask", summary: "answer a question (\"-\" reads one question per line from stdin)", run: runAsk})
+}
+
+func runAsk(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object per question")
+	data := fs.String("data", "", "data directory with the index (env GOVBOT_DATA); without an index the embedded sample report is used")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: govbot ask [--json] [--data DIR] \"问题\" | -")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return fmt.Errorf("%w: ask needs a question, or - to read questions from stdin", errUsage)
+	}
+	eng, err := answer.Open(dataDir(e, *data))
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+
+	answerOne := func(q string) error {
+		a, err := eng.Ask(ctx, q)
+		if err != nil {
+			return fmt.Errorf("answer %q: %w", q, err)
+		}
+		if *asJSON {
+			b, err := json.Marshal(a)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(e.stdout, "%s\n", b)
+			return err
+		}
+		_, err = fmt.Fprintln(e.stdout, a.Reply)
+		return err
+	}
+
+	if fs.NArg() == 1 && fs.Arg(0) == "-" {
+		// One answer line per input line, in order, so that batch callers can
+		// zip questions and answers; a blank line gets an abstention.
+		r := bufio.NewReaderSize(e.stdin, 64*1024)
+		first := true
+		for {
+			line, err := r.ReadString('\n')
+			if line != "" || err == nil {
+				q := strings.TrimRight(line, "\r\n")
+				if !*asJSON && !first {
+					fmt.Fprintln(e.stdout)
+				}
+				first = false
+				if aerr := answerOne(q); aerr != nil {
+					return aerr
+				}
+			}
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("read questions: %w", err)
+			}
+		}
+	}
+	return answerOne(strings.Join(fs.Args(), " "))
+}
+
+// parseFlags parses flags that may come before or after the positional
+// arguments ("govbot ask 问题 --json" works as well as "govbot ask --json 问题").
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if rest[0] == "--" {
+			pos = append(pos, rest[1:]...)
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+	return fs.Parse(append([]string{"--"}, pos...))
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/govbot/govbot/answer"
+	"github.com/govbot/govbot/bot"
+)
+
+func init() {
+	register(&command{
+		name:    "serve",
+		summary: "run the Telegram bot (long polling, or a webhook with --webhook-url)",
+		run:     runServe,
+	})
+}
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	token := fs.String("token", "", "bot token (default $TELEGRAM_BOT_TOKEN); prefer the variable: flags show in ps")
+	apiURL := fs.String("api-url", "", "Bot API server URL, for a self-hosted or fake server (default $TELEGRAM_API_URL, else api.telegram.org)")
+	data := fs.String("data", "", "data directory holding the index (default $GOVBOT_DATA, else ~/.local/share/govbot)")
+	webhookURL := fs.String("webhook-url", "", "public HTTPS URL for Telegram to post updates to; long polling when empty (default $TELEGRAM_WEBHOOK_URL)")
+	webhookSecret := fs.String("webhook-secret", "", "secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (default $TELEGRAM_WEBHOOK_SECRET, else random)")
+	listen := fs.String("listen", "127.0.0.1:8080", "address for /healthz, /metrics and the webhook (\"\" for none in polling mode)")
+	indexFrom := fs.String("index-if-missing", "", "build the index from the reports in `DIR` when the data directory has none")
+	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
+	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: govbot serve [flags]\n\nRuns the Telegram bot. The token comes from --token or TELEGRAM_BOT_TOKEN.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	orEnv := func(v, name string) string {
+		if v != "" {
+			return v
+		}
+		return e.getenv(name)
+	}
+	tok := orEnv(*token, "TELEGRAM_BOT_TOKEN")
+	if strings.TrimSpace(tok) == "" {
+		return fmt.Errorf("%w: no bot token: set TELEGRAM_BOT_TOKEN or --token", errUsage)
+	}
+
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		return fmt.Errorf("%w: --log-level: %v", errUsage, err)
+	}
+	hopts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(e.stderr, hopts)
+	if *logJSON {
+		h = slog.NewJSONHandler(e.stderr, hopts)
+	}
+	log := slog.New(bot.RedactHandler(h, tok))
+
+	dir := dataDir(e, *data)
+	if *indexFrom != "" {
+		if err := indexIfMissing(ctx, e, log, dir, *indexFrom); err != nil {
+			return err
+		}
+	}
+	eng, err := answer.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open index in %s: %w", dir, err)
+	}
+	defer eng.Close()
+
+	cfg := bot.Config{
+		Token:         tok,
+		APIURL:        orEnv(*apiURL, "TELEGRAM_API_URL"),
+		WebhookURL:    orEnv(*webhookURL, "TELEGRAM_WEBHOOK_URL"),
+		WebhookSecret: orEnv(*webhookSecret, "TELEGRAM_WEBHOOK_SECRET"),
+		Listen:        *listen,
+		Logger:        log,
+	}
+	s, err := bot.New(cfg, eng)
+	if err != nil {
+		return err
+	}
+	log.Info("govbot serve", "data", dir, "listen", cfg.Listen)
+	return s.Run(ctx)
+}
+
+// indexIfMissing builds the index in dir from the reports in src, with the
+// index command, when dir holds none. It is what a container runs on its
+// first start with an empty data volume.
+func indexIfMissing(ctx context.Context, e *env, log *slog.Logger, dir, src string) error {
+	if _, err := os.Stat(filepath.Join(dir, "catalog", "index.json")); err == nil {
+		return nil
+	}
+	c, ok := commands["index"]
+	if !ok {
+		return errors.New("--index-if-missing: this build has no index command")
+	}
+	log.Info("no index yet: building it", "data", dir, "reports", src)
+	if err := c.run(ctx, e, []string{"--data", dir, src}); err != nil {
+		return fmt.Errorf("--index-if-missing: %w", err)
+	}
+	return nil
+}
