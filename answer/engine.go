@@ -379,7 +379,12 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				covClause := coverage(terms, clause)
 				c := &candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit}
 				c.unitOK = unitFits(q.unit, f.Unit, f.BaseUnit)
-				c.score = base + 2.0*covCtx + 1.5*covClause
+				c.score = base + 2.0*covCtx + 1.5*covClause + 1.0*precision(terms, f.Context)
+				if aggregate.MatchString(f.Context) && !aggregate.MatchString(q.norm) {
+					// 年均/累计/平均 figures answer a different question than
+					// the yearly value asked for.
+					c.score -= 0.6
+				}
 				switch {
 				case q.unit == "":
 				case c.unitOK:
@@ -422,21 +427,17 @@ func (e *Engine) prior(q *question, sc scope, rep *corpus.Report, para *corpus.P
 	if sc.multiIssuer && len(q.issuers) == 0 && (rep.Issuer == "国务院") {
 		// A question that names no place is, in a corpus of many issuers,
 		// most often about the country as a whole.
-		p += 0.15
+		p += 0.5
 	}
 	if sc.intent != "" && len(para.Path) > 0 {
 		top := para.Path[0].Text
-		switch sc.intent {
-		case "review":
-			if reviewHeading.MatchString(top) {
-				p += 0.3
-			} else if targetHeading.MatchString(top) {
-				p -= 0.3
-			}
-		case "target":
-			if targetHeading.MatchString(top) {
-				p += 0.3
-			}
+		rv, tg := reviewHeading.MatchString(top), targetHeading.MatchString(top)
+		switch {
+		case rv == tg:
+		case sc.intent == "review" && rv, sc.intent == "target" && tg:
+			p += 0.3
+		default:
+			p -= 0.3
 		}
 	}
 	return p

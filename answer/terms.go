@@ -2,6 +2,7 @@ package answer
 
 import (
 	"math"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -201,4 +202,46 @@ func unquote(s string) string {
 		return s
 	}
 	return quoteMarks.Replace(s)
+}
+
+// aggregate marks figures that sum or average over several years.
+var aggregate = regexp.MustCompile(`年均|平均|累计|五年|十年|历年|总计|合计`)
+
+// precision is the share of text's characters that the question's terms
+// cover: a figure whose context is all question words ("突出单位") fits
+// better than one whose context only mentions them among much else.
+func precision(ts []term, text string) float64 {
+	text = unquote(text)
+	if text == "" {
+		return 0
+	}
+	covered := make([]bool, len(text))
+	for _, t := range ts {
+		for _, a := range t.alts {
+			for i := 0; a != ""; {
+				j := strings.Index(text[i:], a)
+				if j < 0 {
+					break
+				}
+				for k := i + j; k < i+j+len(a); k++ {
+					covered[k] = true
+				}
+				i += j + len(a)
+			}
+		}
+	}
+	n, c := 0, 0
+	for i, r := range text {
+		if !unicode.Is(unicode.Han, r) && !unicode.IsLetter(r) {
+			continue
+		}
+		n++
+		if covered[i] {
+			c++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(c) / float64(n)
 }

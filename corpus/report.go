@@ -29,6 +29,14 @@ type Report struct {
 	Topic       string `json:"topic,omitempty"`
 	// URL is the source link, when known.
 	URL string `json:"url,omitempty"`
+	// Source says where the text came from when that is not a URL
+	// (for example a corpus name from the manifest).
+	Source string `json:"source,omitempty"`
+	// Header holds the lines at the top of the text that Parse consumed as
+	// metadata (title, disclosure header, speech header, speaker), as written.
+	Header []string `json:"header,omitempty"`
+	// Headings holds every heading in document order.
+	Headings []Heading `json:"headings,omitempty"`
 	// Paragraphs holds the body paragraphs in document order.
 	Paragraphs []Paragraph `json:"paragraphs"`
 }
@@ -41,6 +49,11 @@ type Heading struct {
 	Marker string `json:"marker"`
 	// Text is the full heading as it appears, marker included: "(五)聚焦依法治理,行政复议应诉工作扎实推进".
 	Text string `json:"text"`
+	// Line is the 1-based line number of the heading in the decoded file.
+	Line int `json:"line,omitempty"`
+	// Inline reports that the heading is the first sentence of a paragraph
+	// ("1.高效完成行政复议体制改革。成立…"): that paragraph's Text repeats it.
+	Inline bool `json:"inline,omitempty"`
 }
 
 // Paragraph is one body paragraph with the headings it sits under.
@@ -53,6 +66,8 @@ type Paragraph struct {
 	Path []Heading `json:"path,omitempty"`
 	// Text is the paragraph text as it appears in the report (trimmed).
 	Text string `json:"text"`
+	// Line is the 1-based line number where the paragraph starts in the decoded file.
+	Line int `json:"line,omitempty"`
 	// Figures are the statistics the paragraph states, in order of appearance.
 	Figures []Figure `json:"figures,omitempty"`
 }
@@ -79,6 +94,10 @@ type Figure struct {
 	Value float64 `json:"value"`
 	// BaseUnit is the unit without magnitude prefixes (万元 → 元, 万人 → 人, 亿斤 → 斤).
 	BaseUnit string `json:"base_unit"`
+	// Max is the upper bound of a range, normalized like Value ("3%—5%",
+	// "1—2个": Value is the lower bound 3, Max 5); zero when the figure is
+	// not a range.
+	Max float64 `json:"max,omitempty"`
 	// Approx is the approximation marker when there is one: 余, 多, 近, 约, 超过, 左右, 以上, 逾 ...
 	Approx string `json:"approx,omitempty"`
 	// Context is the words that say what was counted, e.g. "办理行政复议案件".
@@ -94,4 +113,6 @@ type Meta struct {
 	ID, Title, Issuer, Speaker, DocNumber, IndexNumber, Topic, URL string
 	Published                                                      time.Time
 	Year                                                           int
+	// Source is where the text came from when that is not a URL.
+	Source string
 }

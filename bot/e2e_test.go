@@ -1,0 +1,692 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/govbot/govbot/answer"
+	"github.com/govbot/govbot/bot/bottest"
+)
+
+const fangxianQ = "房县去年一共办了多少件行政复议案件?"
+
+func TestPrivateQuestionGetsCitedFigure(t *testing.T) {
+	h := start(t, testConfig(), realEngine(t))
+	u := bottest.User(1)
+	_, id := h.api.SendText(bottest.PrivateChat(u), u, fangxianQ)
+	c := h.replyTo(id)
+	text := c.Params["text"]
+	if c.Params["parse_mode"] != "HTML" {
+		t.Errorf("parse_mode = %q, want HTML", c.Params["parse_mode"])
+	}
+	if c.Params["chat_id"] != "1" {
+		t.Errorf("reply went to chat %s", c.Params["chat_id"])
+	}
+	if !strings.HasPrefix(text, "<b>45件</b>") {
+		t.Errorf("reply does not lead with the figure 45件 in bold:\n%s", text)
+	}
+	for _, want := range []string{"<b><u>45件</u></b>", "《", "》", "房县", "<blockquote>"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("reply lacks %q:\n%s", want, text)
+		}
+	}
+	if n := tgLen(text); n > MaxMessageLen {
+		t.Errorf("reply is %d units long", n)
+	}
+	if got := h.srv.metrics.answered.Load(); got != 1 {
+		t.Errorf("answered metric = %d, want 1", got)
+	}
+}
+
+func TestGroupAnswersOnlyWhenAddressed(t *testing.T) {
+	h := start(t, testConfig(), realEngine(t))
+	u := bottest.User(2)
+	g := bottest.GroupChat(-1001, "政务群")
+	me := "@" + bottest.BotUser.Username
+
+	// Nothing addressed to the bot: silence.
+	_, plain := h.api.SendText(g, u, fangxianQ)
+	_, other := h.api.SendText(g, u, "/ask@some_other_bot "+fangxianQ)
+	_, sticker := h.api.SendText(g, u, "") // stands in for a sticker: no text
+
+	// Addressed: /ask, /ask@me, a mention, a reply to the bot.
+	_, ask := h.api.SendText(g, u, "/ask "+fangxianQ)
+	_, askAt := h.api.SendText(g, u, "/ask"+me+" "+fangxianQ)
+	_, mention := h.api.SendText(g, u, me+" "+fangxianQ)
+	for _, id := range []int{ask, askAt, mention} {
+		if c := h.replyTo(id); !strings.Contains(c.Params["text"], "45件") {
+			t.Errorf("reply to %d lacks the figure: %s", id, c.Params["text"])
+		}
+	}
+	botMsg := h.replyTo(ask).Message()
+	m := h.api.NewMessage(g, u, "那行政应诉案件呢?")
+	m.ReplyToMessage = botMsg
+	h.api.Push(models.Update{Message: m})
+	h.replyTo(m.ID)
+
+	// A mention by text_mention entity (users without a username).
+	tm := h.api.NewMessage(g, u, "GovBot "+fangxianQ)
+	bu := bottest.BotUser
+	tm.Entities = []models.MessageEntity{{Type: models.MessageEntityTypeTextMention, Offset: 0, Length: 6, User: &bu}}
+	h.api.Push(models.Update{Message: tm})
+	h.replyTo(tm.ID)
+
+	time.Sleep(200 * time.Millisecond) // give a wrong reply time to show up
+	for _, c := range h.api.Calls("sendMessage") {
+		if r := c.ReplyTo(); r == plain || r == other || r == sticker {
+			t.Errorf("bot answered message %d it should ignore: %s", r, c.Params["text"])
+		}
+	}
+	if n := len(h.api.Delivered("sendMessage")); n != 5 {
+		t.Errorf("%d messages sent, want 5:%s", n, summarize(h.api.Calls("sendMessage")))
+	}
+}
+
+func TestInlineQuery(t *testing.T) {
+	t.Run("real engine", func(t *testing.T) {
+		h := start(t, testConfig(), realEngine(t))
+		h.api.Inline(bottest.User(3), fangxianQ, "")
+		calls, err := h.api.WaitDelivered(waitCtx(t, 10*time.Second), "answerInlineQuery", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, _ := calls[0].InlineResults()
+		if len(res) == 0 || len(res) > InlinePage {
+			t.Fatalf("%d inline results, want 1..%d", len(res), InlinePage)
+		}
+		r := res[0]
+		if r.Type != "article" || r.Title != "45件" || r.Description == "" {
+			t.Errorf("first result = %+v; want an article titled 45件 with a description", r)
+		}
+		if !strings.HasPrefix(r.InputMessageContent.MessageText, "<b>45件</b>") || r.InputMessageContent.ParseMode != "HTML" || !strings.Contains(r.InputMessageContent.MessageText, "《") {
+			t.Errorf("result message is not the cited reply: %+v", r.InputMessageContent)
+		}
+		for _, r := range res {
+			if len(r.ID) > 64 {
+				t.Errorf("result ID %q over 64 bytes", r.ID)
+			}
+		}
+	})
+	t.Run("paging", func(t *testing.T) {
+		a := fixtureAnswer()
+		p := a.Answers[0]
+		a.Answers = nil
+		for range 25 {
+			a.Answers = append(a.Answers, p)
+		}
+		h := start(t, testConfig(), fixed(a))
+		u := bottest.User(4)
+		var got []int
+		offset := ""
+		for page := 1; page <= 3; page++ {
+			h.api.Inline(u, "行政复议", offset)
+			calls, err := h.api.WaitDelivered(waitCtx(t, 10*time.Second), "answerInlineQuery", page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, next := calls[page-1].InlineResults()
+			got = append(got, len(res))
+			offset = next
+		}
+		if !slices.Equal(got, []int{10, 10, 5}) || offset != "" {
+			t.Errorf("pages of %v, last next_offset %q; want [10 10 5] and \"\"", got, offset)
+		}
+	})
+}
+
+func TestMoreResultsPages(t *testing.T) {
+	h := start(t, testConfig(), fixed(fixtureAnswer()))
+	u := bottest.User(5)
+	chat := bottest.PrivateChat(u)
+	_, id := h.api.SendText(chat, u, "行政复议")
+	first := h.replyTo(id)
+	bs := first.Buttons()
+	if len(bs) != 2 || !strings.HasPrefix(bs[0].Text, "更多结果") || bs[1].Text != "原文" || !strings.HasPrefix(bs[1].URL, "http://www.fangxian.gov.cn/") {
+		t.Fatalf("buttons = %+v; want 更多结果 and 原文", bs)
+	}
+	if len(bs[0].CallbackData) > 64 {
+		t.Errorf("callback data %q over 64 bytes", bs[0].CallbackData)
+	}
+	h.api.Press(u, first.Message(), bs[0].CallbackData)
+	edits, err := h.api.WaitDelivered(waitCtx(t, 10*time.Second), "editMessageText", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := edits[0]
+	if e.Params["message_id"] != strconv.Itoa(first.Message().ID) || !strings.Contains(e.Params["text"], "100%") || !strings.Contains(e.Params["text"], "第 2/2 条结果") {
+		t.Errorf("edit = %v", e.Params)
+	}
+	if eb := e.Buttons(); len(eb) != 1 || !strings.Contains(eb[0].Text, "上一条") {
+		t.Errorf("second page buttons = %+v; want only 上一条 (no link for this report)", eb)
+	}
+	if _, err := h.api.WaitDelivered(waitCtx(t, 5*time.Second), "answerCallbackQuery", 1); err != nil {
+		t.Error("callback query not answered")
+	}
+
+	// An unknown (expired) key gets a toast, not an edit.
+	h.api.Press(u, first.Message(), "m:gone:1")
+	acks, _ := h.api.WaitDelivered(waitCtx(t, 5*time.Second), "answerCallbackQuery", 2)
+	if len(acks) < 2 || !strings.Contains(acks[1].Params["text"], "过期") {
+		t.Errorf("expired press answered with %v", acks)
+	}
+	if n := len(h.api.Calls("editMessageText")); n != 1 {
+		t.Errorf("%d edits, want 1", n)
+	}
+}
+
+func TestRetryAfter429DeliversOnce(t *testing.T) {
+	h := start(t, testConfig(), realEngine(t))
+	h.api.Inject(bottest.Fault{Method: "sendMessage", Code: 429, RetryAfter: 1})
+	u := bottest.User(6)
+	_, id := h.api.SendText(bottest.PrivateChat(u), u, fangxianQ)
+	h.replyTo(id)
+	time.Sleep(300 * time.Millisecond) // a duplicate would show up by now
+	calls := h.api.Calls("sendMessage")
+	if len(calls) != 2 || calls[0].Status != 429 || !calls[1].OK() {
+		t.Fatalf("sendMessage calls:%s\nwant a 429 then one success", summarize(calls))
+	}
+	if gap := calls[1].Time.Sub(calls[0].Time); gap < time.Second {
+		t.Errorf("retried after %v, before retry_after (1s)", gap)
+	}
+	if n := len(h.api.Delivered("sendMessage")); n != 1 {
+		t.Errorf("user received %d replies, want exactly 1", n)
+	}
+}
+
+func TestRetryServerErrorsAndDroppedConnections(t *testing.T) {
+	h := start(t, testConfig(), fixed(fixtureAnswer()))
+	h.api.Inject(bottest.Fault{Method: "sendMessage", Code: 500, Times: 2})
+	h.api.Inject(bottest.Fault{Method: "sendMessage", Drop: true})
+	h.api.Inject(bottest.Fault{Method: "sendMessage", Code: 502, Delay: 100 * time.Millisecond})
+	u := bottest.User(7)
+	_, id := h.api.SendText(bottest.PrivateChat(u), u, "行政复议")
+	h.replyTo(id)
+	calls := h.api.Calls("sendMessage")
+	if len(calls) != 5 || len(h.api.Delivered("sendMessage")) != 1 {
+		t.Errorf("sendMessage calls:%s\nwant 4 failures then 1 success", summarize(calls))
+	}
+	if got := h.srv.metrics.retries.Load(); got != 4 {
+		t.Errorf("retries metric = %d, want 4", got)
+	}
+}
+
+func TestSenderGivesUpOnBlockedAndBounded(t *testing.T) {
+	api := bottest.New()
+	defer api.Close()
+	b := testBotClientURL(t, api.URL)
+	s := NewSender(b, SenderConfig{Retry: RetryPolicy{MaxAttempts: 3, BaseBackoff: time.Millisecond}})
+	ctx := context.Background()
+
+	api.Inject(bottest.Fault{Method: "sendMessage", Code: 403, Description: "Forbidden: bot was blocked by the user"})
+	_, err := s.Send(ctx, 11, "hi", nil)
+	if !IsBlocked(err) || len(api.Calls("sendMessage")) != 1 {
+		t.Errorf("403: err = %v (blocked %v), %d calls; want blocked after 1 call", err, IsBlocked(err), len(api.Calls("sendMessage")))
+	}
+	api.Inject(bottest.Fault{Method: "sendMessage", Code: 500, Times: 10})
+	_, err = s.Send(ctx, 12, "hi", nil)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Attempts != 3 || apiErr.Status != 500 {
+		t.Errorf("500s: err = %#v; want APIError after 3 attempts", err)
+	}
+	api.Inject(bottest.Fault{Method: "sendMessage", Code: 429, RetryAfter: 3600})
+	start := time.Now()
+	_, err = s.Send(ctx, 13, "hi", nil)
+	if err == nil || time.Since(start) > time.Second {
+		t.Errorf("429 asking for an hour: err = %v after %v; want a prompt failure", err, time.Since(start))
+	}
+	for _, e := range []error{err, apiErr} {
+		assertNoToken(t, "errors", fmt.Sprint(e))
+	}
+}
+
+func testBotClientURL(t *testing.T, url string) *tgbot.Bot {
+	t.Helper()
+	b, err := tgbot.New(testToken, tgbot.WithSkipGetMe(), tgbot.WithServerURL(url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestBurst sends 200 questions from 20 users at once. Every question must
+// be answered or covered by a rate-limit notice, and the sends must keep
+// within the per-chat and global rates, measured on the fake server's clock.
+func TestBurst(t *testing.T) {
+	cfg := testConfig()
+	cfg.UserBurst, cfg.UserEvery = 5, 10*time.Second // the burst outruns the refill
+	cfg.Sender.PerChat = Rate{1, 50 * time.Millisecond}
+	cfg.Sender.Global = Rate{30, 250 * time.Millisecond}
+	h := start(t, cfg, realEngine(t))
+
+	const users, each = 20, 10
+	type q struct {
+		user int64
+		msg  int
+		upd  int64
+	}
+	var qs []q
+	for i := range users * each {
+		u := bottest.User(int64(100 + i%users))
+		upd, id := h.api.SendText(bottest.PrivateChat(u), u, fangxianQ)
+		qs = append(qs, q{u.ID, id, upd})
+	}
+	// Expect per user: 5 answers and 1 notice.
+	want := users * 6
+	calls, err := h.api.WaitDelivered(waitCtx(t, 30*time.Second), "sendMessage", want)
+	if err != nil {
+		t.Fatalf("%d of %d replies: %v", len(calls), want, err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	calls = h.api.Delivered("sendMessage")
+	if len(calls) != want {
+		t.Errorf("%d replies, want %d", len(calls), want)
+	}
+
+	byReply := map[int]bottest.Call{}
+	for _, c := range calls {
+		byReply[c.ReplyTo()] = c
+	}
+	var latencies []time.Duration
+	perUser := map[int64][]q{}
+	for _, x := range qs {
+		perUser[x.user] = append(perUser[x.user], x)
+	}
+	for user, list := range perUser {
+		// Each question is answered, or gets the notice, or follows a
+		// notice in the same streak of refusals: nothing is lost.
+		noticed := false
+		answered := 0
+		for _, x := range list {
+			c, ok := byReply[x.msg]
+			switch {
+			case ok && strings.Contains(c.Params["text"], "45件"):
+				answered++
+				noticed = false
+				latencies = append(latencies, c.Time.Sub(h.api.PushedAt(x.upd)))
+			case ok && strings.Contains(c.Params["text"], "稍等"):
+				if noticed {
+					t.Errorf("user %d got a second notice in one streak", user)
+				}
+				noticed = true
+			case !ok && noticed:
+			default:
+				t.Errorf("user %d: question %d lost (no answer, no notice)", user, x.msg)
+			}
+			if ok && c.Params["chat_id"] != strconv.FormatInt(user, 10) {
+				t.Errorf("reply to user %d went to chat %s", user, c.Params["chat_id"])
+			}
+		}
+		if answered != 5 {
+			t.Errorf("user %d got %d answers, want 5 (the burst)", user, answered)
+		}
+	}
+
+	// Rates, from the fake server's arrival times of every send attempt.
+	all := h.api.Calls("sendMessage")
+	maxGlobal := maxInWindow(all, cfg.Sender.Global.Per)
+	if maxGlobal > cfg.Sender.Global.N {
+		t.Errorf("%d sends within %v overall; limit %d", maxGlobal, cfg.Sender.Global.Per, cfg.Sender.Global.N)
+	}
+	perChat := map[string][]bottest.Call{}
+	for _, c := range all {
+		perChat[c.Params["chat_id"]] = append(perChat[c.Params["chat_id"]], c)
+	}
+	maxChat := 0
+	for _, cs := range perChat {
+		maxChat = max(maxChat, maxInWindow(cs, cfg.Sender.PerChat.Per))
+	}
+	if maxChat > cfg.Sender.PerChat.N {
+		t.Errorf("%d sends within %v to one chat; limit %d", maxChat, cfg.Sender.PerChat.Per, cfg.Sender.PerChat.N)
+	}
+	slices.Sort(latencies)
+	span := all[len(all)-1].Time.Sub(all[0].Time)
+	t.Logf("burst: %d questions, %d sends in %v (%.0f/s), max %d per %v overall (limit %d), max %d per %v per chat; latency p50 %v p99 %v; rate-limited %d",
+		len(qs), len(all), span.Round(time.Millisecond), float64(len(all))/span.Seconds(),
+		maxGlobal, cfg.Sender.Global.Per, cfg.Sender.Global.N, maxChat, cfg.Sender.PerChat.Per,
+		pct(latencies, 50), pct(latencies, 99), h.srv.metrics.rateLimited.Load())
+}
+
+// maxInWindow is the most calls arriving within any window of length w.
+// The fake server stamps arrival, a little after the bot sent; a small
+// tolerance absorbs that jitter.
+func maxInWindow(calls []bottest.Call, w time.Duration) int {
+	w -= 2 * time.Millisecond
+	best := 0
+	for i := range calls {
+		n := 0
+		for j := i; j < len(calls) && calls[j].Time.Sub(calls[i].Time) < w; j++ {
+			n++
+		}
+		best = max(best, n)
+	}
+	return best
+}
+
+func pct(d []time.Duration, p int) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	return d[min(len(d)-1, len(d)*p/100)].Round(time.Millisecond)
+}
+
+func TestMalformedUpdatesDoNotStopTheBot(t *testing.T) {
+	ask := &fakeAsker{fn: func(_ context.Context, q string) (*answer.Answer, error) {
+		if q == "PANIC" {
+			panic("engine exploded")
+		}
+		a := fixtureAnswer()
+		a.Question = q
+		return a, nil
+	}}
+	h := start(t, testConfig(), ask)
+	u := bottest.User(8)
+	for _, raw := range []string{
+		`{"message": "not an object"}`,
+		`{"message": {"message_id": 1, "date": 1, "chat": {"id": 8, "type": "private"}, "text": "no sender"}}`,
+		`{"message": {"message_id": 2, "date": 1, "chat": {"id": 8, "type": "private"}, "from": {"id": 8}, "sticker": {"file_id": "x"}}}`,
+		`{"message": {"message_id": 3, "date": 1, "chat": {"id": 8, "type": "private"}, "from": {"id": 8}, "photo": [{"file_id": "x"}]}}`,
+		`{"message": {"message_id": 4, "date": 1, "chat": {"id": 8, "type": "private"}, "from": {"id": 8}, "text": "/x", "entities": [{"type": "bot_command", "offset": 0, "length": 99}]}}`,
+		`{"message": {"message_id": 5, "date": 1, "chat": {"id": 0}, "from": {"id": 8}, "text": "no chat"}}`,
+		`{"edited_message": {"message_id": 6, "date": 1, "chat": {"id": 8, "type": "private"}, "from": {"id": 8}, "text": "edited"}}`,
+		`{"channel_post": {"message_id": 7, "date": 1, "chat": {"id": -5, "type": "channel"}, "text": "post"}}`,
+		`{"callback_query": {"id": "c1", "from": {"id": 8}, "data": "m:x:notanumber"}}`,
+		`{"callback_query": {"id": "c2", "from": {"id": 8}, "data": "q:1"}}`,
+		`{"inline_query": {"id": "i1", "query": "no sender"}}`,
+		`{"poll": {"id": "p"}}`,
+		`{"message": {"message_id": "NaN"}}`,
+		`42`,
+	} {
+		h.api.PushRaw(raw)
+	}
+	_, boom := h.api.SendText(bottest.PrivateChat(u), u, "PANIC")
+	_, id := h.api.SendText(bottest.PrivateChat(u), u, "行政复议")
+	h.replyTo(id)
+	time.Sleep(200 * time.Millisecond)
+	if got := h.srv.metrics.panics.Load(); got != 1 {
+		t.Errorf("panics metric = %d, want 1", got)
+	}
+	for _, c := range h.api.Delivered("sendMessage") {
+		if c.ReplyTo() == boom {
+			t.Errorf("got a reply to the panicking question: %s", c.Params["text"])
+		}
+		if c.ReplyTo() != id {
+			t.Errorf("unexpected reply to %d: %.80s", c.ReplyTo(), c.Params["text"])
+		}
+	}
+	if n := h.srv.cl.dropped.Load(); n < 3 {
+		t.Errorf("%d undecodable updates skipped, want at least 3", n)
+	}
+}
+
+func TestTooLongAndEmptyQuestions(t *testing.T) {
+	var asked atomic.Int32
+	ask := &fakeAsker{fn: func(_ context.Context, q string) (*answer.Answer, error) {
+		asked.Add(1)
+		return fixtureAnswer(), nil
+	}}
+	h := start(t, testConfig(), ask)
+	u := bottest.User(9)
+	_, long := h.api.SendText(bottest.PrivateChat(u), u, strings.Repeat("问", 501))
+	h.api.SendText(bottest.PrivateChat(u), u, "   ")
+	c := h.replyTo(long)
+	if !strings.Contains(c.Params["text"], "太长") {
+		t.Errorf("long question answered with %q", c.Params["text"])
+	}
+	time.Sleep(100 * time.Millisecond)
+	if asked.Load() != 0 || len(h.api.Calls("sendMessage")) != 1 {
+		t.Errorf("engine asked %d times, %d sends; want 0 and 1", asked.Load(), len(h.api.Calls("sendMessage")))
+	}
+}
+
+func TestAbstentionIsFriendly(t *testing.T) {
+	h := start(t, testConfig(), realEngine(t))
+	u := bottest.User(10)
+	_, id := h.api.SendText(bottest.PrivateChat(u), u, "火星基地今年建了几座?")
+	c := h.replyTo(id)
+	if !strings.Contains(c.Params["text"], "没有找到") || len(c.Buttons()) != 0 {
+		t.Errorf("abstention = %q with buttons %v", c.Params["text"], c.Buttons())
+	}
+}
+
+func TestCommands(t *testing.T) {
+	h := start(t, testConfig(), fixed(fixtureAnswer()))
+	h.srv.Handle(Command{Name: "subscribe", Description: "订阅新报告", Handle: func(ctx context.Context, r *Request) error {
+		_, err := r.Reply(ctx, "已订阅 "+esc(r.Args), nil)
+		return err
+	}})
+	reg := h.api.Delivered("setMyCommands")
+	if len(reg) != 1 {
+		t.Fatalf("setMyCommands called %d times", len(reg))
+	}
+	for _, c := range []string{"start", "help", "ask", "reports", "latest"} {
+		if !strings.Contains(reg[0].Params["commands"], `"command":"`+c+`"`) {
+			t.Errorf("setMyCommands lacks %s: %s", c, reg[0].Params["commands"])
+		}
+	}
+	u := bottest.User(11)
+	chat := bottest.PrivateChat(u)
+
+	_, id := h.api.SendText(chat, u, "/start")
+	st := h.replyTo(id)
+	if bs := st.Buttons(); len(bs) != 3 || !strings.HasPrefix(bs[0].CallbackData, "q:") {
+		t.Fatalf("/start buttons = %+v; want 3 examples", bs)
+	}
+	h.api.Press(u, st.Message(), st.Buttons()[0].CallbackData)
+	if err := h.api.WaitFor(waitCtx(t, 5*time.Second), func(calls []bottest.Call) bool {
+		for _, c := range calls {
+			if c.Method == "sendMessage" && strings.HasPrefix(c.Params["text"], "<b>45件</b>") {
+				return true
+			}
+		}
+		return false
+	}); err != nil {
+		t.Errorf("pressing an example did not answer it")
+	}
+
+	tests := []struct {
+		text string
+		want []string
+		not  []string
+	}{
+		{"/help", []string{"/ask", "/reports", "/subscribe — 订阅新报告"}, nil},
+		{"/reports 湖北 2025", []string{"2025年湖北省政府工作报告", "共 1 份"}, []string{"武汉", "2024年湖北"}},
+		{"/reports", []string{"共 5 份", "国务院"}, nil},
+		{"/latest", []string{"最新", "2025年湖北省政府工作报告"}, nil},
+		{"/subscribe 湖北", []string{"已订阅 湖北"}, nil},
+		{"/nosuch", []string{"没有这个命令"}, nil},
+		{"/ask", []string{"用法"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			_, id := h.api.SendText(chat, u, tt.text)
+			got := h.replyTo(id).Params["text"]
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("%s reply lacks %q:\n%s", tt.text, w, got)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(got, w) {
+					t.Errorf("%s reply has %q:\n%s", tt.text, w, got)
+				}
+			}
+		})
+	}
+}
+
+func TestWebhook(t *testing.T) {
+	cfg := testConfig()
+	cfg.WebhookURL = "https://bot.example.org/tg/hook"
+	cfg.WebhookSecret = "s3cret-hook"
+	cfg.Listen = "127.0.0.1:0"
+	h := start(t, cfg, fixed(fixtureAnswer()))
+	if url, secret := h.api.Webhook(); url != cfg.WebhookURL || secret != cfg.WebhookSecret {
+		t.Errorf("setWebhook(%q, %q)", url, secret)
+	}
+	addr := h.srv.Addr()
+	if addr == "" {
+		t.Fatal("no listen address")
+	}
+	u := bottest.User(12)
+	post := func(secret string, body string) int {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/tg/hook", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if secret != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	m := h.api.NewMessage(bottest.PrivateChat(u), u, "行政复议")
+	body := fmt.Sprintf(`{"update_id": 1, "message": {"message_id": %d, "date": 1, "chat": {"id": 12, "type": "private"}, "from": {"id": 12, "first_name": "U"}, "text": "行政复议"}}`, m.ID)
+	for _, tt := range []struct {
+		name, secret string
+		want         int
+	}{
+		{"no secret", "", http.StatusUnauthorized},
+		{"wrong secret", "guess", http.StatusUnauthorized},
+		{"right secret", cfg.WebhookSecret, http.StatusOK},
+	} {
+		if got := post(tt.secret, body); got != tt.want {
+			t.Errorf("%s: status %d, want %d", tt.name, got, tt.want)
+		}
+	}
+	h.replyTo(m.ID)
+	if post(cfg.WebhookSecret, `{"update_id": 2, "message": "garbage"}`) != http.StatusOK {
+		t.Error("a malformed update should be acknowledged, not retried forever")
+	}
+	if n := len(h.api.Delivered("sendMessage")); n != 1 {
+		t.Errorf("%d replies, want 1 (only the right secret)", n)
+	}
+	if len(h.api.Calls("getUpdates")) != 0 {
+		t.Error("webhook mode polled getUpdates")
+	}
+}
+
+func TestGracefulShutdownFinishesReplies(t *testing.T) {
+	started := make(chan struct{})
+	ask := &fakeAsker{fn: func(ctx context.Context, q string) (*answer.Answer, error) {
+		close(started)
+		select {
+		case <-time.After(700 * time.Millisecond):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		return fixtureAnswer(), nil
+	}}
+	h := start(t, testConfig(), ask)
+	u := bottest.User(13)
+	_, id := h.api.SendText(bottest.PrivateChat(u), u, "行政复议")
+	<-started
+	if err := h.shutdown(); err != nil {
+		t.Errorf("Run: %v", err)
+	}
+	// Run has returned: the reply must already be there.
+	found := false
+	for _, c := range h.api.Delivered("sendMessage") {
+		found = found || c.ReplyTo() == id
+	}
+	if !found {
+		t.Error("the reply in flight was dropped on shutdown")
+	}
+}
+
+func TestHealthAndMetrics(t *testing.T) {
+	h := start(t, testConfig(), fixed(fixtureAnswer()))
+	u := bottest.User(14)
+	_, id := h.api.SendText(bottest.PrivateChat(u), u, "行政复议")
+	h.replyTo(id)
+	ts := httptest.NewServer(h.srv.Handler())
+	defer ts.Close()
+	get := func(path string) (int, string) {
+		resp, err := http.Get(ts.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get("/healthz"); code != 200 || body != "ok\n" {
+		t.Errorf("/healthz = %d %q", code, body)
+	}
+	code, body := get("/metrics")
+	for _, want := range []string{
+		"govbot_questions_total 1\n", "govbot_answered_total 1\n", "govbot_answered_ratio 1\n",
+		"# TYPE govbot_reply_seconds histogram", "govbot_reply_seconds_count 1\n", `govbot_reply_seconds_bucket{le="+Inf"} 1`,
+		"# TYPE govbot_telegram_errors_total counter",
+	} {
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q:\n%s", want, body)
+		}
+	}
+	h.shutdown()
+	if code, _ := get("/healthz"); code != http.StatusServiceUnavailable {
+		t.Errorf("/healthz after shutdown = %d, want 503", code)
+	}
+}
+
+func TestTokenNeverLeaks(t *testing.T) {
+	logs := &syncBuffer{}
+	t.Run("unreachable API", func(t *testing.T) {
+		cfg := testConfig()
+		cfg.Token = testToken
+		cfg.APIURL = "http://127.0.0.1:1" // nothing listens there
+		cfg.Sender.Retry.MaxAttempts = 2
+		cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
+		s, err := New(cfg, fixed(fixtureAnswer()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.Run(context.Background())
+		if err == nil {
+			t.Fatal("Run succeeded without an API")
+		}
+		assertNoToken(t, "Run's error", err.Error())
+	})
+	t.Run("failing requests", func(t *testing.T) {
+		h := start(t, testConfig(), fixed(fixtureAnswer()))
+		h.api.Inject(bottest.Fault{Method: "sendMessage", Code: 400, Description: "Bad Request: chat " + testToken + " not found"})
+		h.api.Inject(bottest.Fault{Method: "getUpdates", Code: 502})
+		u := bottest.User(15)
+		h.api.SendText(bottest.PrivateChat(u), u, "行政复议")
+		h.api.WaitFor(waitCtx(t, 5*time.Second), func(calls []bottest.Call) bool {
+			return slices.ContainsFunc(calls, func(c bottest.Call) bool { return c.Method == "sendMessage" })
+		})
+		time.Sleep(300 * time.Millisecond)
+		if !strings.Contains(h.logs.String(), "reply failed") {
+			t.Errorf("the failure was not logged:\n%s", h.logs)
+		}
+		// The harness's cleanup checks h.logs for the token.
+		logs.Write([]byte(h.logs.String()))
+	})
+	t.Run("the bot's own calls carried the token", func(t *testing.T) {
+		// Guard against a vacuous pass: the token was really in use.
+		api := bottest.New()
+		defer api.Close()
+		h := start(t, testConfig(), fixed(fixtureAnswer()))
+		if calls := h.api.Calls("getMe"); len(calls) == 0 || calls[0].Token != testToken {
+			t.Errorf("getMe was not called with the token")
+		}
+	})
+	assertNoToken(t, "logs", logs.String())
+}

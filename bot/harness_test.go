@@ -1,0 +1,199 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+
+	"github.com/govbot/govbot/answer"
+	"github.com/govbot/govbot/bot/bottest"
+)
+
+// testToken looks like a real token; its secret half must never show up
+// in logs or errors.
+const (
+	testToken  = "1234567890:AAH-secretTOKENpart_zYx987"
+	testSecret = "AAH-secretTOKENpart_zYx987"
+)
+
+// engine is the real answer engine over the embedded corpus, loaded once
+// per test binary: it takes a second or two.
+var engine = sync.OnceValues(func() (*answer.Engine, error) { return answer.OpenDefault() })
+
+// realEngine returns the shared engine.
+func realEngine(t *testing.T) *answer.Engine {
+	t.Helper()
+	e, err := engine()
+	if err != nil {
+		t.Fatalf("answer.OpenDefault: %v", err)
+	}
+	return e
+}
+
+// fakeAsker answers with fn; it also lists reports. It is for behaviour the
+// real engine cannot be made to show on demand (slow answers, panics,
+// twenty-five passages).
+type fakeAsker struct {
+	fn      func(ctx context.Context, q string) (*answer.Answer, error)
+	reports []answer.ReportSummary
+}
+
+func (f *fakeAsker) Ask(ctx context.Context, q string) (*answer.Answer, error) { return f.fn(ctx, q) }
+func (f *fakeAsker) Reports() []answer.ReportSummary                         { return f.reports }
+
+// fixed answers every question with a copy of a.
+func fixed(a *answer.Answer) *fakeAsker {
+	return &fakeAsker{fn: func(_ context.Context, q string) (*answer.Answer, error) {
+		c := *a
+		c.Question = q
+		return &c, nil
+	}, reports: fixtureReports()}
+}
+
+// syncBuffer is a log sink safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// harness runs a Server against a fake Bot API until the test ends.
+type harness struct {
+	t    *testing.T
+	api  *bottest.Server
+	srv  *Server
+	logs *syncBuffer
+	stop context.CancelFunc
+	done chan error
+	once sync.Once
+}
+
+// testConfig is a Config with short timeouts and fast retries so tests run
+// in seconds.
+func testConfig() Config {
+	return Config{
+		PollTimeout:   2 * time.Second,
+		ShutdownGrace: 5 * time.Second,
+		Sender: SenderConfig{
+			PerChat:  Rate{1, 20 * time.Millisecond},
+			PerGroup: Rate{20, time.Second},
+			Global:   Rate{30, 100 * time.Millisecond},
+			Retry:    RetryPolicy{BaseBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, AttemptTimeout: 2 * time.Second},
+		},
+	}
+}
+
+func start(t *testing.T, cfg Config, ask Asker) *harness {
+	t.Helper()
+	api := bottest.New()
+	api.SetMaxPoll(time.Second)
+	logs := &syncBuffer{}
+	cfg.Token = testToken
+	cfg.APIURL = api.URL
+	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	s, err := New(cfg, ask)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &harness{t: t, api: api, srv: s, logs: logs, stop: cancel, done: make(chan error, 1)}
+	go func() { h.done <- s.Run(ctx) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for !s.ready.Load() {
+		if time.Now().After(deadline) {
+			t.Fatalf("bot did not start; logs:\n%s", logs)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Cleanup(func() {
+		h.shutdown()
+		api.Close()
+		assertNoToken(t, "logs", logs.String())
+		if t.Failed() {
+			t.Logf("bot logs:\n%s", logs)
+		}
+	})
+	return h
+}
+
+// shutdown stops the bot and waits for Run to return.
+func (h *harness) shutdown() error {
+	var err error
+	h.once.Do(func() {
+		h.stop()
+		select {
+		case err = <-h.done:
+		case <-time.After(15 * time.Second):
+			h.t.Error("Run did not return after cancel")
+		}
+	})
+	return err
+}
+
+func assertNoToken(t *testing.T, what, s string) {
+	t.Helper()
+	if strings.Contains(s, testSecret) {
+		t.Errorf("%s contain the bot token:\n%s", what, s)
+	}
+}
+
+// waitCtx is a context for waiting on the fake API.
+func waitCtx(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// replyTo waits for the delivered sendMessage replying to message id.
+func (h *harness) replyTo(id int) bottest.Call {
+	h.t.Helper()
+	var got bottest.Call
+	err := h.api.WaitFor(waitCtx(h.t, 10*time.Second), func(calls []bottest.Call) bool {
+		for _, c := range calls {
+			if c.Method == "sendMessage" && c.OK() && c.ReplyTo() == id {
+				got = c
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		h.t.Fatalf("no reply to message %d: %v; calls: %s", id, err, summarize(h.api.Calls("")))
+	}
+	return got
+}
+
+func summarize(calls []bottest.Call) string {
+	var sb strings.Builder
+	for _, c := range calls {
+		fmt.Fprintf(&sb, "\n  %s %s %d chat=%s reply_to=%d text=%.60q", c.Time.Format("15:04:05.000"), c.Method, c.Status, c.Params["chat_id"], c.ReplyTo(), c.Params["text"])
+	}
+	return sb.String()
+}
+
+func testBotClient(t *testing.T) *tgbot.Bot {
+	t.Helper()
+	b, err := tgbot.New(testToken, tgbot.WithSkipGetMe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,0 +1,135 @@
+package bot
+
+import (
+	"context"
+	"hash/fnv"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/govbot/govbot/answer"
+)
+
+// InlinePage is how many inline results are returned per page (Telegram
+// shows at most 50; 10 keeps answers small and paging useful).
+const InlinePage = 10
+
+// handleInline answers "@bot 问题" typed in any chat: one article per
+// passage, the figure as title, the excerpt as description and the full
+// cited reply as the message, paged with next_offset.
+func (s *Server) handleInline(ctx context.Context, q *models.InlineQuery) {
+	text := strings.TrimSpace(q.Query)
+	offset, _ := strconv.Atoi(q.Offset)
+	offset = max(offset, 0)
+	var results []models.InlineQueryResult
+	next := ""
+	user := int64(0)
+	if q.From != nil {
+		user = q.From.ID
+	}
+	switch {
+	case text == "":
+		// Nothing typed yet: no results.
+	case utf8.RuneCountInString(text) > s.cfg.MaxQuestionRunes:
+		results = append(results, article("long", "问题太长了", "请精简到 "+strconv.Itoa(s.cfg.MaxQuestionRunes)+" 个字以内", "问题太长了，请精简后再问。"))
+	default:
+		if ok, _ := s.inline.allow(user, time.Now()); !ok {
+			s.metrics.rateLimited.Add(1)
+			break // Telegram asks again as the user types; no notice needed
+		}
+		s.metrics.questions.Add(1)
+		actx, cancel := context.WithTimeout(ctx, s.cfg.AnswerTimeout)
+		a, err := s.ask.Ask(actx, text)
+		cancel()
+		if err != nil || a == nil {
+			s.metrics.askErrors.Add(1)
+			s.log.Error("answer engine failed (inline)", "err", err)
+			break
+		}
+		if offset == 0 {
+			if a.Answered {
+				s.metrics.answered.Add(1)
+			} else {
+				s.metrics.abstained.Add(1)
+			}
+		}
+		results, next = inlineResults(a, offset)
+	}
+	if results == nil {
+		results = []models.InlineQueryResult{}
+	}
+	err := s.send.Do(ctx, 0, "answerInlineQuery", func(ctx context.Context) error {
+		_, err := s.b.AnswerInlineQuery(ctx, &tgbot.AnswerInlineQueryParams{
+			InlineQueryID: q.ID,
+			Results:       results,
+			NextOffset:    next,
+			CacheTime:     300,
+		})
+		return err
+	})
+	if err != nil {
+		s.log.Warn("answerInlineQuery failed", "err", err)
+	}
+}
+
+// inlineResults returns the page of results for a starting at offset and
+// the next offset ("" on the last page).
+func inlineResults(a *answer.Answer, offset int) ([]models.InlineQueryResult, string) {
+	h := fnv.New64a()
+	h.Write([]byte(a.Question))
+	qid := strconv.FormatUint(h.Sum64(), 36)
+	if !a.Answered || len(a.Answers) == 0 {
+		if offset > 0 {
+			return nil, ""
+		}
+		if a.Answered && (a.Fact != "" || a.Figure != nil) {
+			title := a.Fact
+			if a.Figure != nil {
+				title = figureText(a.Figure)
+			}
+			return []models.InlineQueryResult{article(qid+"-0", title, a.Question, RenderAnswer(a, 0))}, ""
+		}
+		return []models.InlineQueryResult{article(qid+"-x", "报告里没有找到答案", clip(a.Reason, 100), RenderAbstention(a))}, ""
+	}
+	var out []models.InlineQueryResult
+	end := min(offset+InlinePage, len(a.Answers))
+	for i := offset; i < end; i++ {
+		p := &a.Answers[i]
+		title := markText(p)
+		if i == 0 && a.Figure != nil {
+			title = figureText(a.Figure)
+		} else if i == 0 && a.Fact != "" {
+			title = a.Fact
+		}
+		if title == "" {
+			title = clip(p.Excerpt, 40)
+		}
+		desc := clip(p.Excerpt, 120)
+		if p.Report.Title != "" {
+			desc += "\n《" + clip(strings.Trim(p.Report.Title, "《》"), 40) + "》"
+		}
+		out = append(out, article(qid+"-"+strconv.Itoa(i), clip(title, 60), desc, RenderAnswer(a, i)))
+	}
+	next := ""
+	if end < len(a.Answers) {
+		next = strconv.Itoa(end)
+	}
+	return out, next
+}
+
+func article(id, title, desc, html string) *models.InlineQueryResultArticle {
+	return &models.InlineQueryResultArticle{
+		ID:          id,
+		Title:       title,
+		Description: desc,
+		InputMessageContent: &models.InputTextMessageContent{
+			MessageText:        html,
+			ParseMode:          models.ParseModeHTML,
+			LinkPreviewOptions: &models.LinkPreviewOptions{IsDisabled: tgbot.True()},
+		},
+	}
+}

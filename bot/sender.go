@@ -1,0 +1,323 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// ErrBlocked is wrapped by errors of sends to a chat the bot may no longer
+// write to: the user blocked the bot, or the bot was removed from the group
+// (Telegram answers 403). Callers that keep subscriber lists should drop
+// the chat; retrying will not help.
+var ErrBlocked = errors.New("bot blocked or removed from chat")
+
+// IsBlocked reports whether err says the bot may no longer write to the chat.
+func IsBlocked(err error) bool { return errors.Is(err, ErrBlocked) }
+
+// RetryPolicy says how the Sender retries failed Bot API calls. A 429 waits
+// for the retry_after Telegram asks for; 5xx answers, network errors and
+// timeouts wait for an exponential backoff with jitter. Other errors
+// (400, 403, ...) are final.
+type RetryPolicy struct {
+	// MaxAttempts bounds the attempts per call, first included (default 5).
+	MaxAttempts int
+	// BaseBackoff is the first backoff, doubled on each retry (default 500ms).
+	BaseBackoff time.Duration
+	// MaxBackoff caps one backoff (default 10s).
+	MaxBackoff time.Duration
+	// MaxRetryAfter is the longest retry_after honoured; a 429 asking for
+	// more fails at once rather than hold a reply for minutes (default 60s).
+	MaxRetryAfter time.Duration
+	// AttemptTimeout bounds one attempt (default 20s).
+	AttemptTimeout time.Duration
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = 5
+	}
+	if p.BaseBackoff <= 0 {
+		p.BaseBackoff = 500 * time.Millisecond
+	}
+	if p.MaxBackoff <= 0 {
+		p.MaxBackoff = 10 * time.Second
+	}
+	if p.MaxRetryAfter <= 0 {
+		p.MaxRetryAfter = time.Minute
+	}
+	if p.AttemptTimeout <= 0 {
+		p.AttemptTimeout = 20 * time.Second
+	}
+	return p
+}
+
+// SenderConfig configures a Sender. The zero value uses Telegram's limits
+// (DefaultPerChat, DefaultPerGroup, DefaultGlobal) and the default RetryPolicy.
+type SenderConfig struct {
+	// PerChat, PerGroup and Global are the outgoing rate limits. PerGroup
+	// applies on top of PerChat to chats with negative IDs (groups).
+	PerChat, PerGroup, Global Rate
+	// Retry is the retry policy.
+	Retry RetryPolicy
+	// Logger receives retries and failures; slog.Default() when nil.
+	Logger *slog.Logger
+}
+
+// SendOptions are the optional parts of a message. The zero value sends
+// HTML without a link preview.
+type SendOptions struct {
+	// ReplyTo is the message ID to reply to (0 for none); the message is
+	// sent even if that one was deleted.
+	ReplyTo int
+	// ThreadID is the forum topic to send to (0 for none).
+	ThreadID int
+	// Markup is the reply markup, usually a *models.InlineKeyboardMarkup.
+	Markup models.ReplyMarkup
+	// Plain sends the text without parse mode instead of HTML.
+	Plain bool
+	// Preview allows a link preview.
+	Preview bool
+	// Silent sends without notification.
+	Silent bool
+}
+
+// APIError is a Bot API call that failed for good: after its retries, or at
+// once for errors retrying cannot fix. Its text never holds the bot token.
+type APIError struct {
+	// Method is the Bot API method.
+	Method string
+	// Status is the last HTTP status; 0 for a network error or timeout.
+	Status int
+	// Attempts is how many attempts were made.
+	Attempts int
+	// Err is the last error, token removed. It wraps ErrBlocked for a 403
+	// and the go-telegram/bot sentinel errors (bot.ErrorBadRequest, ...).
+	Err error
+}
+
+func (e *APIError) Error() string {
+	return fmt.Sprintf("telegram %s failed after %d attempt(s): %v", e.Method, e.Attempts, e.Err)
+}
+
+func (e *APIError) Unwrap() error { return e.Err }
+
+// Sender sends to Telegram through go-telegram/bot, which has neither a
+// rate limiter nor retries: it keeps every send within the outgoing rate
+// limits and retries 429s, 5xx answers and network failures with bounded
+// waits. Its errors never contain the bot token. It is safe for concurrent
+// use; announcements and other bulk sends should share the bot's Sender so
+// that everything sent counts against the same limits.
+type Sender struct {
+	b       *tgbot.Bot
+	lim     *outLimiter
+	retry   RetryPolicy
+	red     redactor
+	log     *slog.Logger
+	metrics *metrics
+}
+
+// NewSender returns a Sender for b.
+func NewSender(b *tgbot.Bot, cfg SenderConfig) *Sender {
+	if !cfg.PerChat.valid() {
+		cfg.PerChat = DefaultPerChat
+	}
+	if !cfg.PerGroup.valid() {
+		cfg.PerGroup = DefaultPerGroup
+	}
+	if !cfg.Global.valid() {
+		cfg.Global = DefaultGlobal
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Sender{
+		b:     b,
+		lim:   newOutLimiter(cfg.PerChat, cfg.PerGroup, cfg.Global),
+		retry: cfg.Retry.withDefaults(),
+		red:   newRedactor(b.Token()),
+		log:   log,
+	}
+}
+
+// Bot returns the underlying client, for calls the Sender has no method
+// for; wrap them in Do.
+func (s *Sender) Bot() *tgbot.Bot { return s.b }
+
+// Send sends text to chatID and returns the sent message.
+func (s *Sender) Send(ctx context.Context, chatID int64, text string, o *SendOptions) (*models.Message, error) {
+	if o == nil {
+		o = &SendOptions{}
+	}
+	p := &tgbot.SendMessageParams{
+		ChatID:              chatID,
+		MessageThreadID:     o.ThreadID,
+		Text:                text,
+		LinkPreviewOptions:  preview(o.Preview),
+		DisableNotification: o.Silent,
+	}
+	if !o.Plain {
+		p.ParseMode = models.ParseModeHTML
+	}
+	if o.ReplyTo != 0 {
+		p.ReplyParameters = &models.ReplyParameters{MessageID: o.ReplyTo, AllowSendingWithoutReply: true}
+	}
+	if o.Markup != nil {
+		p.ReplyMarkup = o.Markup
+	}
+	var m *models.Message
+	err := s.Do(ctx, chatID, "sendMessage", func(ctx context.Context) error {
+		var err error
+		m, err = s.b.SendMessage(ctx, p)
+		return err
+	})
+	return m, err
+}
+
+// Edit replaces the text (and markup) of message messageID in chatID.
+// Editing a message to the text it already has is not an error.
+func (s *Sender) Edit(ctx context.Context, chatID int64, messageID int, text string, o *SendOptions) error {
+	p := &tgbot.EditMessageTextParams{ChatID: chatID, MessageID: messageID, Text: text}
+	return s.edit(ctx, chatID, p, o)
+}
+
+// EditInline replaces the text of a message sent through inline mode.
+func (s *Sender) EditInline(ctx context.Context, inlineMessageID string, text string, o *SendOptions) error {
+	p := &tgbot.EditMessageTextParams{InlineMessageID: inlineMessageID, Text: text}
+	return s.edit(ctx, 0, p, o)
+}
+
+func (s *Sender) edit(ctx context.Context, chatID int64, p *tgbot.EditMessageTextParams, o *SendOptions) error {
+	if o == nil {
+		o = &SendOptions{}
+	}
+	p.LinkPreviewOptions = preview(o.Preview)
+	if !o.Plain {
+		p.ParseMode = models.ParseModeHTML
+	}
+	if o.Markup != nil {
+		p.ReplyMarkup = o.Markup
+	}
+	err := s.Do(ctx, chatID, "editMessageText", func(ctx context.Context) error {
+		_, err := s.b.EditMessageText(ctx, p)
+		return err
+	})
+	if err != nil && strings.Contains(err.Error(), "message is not modified") {
+		return nil
+	}
+	return err
+}
+
+// AnswerCallback answers a callback query, with an optional toast text.
+// Answers to queries are not messages and are not rate limited.
+func (s *Sender) AnswerCallback(ctx context.Context, id, text string) error {
+	return s.Do(ctx, 0, "answerCallbackQuery", func(ctx context.Context) error {
+		_, err := s.b.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: id, Text: text})
+		return err
+	})
+}
+
+func preview(on bool) *models.LinkPreviewOptions {
+	if on {
+		return nil
+	}
+	return &models.LinkPreviewOptions{IsDisabled: tgbot.True()}
+}
+
+// Do runs one Bot API call fn with the Sender's limits and retries. When
+// chatID is not 0 every attempt first waits for the chat's (and the
+// global) rate limit; pass 0 for calls that send nothing to a chat. fn must
+// use the context it is given: it carries the attempt's timeout.
+func (s *Sender) Do(ctx context.Context, chatID int64, method string, fn func(ctx context.Context) error) error {
+	for attempt := 1; ; attempt++ {
+		if chatID != 0 {
+			if err := s.waitTurn(ctx, chatID); err != nil {
+				return &APIError{Method: method, Attempts: attempt - 1, Err: err}
+			}
+		}
+		var status atomic.Int32
+		actx, cancel := context.WithTimeout(withStatus(ctx, &status), s.retry.AttemptTimeout)
+		err := fn(actx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		code := int(status.Load())
+		s.metrics.telegramError(method, code)
+		err = s.red.Error(err)
+		if ctx.Err() != nil {
+			return &APIError{Method: method, Status: code, Attempts: attempt, Err: err}
+		}
+		wait, retry := s.retryWait(err, code, attempt)
+		if errors.Is(err, tgbot.ErrorForbidden) {
+			err = fmt.Errorf("%w: %w", ErrBlocked, err)
+		}
+		if !retry || attempt >= s.retry.MaxAttempts {
+			return &APIError{Method: method, Status: code, Attempts: attempt, Err: err}
+		}
+		if s.metrics != nil {
+			s.metrics.retries.Add(1)
+		}
+		s.log.Warn("telegram call failed, retrying", "method", method, "status", code, "attempt", attempt, "wait", wait, "err", err)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return &APIError{Method: method, Status: code, Attempts: attempt, Err: err}
+		case <-t.C:
+		}
+	}
+}
+
+// retryWait says whether a failed attempt is worth retrying and after how long.
+func (s *Sender) retryWait(err error, status, attempt int) (time.Duration, bool) {
+	var tm *tgbot.TooManyRequestsError
+	if errors.As(err, &tm) {
+		d := time.Duration(tm.RetryAfter) * time.Second
+		if d <= 0 {
+			d = s.backoff(attempt)
+		}
+		return d, d <= s.retry.MaxRetryAfter
+	}
+	if status >= 500 || status == 0 {
+		// 5xx, or no answer at all: a network error or the attempt timed out.
+		return s.backoff(attempt), true
+	}
+	return 0, status == http.StatusTooManyRequests
+}
+
+func (s *Sender) backoff(attempt int) time.Duration {
+	d := s.retry.BaseBackoff << (attempt - 1)
+	if d > s.retry.MaxBackoff || d <= 0 {
+		d = s.retry.MaxBackoff
+	}
+	// ±20% jitter so that callers failing together do not retry together.
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+// waitTurn blocks until chatID may be sent to within the rate limits.
+func (s *Sender) waitTurn(ctx context.Context, chatID int64) error {
+	for {
+		d := s.lim.reserve(chatID, time.Now())
+		if d == 0 {
+			return nil
+		}
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}

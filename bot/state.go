@@ -1,0 +1,83 @@
+package bot
+
+import (
+	"container/list"
+	"crypto/rand"
+	"sync"
+	"time"
+)
+
+// store is a bounded map from short random IDs to values that expire: the
+// server-side state behind buttons, whose callback data may hold only 64
+// bytes. Least recently used entries go first when it is full.
+type store[V any] struct {
+	mu  sync.Mutex
+	cap int
+	ttl time.Duration
+	ll  *list.List // front: most recently used
+	m   map[string]*list.Element
+	now func() time.Time
+}
+
+type storeEntry[V any] struct {
+	key string
+	val V
+	exp time.Time
+}
+
+func newStore[V any](capacity int, ttl time.Duration) *store[V] {
+	return &store[V]{cap: max(capacity, 1), ttl: ttl, ll: list.New(), m: map[string]*list.Element{}, now: time.Now}
+}
+
+// put stores v under a new ID and returns the ID.
+func (s *store[V]) put(v V) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := newID()
+	for s.m[key] != nil {
+		key = newID()
+	}
+	s.m[key] = s.ll.PushFront(&storeEntry[V]{key: key, val: v, exp: s.now().Add(s.ttl)})
+	for s.ll.Len() > s.cap {
+		e := s.ll.Back()
+		s.ll.Remove(e)
+		delete(s.m, e.Value.(*storeEntry[V]).key)
+	}
+	return key
+}
+
+// get returns the value under key if it is there and not expired.
+func (s *store[V]) get(key string) (V, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var zero V
+	e := s.m[key]
+	if e == nil {
+		return zero, false
+	}
+	ent := e.Value.(*storeEntry[V])
+	if s.now().After(ent.exp) {
+		s.ll.Remove(e)
+		delete(s.m, key)
+		return zero, false
+	}
+	s.ll.MoveToFront(e)
+	return ent.val, true
+}
+
+func (s *store[V]) len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ll.Len()
+}
+
+// newID returns 10 random base-62 characters (about 59 bits).
+func newID() string {
+	const alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	var b [10]byte
+	_, _ = rand.Read(b[:])
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b[:])
+}

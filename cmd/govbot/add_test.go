@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// govbot runs one command in-process with data directory dir.
+func govbot(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(k string) string {
+		if k == "GOVBOT_DATA" {
+			return dir
+		}
+		return ""
+	}}
+	code = run(context.Background(), e, args)
+	return code, out.String(), errb.String()
+}
+
+func TestAddAndWatchCommands(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join("..", "..", "corpus", "testdata", "html", "hubei-xxgk-utf8.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/t20250123_1.shtml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	})
+	mux.HandleFunc("/report.pdf", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Write([]byte("%PDF-1.4"))
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	dir := t.TempDir()
+
+	steps := []struct {
+		args     []string
+		code     int
+		out, err string
+	}{
+		{[]string{"add", srv.URL + "/t20250123_1.shtml"}, 0, "added 127.0.0.1-t20250123_1: 2025年湖北省政府工作报告 (湖北省人民政府", ""},
+		{[]string{"add", "--id", "other", srv.URL + "/t20250123_1.shtml"}, 0, "already indexed as 127.0.0.1-t20250123_1 (same text)", ""},
+		{[]string{"add", srv.URL + "/report.pdf"}, 1, "", "PDF is not supported"},
+		{[]string{"add", srv.URL + "/missing.html"}, 1, "", "HTTP 404 Not Found"},
+		{[]string{"add", filepath.Join(dir, "nope.txt")}, 1, "", "no such file"},
+		{[]string{"add"}, 2, "", "add takes one FILE or URL"},
+		{[]string{"watch", "--once"}, 1, "", "sources.json"},
+	}
+	for _, s := range steps {
+		t.Run(strings.Join(s.args, " "), func(t *testing.T) {
+			code, out, errOut := govbot(t, dir, s.args...)
+			if code != s.code || !strings.Contains(out, s.out) || !strings.Contains(errOut, s.err) {
+				t.Errorf("exit %d (want %d)\nstdout: %s\nstderr: %s\nwant stdout %q, stderr %q", code, s.code, out, errOut, s.out, s.err)
+			}
+		})
+	}
+
+	// A folder source: watch --once ingests the file and prints it.
+	inbox := t.TempDir()
+	os.WriteFile(filepath.Join(inbox, "2026-hunan.txt"), []byte("2026年湖南省政府工作报告\n\n各位代表：\n\n全省地区生产总值达到5.4万亿元，城镇新增就业75.6万人，粮食产量达到614.8亿斤。\n"), 0o644)
+	conf := filepath.Join(dir, "sources.json")
+	os.WriteFile(conf, []byte(fmt.Sprintf(`{"sources": [{"name": "inbox", "folder": %q}]}`, inbox)), 0o644)
+	code, out, errOut := govbot(t, dir, "watch", "--once")
+	if code != 0 || !strings.Contains(out, "inbox: added 2026-hunan") || !strings.Contains(out, "1 reports ingested") {
+		t.Errorf("watch --once: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, _ = govbot(t, dir, "watch", "--once")
+	if code != 0 || !strings.Contains(out, "0 reports ingested") {
+		t.Errorf("second watch --once: exit %d\n%s", code, out)
+	}
+}

@@ -1,0 +1,149 @@
+// Package index is govbot's search index over parsed reports: a bleve index
+// with one document per paragraph, analysed by a gse-backed Chinese analyzer
+// and scored with BM25, plus a catalog of the parsed reports (metadata,
+// paragraphs, figures) kept beside it so that answering a question never needs
+// the original report files.
+//
+// A data directory DIR holds:
+//
+//	DIR/bleve/                  the bleve index (scorch)
+//	DIR/catalog/index.json      the catalog list: one entry per report
+//	DIR/catalog/<reportID>.json one parsed report, paragraphs and figures included
+//
+// Every process that opens an index must have the gse tokenizer registered
+// with bleve; importing this package does that (see init in analyzer.go).
+package index
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/govbot/govbot/corpus"
+)
+
+// ErrNoIndex is returned by Open when the data directory holds no index.
+var ErrNoIndex = errors.New("index: no index in data directory")
+
+// Index is an open search index with its catalog. It is safe for concurrent
+// use by multiple goroutines.
+type Index struct {
+	// implementation fields live in impl.go
+	state
+}
+
+// UpdateStats reports what Update or Add did.
+type UpdateStats struct {
+	// Added counts reports new to the index, Updated reports whose content
+	// hash changed and were re-indexed, Unchanged reports skipped.
+	Added, Updated, Unchanged int
+	// Paragraphs is the number of paragraphs (re)indexed.
+	Paragraphs int
+	// Bytes is the paragraph text volume (re)indexed, in bytes.
+	Bytes int64
+	// Elapsed is the wall time of the operation.
+	Elapsed time.Duration
+}
+
+// ReportInfo is one catalog entry: a report's metadata (Report.Paragraphs is
+// nil) with its paragraph and figure counts.
+type ReportInfo struct {
+	// Report is the report metadata; its Paragraphs field is nil.
+	Report corpus.Report
+	// Paragraphs and Figures count the report's paragraphs and figures.
+	Paragraphs, Figures int
+	// Hash is the hex SHA-256 content hash of the parsed report, used to
+	// decide whether a report changed.
+	Hash string
+	// Source is where the report came from (file name or path), when known.
+	Source string
+}
+
+// Query is a search over paragraphs. Text is analysed with the gse analyzer
+// and run as match queries, never through a query-string parser, so user input
+// cannot inject query syntax.
+type Query struct {
+	// Text is the user's words.
+	Text string
+	// Terms are optional pre-analysed terms (as returned by Terms); each becomes
+	// a term query on the text and section fields, OR-ed with Text.
+	Terms []string
+	// TermBoosts optionally weights individual Terms (default 1).
+	TermBoosts map[string]float64
+	// Reports restricts the search to these report IDs; empty means all.
+	Reports []string
+	// SectionBoost is the weight of the section field relative to text;
+	// 0 means the default 0.5, negative disables the section field.
+	SectionBoost float64
+	// Size is the maximum number of hits; 0 means 20.
+	Size int
+}
+
+// Hit is one matching paragraph.
+type Hit struct {
+	// Report is the report ID, Paragraph the paragraph ID, Seq its ordinal.
+	Report    string
+	Paragraph string
+	Seq       int
+	// Score is the BM25 relevance score.
+	Score float64
+	// Matched lists the analysed query terms found in the paragraph's text or
+	// section, in query order.
+	Matched []string
+}
+
+// Open opens the existing index in data directory dir. It reads only the
+// catalog list, not the report files nor the per-report catalog entries, so
+// it is fast. It returns an error wrapping ErrNoIndex if dir holds no index.
+func Open(dir string) (*Index, error) { return open(dir) }
+
+// OpenMemory builds an in-memory index (bleve NewMemOnly) of reports; it is
+// used for the embedded default corpus and in tests.
+func OpenMemory(reports []*corpus.Report) (*Index, error) { return openMemory(reports) }
+
+// Close releases the index.
+func (ix *Index) Close() error { return ix.close() }
+
+// Update builds or refreshes the index in data directory dir: new reports are
+// added, reports whose content hash changed are re-indexed, unchanged ones are
+// skipped. Reports already indexed but absent from reports are kept; only
+// Remove removes. On failure (including a cancelled ctx) the previous index
+// and catalog stay as they were and searchable.
+func Update(ctx context.Context, dir string, reports []*corpus.Report) (UpdateStats, error) {
+	return update(ctx, dir, reports)
+}
+
+// Add adds or refreshes reports in an open index, as Update does.
+func (ix *Index) Add(ctx context.Context, reports ...*corpus.Report) (UpdateStats, error) {
+	return ix.add(ctx, reports)
+}
+
+// Remove removes the given reports from the index and catalog. Unknown IDs
+// are ignored.
+func (ix *Index) Remove(ctx context.Context, reportIDs ...string) error {
+	return ix.remove(ctx, reportIDs)
+}
+
+// Reports returns the catalog: report metadata with counts, newest first
+// (by year, then publication date, then ID).
+func (ix *Index) Reports() []ReportInfo { return ix.reports() }
+
+// Report returns the full report with paragraphs and figures, loaded lazily
+// from the catalog and cached. The result is shared: callers must not modify it.
+func (ix *Index) Report(id string) (*corpus.Report, error) { return ix.report(id) }
+
+// Paragraph returns the report and paragraph with paragraph ID id
+// ("<reportID>#p<seq>"). The results are shared: callers must not modify them.
+func (ix *Index) Paragraph(id string) (*corpus.Report, *corpus.Paragraph, error) {
+	return ix.paragraph(id)
+}
+
+// Search runs q and returns the best-scoring paragraphs, best first.
+func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) { return ix.search(ctx, q) }
+
+// DocFreq returns the number of paragraphs whose text field contains the
+// analysed term term; useful as IDF for question words.
+func (ix *Index) DocFreq(term string) int { return ix.docFreq(term) }
+
+// NumParagraphs returns the number of indexed paragraphs.
+func (ix *Index) NumParagraphs() int { return ix.numParagraphs() }

@@ -1,0 +1,459 @@
+package index
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-ego/gse"
+
+	"github.com/govbot/govbot/index/zhdict"
+)
+
+// domainDict lists policy terms the zh_s dictionary lacks or cuts wrongly.
+//
+//go:embed dict/domain.txt
+var domainDict string
+
+// stopList lists function and question words dropped from the analysis.
+//
+//go:embed dict/stop.txt
+var stopList string
+
+var (
+	segOnce sync.Once
+	seg     *gse.Segmenter
+	stops   map[string]bool
+)
+
+// Segmenter returns the process-wide gse segmenter: the embedded simplified
+// Chinese dictionary (zh_s) plus govbot's domain word list. It is loaded on
+// first use, once per process (about a second and ~130 MiB of heap), and
+// shared; gse segmenters are safe for concurrent cutting once loaded.
+//
+// The dictionary is embedded in the binary (LoadDictEmbed), never read from
+// the module cache's source path, so a deployed binary works offline.
+func Segmenter() *gse.Segmenter {
+	segOnce.Do(func() {
+		s, err := loadSegmenter()
+		if err != nil {
+			// The inputs are embedded, so this only happens when the build
+			// itself is broken.
+			panic(err)
+		}
+		seg = s
+	})
+	return seg
+}
+
+// stopWords returns the stop word set; it needs no dictionary.
+var stopWords = sync.OnceValue(func() map[string]bool {
+	m := make(map[string]bool)
+	for _, line := range strings.Split(stopList, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		m[line] = true
+	}
+	return m
+})
+
+func loadSegmenter() (*gse.Segmenter, error) {
+	s := new(gse.Segmenter)
+	// SkipLog silences gse's "dict loaded" chatter on stdout.
+	s.SkipLog = true
+	if err := zhdict.Load(s); err != nil {
+		return nil, fmt.Errorf("index: load gse zh_s dictionary: %w", err)
+	}
+	sc := bufio.NewScanner(strings.NewReader(domainDict))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		freq := 20000.0
+		pos := "n"
+		if len(f) > 1 {
+			v, err := strconv.ParseFloat(f[1], 64)
+			if err != nil {
+				return nil, fmt.Errorf("index: dict/domain.txt line %d: %w", n, err)
+			}
+			freq = v
+		}
+		if len(f) > 2 {
+			pos = f[2]
+		}
+		word := foldString(f[0])
+		// AddToken ignores words already present, and Cut weighs words by
+		// frequency, so a known word with a lower frequency is re-added to
+		// make the domain entry win.
+		if old, _, ok := s.Find(word); ok && old > 0 {
+			if old >= freq {
+				continue
+			}
+			if err := s.ReAddToken(word, freq, pos); err != nil {
+				return nil, fmt.Errorf("index: add domain word %q: %w", word, err)
+			}
+			continue
+		}
+		if err := s.AddToken(word, freq, pos); err != nil {
+			return nil, fmt.Errorf("index: add domain word %q: %w", word, err)
+		}
+	}
+	return s, nil
+}
+
+// token is one analysed term with its byte span in the original text.
+type token struct {
+	term       string
+	start, end int // byte offsets in the original (unfolded) text
+	pos        int // 1-based word position; sub-words share their word's
+	sub        bool
+	num        bool
+	han        bool
+}
+
+// fold maps one rune to its search form: full-width ASCII to half-width,
+// the ideographic space to a space, ASCII upper case to lower case.
+func fold(r rune) rune {
+	switch {
+	case r >= 0xFF01 && r <= 0xFF5E:
+		r -= 0xFEE0
+	case r == 0x3000:
+		return ' '
+	}
+	if r >= 'A' && r <= 'Z' {
+		r += 'a' - 'A'
+	}
+	return r
+}
+
+// foldString applies fold to every rune of s.
+func foldString(s string) string { return strings.Map(fold, s) }
+
+// runeClass tells how the tokenizer treats a (folded) rune.
+type runeClass uint8
+
+const (
+	classSep   runeClass = iota // space, punctuation, symbols: dropped
+	classHan                    // ideographs: cut by gse
+	classASCII                  // ASCII letters and digits: one token per run
+	classOther                  // other letters and numbers (Ⅱ, α): one token per run
+)
+
+func classify(r rune) runeClass {
+	switch {
+	case r < utf8.RuneSelf:
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return classASCII
+		}
+		return classSep
+	case r == '〇' || unicode.Is(unicode.Han, r):
+		return classHan
+	case unicode.IsLetter(r) || unicode.IsNumber(r):
+		return classOther
+	}
+	return classSep
+}
+
+// analyze splits text into index terms. Han runs are cut by gse (dictionary
+// plus HMM) into words; every dictionary word of two or more characters
+// inside a longer word is emitted as well, at the same position, so that a
+// question naming a part (法律顾问) finds the whole (一村一法律顾问) and
+// phrase queries still line up. ASCII runs become one lower-cased term each,
+// numbers keep their decimal point and lose thousands separators
+// ("3,000" → "3000"). Stop words, punctuation and symbols are dropped and take
+// no position.
+func analyze(text string, emit func(token)) {
+	s := Segmenter()
+	stop := stopWords()
+	pos := 0
+	i := 0
+	for i < len(text) {
+		r, w := utf8.DecodeRuneInString(text[i:])
+		c := classify(fold(r))
+		if c == classSep {
+			i += w
+			continue
+		}
+		// Collect the run of the same class, in folded form, keeping the
+		// original byte offset of every folded rune.
+		start := i
+		var b strings.Builder
+		var offs []int
+		for i < len(text) {
+			r, w := utf8.DecodeRuneInString(text[i:])
+			f := fold(r)
+			fc := classify(f)
+			if fc != c {
+				if c == classASCII && isNumberJoint(text, i, f) {
+					// "5.2" and "3,000": keep a number whole.
+					if f == '.' {
+						offs = append(offs, i)
+						b.WriteByte('.')
+					}
+					i += w
+					continue
+				}
+				break
+			}
+			offs = append(offs, i)
+			b.WriteRune(f)
+			i += w
+		}
+		offs = append(offs, i)
+		run := b.String()
+		if c != classHan {
+			if stop[run] {
+				continue
+			}
+			pos++
+			emit(token{term: run, start: start, end: i, pos: pos, num: isDigits(run)})
+			continue
+		}
+		// offs holds one entry per rune of the run (plus the end).
+		for _, w := range cutHan(s, run) {
+			ws, we := offs[w.start], offs[w.end]
+			if stop[w.text] {
+				continue
+			}
+			pos++
+			emit(token{term: w.text, start: ws, end: we, pos: pos, han: true})
+			for _, sw := range w.subs {
+				if stop[sw.text] {
+					continue
+				}
+				emit(token{term: sw.text, start: offs[sw.start], end: offs[sw.end], pos: pos, sub: true, han: true})
+			}
+		}
+	}
+}
+
+// hanWord is a word cut from a Han run; start and end are rune indexes in
+// the run, subs the dictionary words of two or more runes inside it.
+type hanWord struct {
+	text       string
+	start, end int
+	subs       []hanWord
+}
+
+// cutHan cuts a run of Han characters the way gse's Cut(text, true) does
+// (jieba's algorithm: the most probable path through the dictionary word
+// graph, runs of unknown single characters re-cut by the HMM), but walks
+// the dictionary trie once per start character instead of once per
+// candidate word, and keeps rune offsets. It also collects, for every word
+// of three or more characters, the dictionary words inside it.
+func cutHan(s *gse.Segmenter, run string) []hanWord {
+	chars := make([]gse.Text, 0, len(run)/3)
+	b := []byte(run)
+	for i := 0; i < len(b); {
+		_, w := utf8.DecodeRune(b[i:])
+		chars = append(chars, b[i:i+w])
+		i += w
+	}
+	n := len(chars)
+	// routes[k] is the most probable cut of chars[k:]: its log probability
+	// and the end of its first word. It is computed right to left, so the
+	// dictionary words starting at k (one trie walk) are scored at once.
+	type route struct {
+		score float64
+		end   int
+	}
+	routes := make([]route, n+1)
+	maxLen := s.Dict.MaxTokenLen()
+	logT := math.Log(s.Dict.TotalFreq())
+	var words []dictWord
+	for k := n - 1; k >= 0; k-- {
+		// A character that is no word by itself still has a path.
+		best := route{score: -logT + routes[k+1].score, end: k + 1}
+		words = prefixWords(s, chars, b, k, min(n, k+maxLen), words[:0])
+		for _, w := range words {
+			end := k + w.runes
+			if sc := math.Log(w.freq) - logT + routes[end].score; sc > best.score || sc == best.score && end > best.end {
+				best = route{score: sc, end: end}
+			}
+		}
+		routes[k] = best
+	}
+
+	var out []hanWord
+	add := func(start, end int) {
+		w := hanWord{text: run[byteOff(chars, b, start):byteOff(chars, b, end)], start: start, end: end}
+		if end-start >= 3 {
+			w.subs = subWords(s, chars, start, end, maxLen, run, b)
+		}
+		out = append(out, w)
+	}
+	// Runs of single characters off the dictionary path go to the HMM,
+	// which finds words the dictionary lacks (names, new terms).
+	flush := func(from, to int) {
+		switch {
+		case to-from == 1:
+			add(from, to)
+		case to-from > 1:
+			buf := run[byteOff(chars, b, from):byteOff(chars, b, to)]
+			if f, _, ok := s.Find(buf); ok && f > 0 {
+				for i := from; i < to; i++ {
+					add(i, i+1)
+				}
+				return
+			}
+			at := from
+			for _, w := range s.HMMCut(buf) {
+				l := utf8.RuneCountInString(w)
+				if l == 0 || at+l > to {
+					break
+				}
+				add(at, at+l)
+				at += l
+			}
+			for ; at < to; at++ { // defensive: the HMM returned less text
+				add(at, at+1)
+			}
+		}
+	}
+	single := 0
+	for k := 0; k < n; {
+		end := routes[k].end
+		if end-k == 1 {
+			k = end
+			continue
+		}
+		flush(single, k)
+		add(k, end)
+		k = end
+		single = k
+	}
+	flush(single, n)
+	return out
+}
+
+// byteOff returns the byte offset of rune index i of run, whose runes are
+// chars (sub-slices of b).
+func byteOff(chars []gse.Text, b []byte, i int) int {
+	if i == len(chars) {
+		return len(b)
+	}
+	return cap(b) - cap(chars[i])
+}
+
+// dictWord is a dictionary word found by prefixWords: its length in runes
+// and its frequency.
+type dictWord struct {
+	runes int
+	freq  float64
+}
+
+// prefixWords appends to out the dictionary words (frequency > 0) that start
+// at rune k of chars and end at or before rune limit, shortest first. It asks
+// the dictionary for each prefix rather than reading the words' tokens back,
+// because a dictionary loaded from the zhdict snapshot shares one token
+// among many words, so a token's own text is not the word that matched it.
+// The walk stops at the first prefix the trie does not hold.
+func prefixWords(s *gse.Segmenter, chars []gse.Text, b []byte, k, limit int, out []dictWord) []dictWord {
+	from := byteOff(chars, b, k)
+	for j := k + 1; j <= limit; j++ {
+		f, _, ok := s.Dict.Find(b[from:byteOff(chars, b, j)])
+		if !ok {
+			break
+		}
+		if f > 0 {
+			out = append(out, dictWord{runes: j - k, freq: f})
+		}
+	}
+	return out
+}
+
+// subWords returns the dictionary words of two or more characters inside
+// chars[start:end], other than the whole.
+func subWords(s *gse.Segmenter, chars []gse.Text, start, end, maxLen int, run string, b []byte) []hanWord {
+	var subs []hanWord
+	var words []dictWord
+	for k := start; k < end-1; k++ {
+		words = prefixWords(s, chars, b, k, min(end, k+maxLen), words[:0])
+		for _, w := range words {
+			l := w.runes
+			if l < 2 || k == start && k+l == end {
+				continue
+			}
+			subs = append(subs, hanWord{text: run[byteOff(chars, b, k):byteOff(chars, b, k+l)], start: k, end: k + l})
+		}
+	}
+	return subs
+}
+
+// isNumberJoint reports whether the separator f at text[i] joins two digit
+// groups of a number: a decimal point between digits, or a thousands comma
+// followed by exactly three digits.
+func isNumberJoint(text string, i int, f rune) bool {
+	if f != '.' && f != ',' {
+		return false
+	}
+	if i == 0 {
+		return false
+	}
+	prev, _ := utf8.DecodeLastRuneInString(text[:i])
+	if p := fold(prev); p < '0' || p > '9' {
+		return false
+	}
+	_, w := utf8.DecodeRuneInString(text[i:])
+	rest := text[i+w:]
+	digits := 0
+	for len(rest) > 0 {
+		r, w := utf8.DecodeRuneInString(rest)
+		if r = fold(r); r < '0' || r > '9' {
+			break
+		}
+		digits++
+		rest = rest[w:]
+	}
+	if f == '.' {
+		return digits > 0
+	}
+	return digits == 3
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if (s[i] < '0' || s[i] > '9') && s[i] != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// Cut returns the index terms of text in order: gse search-mode words
+// (each word followed by the dictionary words inside it), ASCII lower-cased,
+// full-width letters, digits and punctuation folded to half-width, stop words
+// and punctuation removed. Numbers stay whole ("45", "1500", "87.2").
+// It is exactly the term sequence the govbot_zh analyzer indexes.
+func Cut(text string) []string {
+	var out []string
+	analyze(text, func(t token) { out = append(out, t.term) })
+	return out
+}
+
+// Terms analyses a question the way paragraphs are indexed and returns its
+// distinct terms in order of first appearance.
+func Terms(text string) []string {
+	var out []string
+	seen := make(map[string]bool)
+	analyze(text, func(t token) {
+		if !seen[t.term] {
+			seen[t.term] = true
+			out = append(out, t.term)
+		}
+	})
+	return out
+}

@@ -1,0 +1,299 @@
+package source
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/govbot/govbot/corpus"
+	"github.com/govbot/govbot/index"
+	"github.com/govbot/govbot/store"
+)
+
+// Indexer is the part of *index.Index the Ingester needs.
+type Indexer interface {
+	Add(ctx context.Context, reports ...*corpus.Report) (index.UpdateStats, error)
+	Reports() []index.ReportInfo
+	Report(id string) (*corpus.Report, error)
+}
+
+// Ingester parses documents, indexes new and revised reports and records
+// them in the store, queueing announcements for new ones.
+type Ingester struct {
+	Index Indexer
+	Store *store.Store
+	// Announce queues announcements for new reports; false only records them.
+	Announce bool
+}
+
+// Document is one report to ingest: a file's or a page's bytes.
+type Document struct {
+	// Name is the file name or URL; it gives the default report ID.
+	Name string
+	// Data is the raw content; ContentType its type when fetched ("" for a
+	// file: HTML is recognised by extension or content).
+	Data        []byte
+	ContentType string
+	// URL is the source link ("" for a local file).
+	URL string
+	// Meta overrides what the document says (command-line flags).
+	Meta corpus.Meta
+}
+
+// Status is what Ingest did.
+type Status string
+
+// Ingest outcomes.
+const (
+	Added     Status = "added"
+	Updated   Status = "updated"
+	Duplicate Status = "duplicate"
+)
+
+// Result describes one ingested document.
+type Result struct {
+	Status Status
+	// Report is the parsed report (with the ID it is indexed under).
+	Report *corpus.Report
+	// Hash is the content hash of the report text.
+	Hash string
+	// Match says how a duplicate or revision was recognised.
+	Match store.Match
+	// Revision is the stored revision number (1 for a new report).
+	Revision int
+	// Queued counts announcements queued (new reports only).
+	Queued int
+}
+
+// String is the one-line summary govbot add and watch print.
+func (r Result) String() string {
+	id := r.Report.ID
+	switch r.Status {
+	case Duplicate:
+		return fmt.Sprintf("already indexed as %s (%s); nothing changed", id, r.Match)
+	case Updated:
+		return fmt.Sprintf("updated %s (%s, revision %d): replaced the earlier text in the index", id, r.Match, r.Revision)
+	}
+	s := fmt.Sprintf("added %s: %s (%s, %d paragraphs)", id, r.Report.Title, r.Report.Issuer, len(r.Report.Paragraphs))
+	if r.Queued > 0 {
+		s += fmt.Sprintf("; announcement queued for %d chats", r.Queued)
+	}
+	return s
+}
+
+// Parse turns a document into a report: HTML through corpus.ParseHTML,
+// anything else through corpus.Parse. The report ID is doc.Meta.ID, else
+// derived from the URL or file name.
+func Parse(doc Document) (*corpus.Report, error) {
+	meta := doc.Meta
+	if meta.URL == "" {
+		meta.URL = doc.URL
+	}
+	if meta.ID == "" {
+		meta.ID = reportID(doc)
+	}
+	if isHTMLDoc(doc) {
+		return corpus.ParseHTML(doc.Name, doc.Data, doc.ContentType, meta)
+	}
+	return corpus.Parse(doc.Name, doc.Data, meta)
+}
+
+func isHTMLDoc(doc Document) bool {
+	if doc.ContentType != "" {
+		return isHTMLType(doc.ContentType)
+	}
+	switch strings.ToLower(filepath.Ext(doc.Name)) {
+	case ".html", ".htm", ".shtml", ".xhtml":
+		return true
+	}
+	head := bytes.ToLower(doc.Data[:min(len(doc.Data), 512)])
+	return bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<!doctype html"))
+}
+
+var idUnsafe = regexp.MustCompile(`[^\p{L}\p{N}._-]+`)
+
+// reportID derives an ID: the file name without extension, or for a URL
+// the site's distinctive host label and the page's name
+// (https://www.hubei.gov.cn/zfwj/t20250123_5512345.shtml →
+// hubei-t20250123_5512345).
+func reportID(doc Document) string {
+	name := doc.Name
+	if doc.URL != "" {
+		if u, err := url.Parse(doc.URL); err == nil {
+			host := strings.TrimPrefix(u.Hostname(), "www.")
+			host = strings.TrimSuffix(strings.TrimSuffix(host, ".cn"), ".gov")
+			base := strings.TrimSuffix(path.Base(u.Path), path.Ext(u.Path))
+			if base == "" || base == "/" || base == "." || base == "index" {
+				base = strings.Trim(strings.ReplaceAll(u.Path, "/", "-"), "-")
+			}
+			name = host + "-" + base
+		}
+	} else {
+		name = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+	}
+	id := strings.Trim(idUnsafe.ReplaceAllString(name, "-"), "-")
+	if id == "" {
+		id = "report"
+	}
+	return id
+}
+
+// TextHash is the hex SHA-256 of a report's paragraph texts, one a line:
+// the same text hashes the same whatever its ID, metadata or encoding.
+func TextHash(r *corpus.Report) string {
+	h := sha256.New()
+	for _, p := range r.Paragraphs {
+		h.Write([]byte(p.Text))
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Ingest parses doc and, unless the same text is already indexed, adds it
+// to the index and records it in the store. A report with the same 索引号 or
+// source URL (or ID) as a recorded one but different text is a revision: it
+// replaces the old one under the old ID and is not announced again. Only a
+// new report is announced. On error nothing is changed.
+func (in *Ingester) Ingest(ctx context.Context, doc Document) (Result, error) {
+	r, err := Parse(doc)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Report: r, Hash: TextHash(r)}
+	rec, match, err := in.Store.FindReport(res.Hash, r.IndexNumber, r.URL, "")
+	if err != nil {
+		return res, err
+	}
+	if match == store.MatchNone {
+		rec, match, err = in.findInCatalog(res.Hash, r, doc.Meta.ID != "")
+		if err != nil {
+			return res, err
+		}
+	}
+	if match == store.MatchNone && doc.Meta.ID != "" {
+		// An explicit --id naming a report already there means "replace it".
+		if rec, match, err = in.Store.FindReport("", "", "", r.ID); err != nil {
+			return res, err
+		}
+	}
+	res.Match = match
+	switch {
+	case match == store.MatchHash:
+		r.ID = rec.ID
+		res.Status, res.Revision = Duplicate, rec.Revision
+		if _, err := in.Store.Report(rec.ID); errors.Is(err, store.ErrNotFound) {
+			// Indexed by "govbot index", never recorded: record it now so
+			// that the next time is recognised by the store alone.
+			if _, err := in.Store.PutReport(in.record(r, res.Hash)); err != nil {
+				return res, err
+			}
+		}
+		return res, nil
+	case match != store.MatchNone:
+		r.ID = rec.ID
+		renumber(r)
+		res.Status = Updated
+	default:
+		res.Status = Added
+		if err := in.checkIDFree(r); err != nil {
+			return res, err
+		}
+	}
+	if _, err := in.Index.Add(ctx, r); err != nil {
+		return res, fmt.Errorf("index %s: %w", r.ID, err)
+	}
+	// The index has the report now. If the store write fails the report is
+	// answerable but not recorded; the next ingest of the same text finds it
+	// in the catalog and records it (above), so nothing is lost for good.
+	if res.Status == Updated || !in.Announce {
+		stored, err := in.Store.PutReport(in.record(r, res.Hash))
+		if err != nil {
+			return res, err
+		}
+		res.Revision = stored.Revision
+		return res, nil
+	}
+	stored, queued, err := in.Store.AnnounceReport(in.record(r, res.Hash), MatchFields(r)...)
+	if err != nil {
+		return res, err
+	}
+	res.Revision, res.Queued = stored.Revision, queued
+	return res, nil
+}
+
+// MatchFields are the texts subscription filters are matched against: the
+// issuer, the title and the disclosure topic.
+func MatchFields(r *corpus.Report) []string {
+	return []string{r.Issuer, r.Title, r.Topic}
+}
+
+func (in *Ingester) record(r *corpus.Report, hash string) store.ReportRecord {
+	return store.ReportRecord{ID: r.ID, Hash: hash, IndexNumber: r.IndexNumber, URL: r.URL, Title: r.Title, Issuer: r.Issuer}
+}
+
+// findInCatalog recognises reports indexed without going through the store
+// ("govbot index DIR"): by 索引号 or URL from the catalog, or by text for the
+// few catalog reports with the same title.
+func (in *Ingester) findInCatalog(hash string, r *corpus.Report, explicitID bool) (store.ReportRecord, store.Match, error) {
+	for _, info := range in.Index.Reports() {
+		c := info.Report
+		var m store.Match
+		switch {
+		case r.IndexNumber != "" && c.IndexNumber == r.IndexNumber:
+			m = store.MatchIndexNumber
+		case r.URL != "" && c.URL == r.URL:
+			m = store.MatchURL
+		case explicitID && c.ID == r.ID:
+			m = store.MatchID
+		case c.Title != "" && c.Title == r.Title || c.ID == r.ID:
+			full, err := in.Index.Report(c.ID)
+			if err != nil {
+				return store.ReportRecord{}, store.MatchNone, fmt.Errorf("compare with indexed %s: %w", c.ID, err)
+			}
+			if TextHash(full) != hash {
+				continue
+			}
+			m = store.MatchHash
+		default:
+			continue
+		}
+		if m != store.MatchHash {
+			full, err := in.Index.Report(c.ID)
+			if err == nil && TextHash(full) == hash {
+				m = store.MatchHash
+			}
+		}
+		rec, err := in.Store.Report(c.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			rec, err = store.ReportRecord{ID: c.ID, IndexNumber: c.IndexNumber, URL: c.URL}, nil
+		}
+		return rec, m, err
+	}
+	return store.ReportRecord{}, store.MatchNone, nil
+}
+
+// checkIDFree refuses to overwrite a different indexed report that happens
+// to share the derived ID (two files named the same in different folders).
+func (in *Ingester) checkIDFree(r *corpus.Report) error {
+	for _, info := range in.Index.Reports() {
+		if info.Report.ID == r.ID {
+			return fmt.Errorf("report ID %q is taken by another report (%s): pass --id to choose one, or the same --id to replace it", r.ID, info.Report.Title)
+		}
+	}
+	return nil
+}
+
+// renumber gives paragraphs IDs under the report's (possibly changed) ID.
+func renumber(r *corpus.Report) {
+	for i := range r.Paragraphs {
+		r.Paragraphs[i].ID = fmt.Sprintf("%s#p%d", r.ID, r.Paragraphs[i].Seq)
+	}
+}
