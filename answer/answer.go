@@ -28,6 +28,9 @@ type Answer struct {
 	Reason string `json:"reason,omitempty"`
 	// Suggestions are topics the reports do cover, offered when abstaining.
 	Suggestions []string `json:"suggestions,omitempty"`
+	// Note qualifies the figure when the question left it open, e.g. the
+	// year it is about ("2025年") when the question named none.
+	Note string `json:"note,omitempty"`
 	// Reply is the exact plain text a chat user sees.
 	Reply string `json:"reply"`
 }
@@ -65,4 +68,9 @@ type Passage struct {
 	// Figures are the figures stated in the excerpt.
 	Figures []corpus.Figure `json:"figures"`
 	Score   float64         `json:"score"`
+	// Year is the year the excerpt speaks about (a report delivered in Y
+	// reviews Y−1 and sets targets for Y); 0 when unknown. Period says
+	// which: "review", "target" or "period" (several years).
+	Year   int    `json:"year,omitempty"`
+	Period string `json:"period,omitempty"`
 }

@@ -26,43 +26,46 @@ const maxSeries = 8
 // figure per year, oldest first. It returns nil when fewer than two years
 // have an answer, so the caller answers the question normally.
 func (e *Engine) answerCompare(ctx context.Context, q *question, terms []term, sc scope) (*Answer, error) {
-	// Reports to compare: those reviewing the years named, or else the
-	// issuer's reports, newest first, up to maxSeries.
-	var reps []*index.ReportInfo
+	// Reports to compare, each with the year it is asked about: those
+	// reviewing the years named (or, failing that, setting their targets),
+	// or else the issuer's reports, newest first, up to maxSeries.
+	type ask struct {
+		ri     *index.ReportInfo
+		year   int
+		intent string
+	}
+	var asks []ask
 	if len(q.years) > 0 {
 		for _, y := range q.years {
-			var found *index.ReportInfo
+			var found *ask
 			for _, ri := range sc.all {
 				if ri.Report.Year == y+1 {
-					found = ri
+					found = &ask{ri, y, "review"}
 					break
 				}
 			}
 			if found == nil {
 				for _, ri := range sc.all {
 					if ri.Report.Year == y {
-						found = ri
+						found = &ask{ri, y, "target"}
 						break
 					}
 				}
 			}
 			if found != nil {
-				reps = append(reps, found)
+				asks = append(asks, *found)
 			}
 		}
 	} else {
-		if sc.multiIssuer && len(q.issuers) == 0 {
-			// Without a place, compare the national reports.
-			for _, ri := range sc.all {
-				if ri.Report.Issuer == "国务院" {
-					reps = append(reps, ri)
-				}
+		for _, ri := range sc.all {
+			if sc.multiIssuer && len(q.issuers) == 0 && ri.Report.Issuer != nationalIssuer {
+				// Without a place, compare the national reports.
+				continue
 			}
-		} else {
-			reps = append(reps, sc.all...)
-		}
-		if len(reps) > maxSeries {
-			reps = reps[:maxSeries]
+			if len(asks) == maxSeries {
+				break
+			}
+			asks = append(asks, ask{ri, ri.Report.Year - 1, "review"})
 		}
 	}
 	type row struct {
@@ -71,12 +74,12 @@ func (e *Engine) answerCompare(ctx context.Context, q *question, terms []term, s
 	}
 	var rows []row
 	seen := map[string]bool{}
-	for _, ri := range reps {
-		if seen[ri.Report.ID] {
+	for _, k := range asks {
+		if seen[k.ri.Report.ID] {
 			continue
 		}
-		seen[ri.Report.ID] = true
-		one := scope{ids: []string{ri.Report.ID}, intent: "review", newest: map[string]bool{}, prefer: map[string]bool{}}
+		seen[k.ri.Report.ID] = true
+		one := scope{ids: []string{k.ri.Report.ID}, intent: k.intent, year: k.year, newest: map[string]bool{}, prefer: map[string]bool{}}
 		cands, err := e.candidates(ctx, q, terms, one)
 		if err != nil {
 			return nil, err
@@ -85,12 +88,10 @@ func (e *Engine) answerCompare(ctx context.Context, q *question, terms []term, s
 			if c.fig == nil || !c.keyHit || c.covNear < 0.5 || (q.unit != "" && !c.unitOK) {
 				continue
 			}
-			y := ri.Report.Year - 1
-			if !targetHeading.MatchString(topHeading(c)) || reviewHeading.MatchString(topHeading(c)) {
-				rows = append(rows, row{y, c})
-			} else {
-				rows = append(rows, row{ri.Report.Year, c})
+			if c.kind == timePeriod || c.year != 0 && c.year != k.year {
+				continue
 			}
+			rows = append(rows, row{k.year, c})
 			break
 		}
 	}
@@ -108,13 +109,6 @@ func (e *Engine) answerCompare(ctx context.Context, q *question, terms []term, s
 	last := a.Series[len(a.Series)-1].Figure
 	a.Figure = &last
 	return a, nil
-}
-
-func topHeading(c *candidate) string {
-	if len(c.para.Path) == 0 {
-		return ""
-	}
-	return c.para.Path[0].Text
 }
 
 // change describes the change from a to b when their units agree.

@@ -103,6 +103,9 @@ func (e *Engine) Refresh() {
 	e.mu.Unlock()
 }
 
+// nationalIssuer is the issuer of the national government work reports.
+const nationalIssuer = "国务院"
+
 // isPlaceName reports whether the dictionary tags w as a place name.
 func isPlaceName(w string) bool {
 	_, pos, ok := index.Segmenter().Find(w)
@@ -133,13 +136,21 @@ func refOf(r *corpus.Report) ReportRef {
 	return ReportRef{ID: r.ID, Title: r.Title, Issuer: r.Issuer, Published: r.Published, Year: r.Year, URL: r.URL}
 }
 
-// Ask answers one question. It returns an error only when the index fails;
-// a question the reports do not answer gives an Answer with Answered false.
+// Ask answers one question on its own, outside any conversation. It
+// returns an error only when the index fails; a question the reports do not
+// answer gives an Answer with Answered false.
 func (e *Engine) Ask(ctx context.Context, question string) (*Answer, error) {
+	return e.AskIn(ctx, nil, question)
+}
+
+// AskIn answers one question of the conversation s (nil for none): a
+// question that refers to "this report" (这份报告) is about the report of
+// the conversation's previous answer, and the answer becomes the new focus.
+func (e *Engine) AskIn(ctx context.Context, s *Session, question string) (*Answer, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	a, err := e.ask(ctx, question)
+	a, err := e.ask(ctx, question, s.Focus())
 	if err != nil {
 		return nil, err
 	}
@@ -148,10 +159,11 @@ func (e *Engine) Ask(ctx context.Context, question string) (*Answer, error) {
 		a.Answers = []Passage{}
 	}
 	a.Reply = RenderText(a)
+	s.remember(a)
 	return a, nil
 }
 
-func (e *Engine) ask(ctx context.Context, raw string) (*Answer, error) {
+func (e *Engine) ask(ctx context.Context, raw, focus string) (*Answer, error) {
 	if strings.TrimSpace(raw) == "" {
 		return &Answer{Reason: "请输入一个问题，例如“去年办理了多少件行政复议案件？”"}, nil
 	}
@@ -166,7 +178,7 @@ func (e *Engine) ask(ctx context.Context, raw string) (*Answer, error) {
 	if q.unknownPlace != "" {
 		return e.abstain(q, fmt.Sprintf("没有收录%s的报告。", q.unknownPlace), nil), nil
 	}
-	sc := e.scope(q)
+	sc := e.scope(q, focus)
 	if sc.empty != "" {
 		return e.abstain(q, sc.empty, sc.all), nil
 	}
@@ -186,7 +198,9 @@ func (e *Engine) ask(ctx context.Context, raw string) (*Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return e.choose(q, terms, sc, cands), nil
+	a := e.choose(q, terms, sc, cands)
+	e.noteYear(q, sc, a)
+	return a, nil
 }
 
 // scope is the set of reports a question is about.
@@ -196,9 +210,12 @@ type scope struct {
 	// newest marks, per issuer in scope, its newest report: without a year
 	// the newest report wins.
 	newest map[string]bool
+	// newestYear is, per issuer in scope, the year of its newest report:
+	// 去年/今年/明年 count from it.
+	newestYear map[string]int
 	// prefer marks reports whose review or targets match the year asked.
 	prefer map[string]bool
-	// intent is "review" or "target" when the year asked implies a section.
+	// intent is "review" or "target" when the question implies a section.
 	intent string
 	// all are the reports in scope by issuer alone (for suggestions).
 	all []*index.ReportInfo
@@ -206,13 +223,32 @@ type scope struct {
 	empty string
 	// multiIssuer is true when the scope spans several issuers.
 	multiIssuer bool
-	// note says which year's report answers when the question named none.
+	// yearNote is set when the question named no year: the reply says
+	// which year answers.
 	yearNote bool
+	// year is the explicit year asked (0 for none); relative is the
+	// relative year asked when hasRelative.
+	year        int
+	relative    int
+	hasRelative bool
+}
+
+// wantYear returns the year the question asks about for a report of
+// issuer, 0 when it names none.
+func (sc *scope) wantYear(issuer string) int {
+	switch {
+	case sc.year > 0:
+		return sc.year
+	case sc.hasRelative && sc.newestYear[issuer] > 0:
+		return sc.newestYear[issuer] + sc.relative
+	}
+	return 0
 }
 
 // scope resolves the question's issuers and years to reports. A work report
-// delivered in year Y reviews Y−1 and sets targets for Y.
-func (e *Engine) scope(q *question) scope {
+// delivered in year Y reviews Y−1 and sets targets for Y. focus is the report
+// the conversation is about, used when the question says "this report".
+func (e *Engine) scope(q *question, focus string) scope {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	var sc scope
@@ -233,16 +269,33 @@ func (e *Engine) scope(q *question) scope {
 		}
 		return sc
 	}
+	if q.deictic && len(q.issuers) == 0 && len(q.years) == 0 && !q.hasRelative {
+		if ri, ok := e.byID[focus]; ok {
+			// "这份报告" is the report the conversation is about.
+			sc.all = []*index.ReportInfo{ri}
+			byIssuer = map[string][]*index.ReportInfo{ri.Report.Issuer: {ri}}
+		}
+	}
 	sc.multiIssuer = len(byIssuer) > 1
 	sc.newest = map[string]bool{}
-	for _, reps := range byIssuer {
+	sc.newestYear = map[string]int{}
+	for is, reps := range byIssuer {
 		sc.newest[reps[0].Report.ID] = true // e.reports is newest first
+		sc.newestYear[is] = reps[0].Report.Year
 	}
 	sc.prefer = map[string]bool{}
+	if q.wantsNumber {
+		// A figure asked without "目标/计划" is a result: the review.
+		sc.intent = "review"
+		if q.target {
+			sc.intent = "target"
+		}
+	}
 
 	switch {
 	case len(q.years) > 0 && !q.compare:
 		y := q.years[0]
+		sc.year = y
 		var review, delivered []*index.ReportInfo
 		for _, ri := range sc.all {
 			switch ri.Report.Year {
@@ -255,9 +308,10 @@ func (e *Engine) scope(q *question) scope {
 		var pick []*index.ReportInfo
 		if q.target {
 			pick, sc.intent = delivered, "target"
-			if len(pick) == 0 {
-				pick = review
+			for _, ri := range delivered {
+				sc.prefer[ri.Report.ID] = true
 			}
+			pick = append(pick, review...)
 		} else {
 			pick, sc.intent = review, "review"
 			for _, ri := range review {
@@ -266,9 +320,6 @@ func (e *Engine) scope(q *question) scope {
 			// The report delivered in Y also speaks of Y (its targets, or a
 			// 年度 report about Y itself); it stays in scope, less preferred.
 			pick = append(pick, delivered...)
-			if len(review) == 0 {
-				sc.intent = ""
-			}
 		}
 		if len(pick) == 0 {
 			sc.empty = fmt.Sprintf("没有找到关于%d年的报告。", y)
@@ -278,17 +329,30 @@ func (e *Engine) scope(q *question) scope {
 			sc.ids = append(sc.ids, ri.Report.ID)
 		}
 	case q.hasRelative && !q.compare:
-		for id := range sc.newest {
-			sc.ids = append(sc.ids, id)
+		sc.relative, sc.hasRelative = q.relative, true
+		for _, ri := range sc.all {
+			// The newest report of each issuer, and for 去年 also the one
+			// before it (its targets were for that year).
+			want := sc.newestYear[ri.Report.Issuer] + q.relative
+			if ri.Report.Year == want || ri.Report.Year == want+1 {
+				sc.ids = append(sc.ids, ri.Report.ID)
+				if ri.Report.Year == want+1 && !q.target || ri.Report.Year == want && q.target {
+					sc.prefer[ri.Report.ID] = true
+				}
+			}
+		}
+		if len(sc.ids) == 0 {
+			sc.empty = "收录的报告中没有这一年的内容。"
+			return sc
 		}
 		switch {
-		case q.relative < 0:
-			sc.intent = "review"
-		case q.target || q.relative > 0:
+		case q.target || q.relative >= 0:
 			sc.intent = "target"
+		default:
+			sc.intent = "review"
 		}
 	default:
-		if len(q.issuers) > 0 {
+		if len(q.issuers) > 0 || len(sc.all) == 1 {
 			for _, ri := range sc.all {
 				sc.ids = append(sc.ids, ri.Report.ID)
 			}
@@ -322,6 +386,8 @@ type candidate struct {
 	covPara float64 // paragraph + section coverage
 	keyHit  bool    // the heaviest term is in the paragraph or its section
 	unitOK  bool
+	year    int      // the year the sentence speaks of, 0 when unknown
+	kind    timeKind // review, target or period
 }
 
 // candidates searches the scope and scores every figure (and sentence) of
@@ -354,15 +420,18 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 		if maxScore > 0 {
 			bm = h.Score / maxScore
 		}
+		want := sc.wantYear(rep.Issuer)
 		sentences := splitSentences(para.Text)
 		for _, s := range sentences {
 			sentence := para.Text[s[0]:s[1]]
 			covSent := coverage(terms, sentence)
 			covNear := coverage(terms, sentence+" "+section)
 			base := 1.0*covSent + 0.8*covPara + 0.4*covNear + 0.4*bm + prior
+			year, kind := speaksOf(rep, para, sentence)
+			base += timeFit(q, sc, want, year, kind)
 			if !q.wantsNumber {
-				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit}
-				c.score = base + 0.6*covSent
+				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind}
+				c.score = base + 0.6*covSent + 0.5*bigramOverlap(q.phrase, sentence)
 				if isHeadingSentence(para, sentence) {
 					c.score -= 0.3 // the heading is already cited as the section
 				}
@@ -375,15 +444,32 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					continue
 				}
 				clause := clauseAround(para.Text, s[0], s[1], f.Start, f.End)
-				covCtx := coverage(terms, f.Context)
+				ctx := figureSubject(para.Text, s[0], f)
+				covCtx := coverage(terms, ctx)
+				// A clause that inherits its subject ("…增长5.8%、总量达到
+				// 60013亿元") is read with it.
+				clause += " " + ctx
 				covClause := coverage(terms, clause)
-				c := &candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit}
+				c := &candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind}
 				c.unitOK = unitFits(q.unit, f.Unit, f.BaseUnit)
-				c.score = base + 2.0*covCtx + 1.5*covClause + 1.0*precision(terms, f.Context)
+				c.score = base + 2.0*covCtx + 1.5*covClause + 1.0*precision(terms, ctx) + 1.0*bigramOverlap(q.phrase, clause)
 				if aggregate.MatchString(f.Context) && !aggregate.MatchString(q.norm) {
 					// 年均/累计/平均 figures answer a different question than
 					// the yearly value asked for.
 					c.score -= 0.6
+				}
+				if isRate(f) && !q.percent {
+					// "地区生产总值是多少" asks for the amount, not its growth.
+					c.score -= 0.8
+				}
+				if isMilestone(para, s[0], s[1], f) {
+					// "迈上6万亿元台阶，达到62661亿元": the round threshold
+					// is not the value.
+					c.score -= 0.6
+				}
+				if isFromValue(para.Text, s[0], s[1], f) {
+					// "从4.16万亿元增加到5.67万亿元": the first is the old value.
+					c.score -= 0.8
 				}
 				switch {
 				case q.unit == "":
@@ -409,7 +495,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			if c.fig != nil {
 				ft = c.fig.Text + " ctx=" + c.fig.Context
 			}
-			fmt.Fprintf(os.Stderr, "%.3f near=%.2f para=%.2f key=%v unit=%v %s %s | %.60s\n", c.score, c.covNear, c.covPara, c.keyHit, c.unitOK, c.para.ID, ft, c.para.Text[c.sStart:c.sEnd])
+			fmt.Fprintf(os.Stderr, "%.3f near=%.2f para=%.2f key=%v unit=%v y=%d/%d %s %s | %.60s\n", c.score, c.covNear, c.covPara, c.keyHit, c.unitOK, c.year, c.kind, c.para.ID, ft, c.para.Text[c.sStart:c.sEnd])
 		}
 	}
 	return out, nil
@@ -424,21 +510,10 @@ func (e *Engine) prior(q *question, sc scope, rep *corpus.Report, para *corpus.P
 	if sc.prefer[rep.ID] {
 		p += 0.4
 	}
-	if sc.multiIssuer && len(q.issuers) == 0 && (rep.Issuer == "国务院") {
+	if sc.multiIssuer && len(q.issuers) == 0 && rep.Issuer == nationalIssuer {
 		// A question that names no place is, in a corpus of many issuers,
 		// most often about the country as a whole.
-		p += 0.5
-	}
-	if sc.intent != "" && len(para.Path) > 0 {
-		top := para.Path[0].Text
-		rv, tg := reviewHeading.MatchString(top), targetHeading.MatchString(top)
-		switch {
-		case rv == tg:
-		case sc.intent == "review" && rv, sc.intent == "target" && tg:
-			p += 0.3
-		default:
-			p -= 0.3
-		}
+		p += 1.0
 	}
 	return p
 }
@@ -530,6 +605,15 @@ func (e *Engine) passage(c *candidate, withFigure bool) Passage {
 	}
 	if p.Section == nil {
 		p.Section = []string{}
+	}
+	p.Year = c.year
+	switch c.kind {
+	case timeReview:
+		p.Period = "review"
+	case timeTarget:
+		p.Period = "target"
+	case timePeriod:
+		p.Period, p.Year = "period", 0
 	}
 	lead := len(text[start:end]) - len(strings.TrimLeft(text[start:end], " \t"))
 	off := start + lead

@@ -58,6 +58,11 @@ type question struct {
 	compare bool
 
 	meta metaKind
+	// deictic is set when the question refers to "this report" (这份报告).
+	deictic bool
+	// phrase is norm without issuer names, years and question words: the
+	// question's topic as written, for matching its wording verbatim.
+	phrase string
 }
 
 // numberCue matches the words that make a question ask for a number.
@@ -153,17 +158,22 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 		}
 	}
 
-	q.wantsNumber = numberCue.MatchString(norm) && q.meta == metaNone
+	q.deictic = deicticRe.MatchString(norm)
+	q.target = targetCue.MatchString(norm)
+	q.compare = compareCue.MatchString(norm)
+	// "这几年分别是多少": 几年 there is part of the comparison, not a unit.
+	cueText := blank(norm, yearsCue)
+	q.wantsNumber = q.meta == metaNone && (numberCue.MatchString(cueText) ||
+		(q.target && quantityTarget.MatchString(norm)) ||
+		(len(yearRe.FindAllString(norm, 2)) > 1 && q.compare))
 	if q.wantsNumber {
-		q.unit = unitAfter(norm)
-		q.percent = rateCue.MatchString(norm) || strings.Contains(norm, "%")
+		q.unit = unitAfter(cueText)
+		q.percent = rateCue.MatchString(norm) || strings.Contains(norm, "%") ||
+			(q.unit == "" && trendCue.MatchString(norm))
 		if q.percent && q.unit == "" {
 			q.unit = "%"
 		}
 	}
-	q.target = targetCue.MatchString(norm)
-	q.compare = compareCue.MatchString(norm)
-
 	// Years, explicit and relative.
 	for _, m := range yearRe.FindAllStringSubmatchIndex(content, -1) {
 		y, _ := strconv.Atoi(content[m[2]:m[3]])
@@ -202,10 +212,28 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 		content = strings.Replace(content, "多少"+q.unit, " ", 1)
 		content = strings.Replace(content, "几"+q.unit, " ", 1)
 	}
+	q.phrase = blank(content, phraseFillerRe)
 	content = blank(content, fillerRe)
 	q.content = strings.Join(strings.Fields(content), " ")
 	return q
 }
+
+// trendCue marks a question about a change ("增长目标", "增速"): without a
+// unit asked, its answer is a rate.
+var trendCue = regexp.MustCompile(`增长|增速|增幅|涨幅|降幅|下降|提高|上涨|降低`)
+
+// yearsCue are phrases of comparisons that contain 几年 without asking for a
+// number of years.
+var yearsCue = regexp.MustCompile(`这几年|近几年|几年来|前几年`)
+
+// quantityTarget marks a question about a goal that is a number ("增长目标",
+// "城镇新增就业目标") rather than about the goals in general ("今年的目标任务").
+var quantityTarget = regexp.MustCompile(`(增长|增速|产量|就业|收入|总值|总量|规模|人数|率|比重|指标|涨幅|降幅)[^，。,]{0,3}(目标|预期)`)
+
+// phraseFillerRe are the question words dropped from phrase: only the
+// words that ask, so that verbs such as 达到 or 增长 stay and match the
+// report's wording.
+var phraseFillerRe = regexp.MustCompile(`请问|是多少|有多少|多少|几[个件次项份场名家人条户所座]?|什么|哪些|怎么样|如何|吗|呢|吧|这份报告|本报告|报告|[?？!！。，,、 ]`)
 
 // blank replaces every match of re in s by a space, keeping word boundaries.
 func blank(s string, re *regexp.Regexp) string {

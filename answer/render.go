@@ -42,6 +42,9 @@ func RenderText(a *Answer) string {
 		b.WriteString("\n")
 	case a.Figure != nil:
 		b.WriteString(figureLine(a.Figure))
+		if a.Note != "" {
+			b.WriteString("（" + a.Note + "）")
+		}
 		b.WriteString("\n")
 	case a.Reason != "":
 		b.WriteString(a.Reason)

@@ -3,6 +3,7 @@ package answer
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/govbot/govbot/corpus"
@@ -114,4 +115,91 @@ func isHeadingSentence(p *corpus.Paragraph, sentence string) bool {
 	h := p.Path[len(p.Path)-1].Text
 	s := strings.TrimRight(strings.TrimSpace(sentence), "。")
 	return s != "" && (s == strings.TrimRight(h, "。") || strings.HasPrefix(h, s))
+}
+
+// figureSubject returns what a figure counts: its Context, or, when the
+// figure closes a list of subjects sharing it ("网上办、一次办率均达100%"),
+// the whole list.
+func figureSubject(text string, sStart int, f *corpus.Figure) string {
+	a := sStart
+	if i := strings.LastIndexAny(text[sStart:f.Start], "，,；;：:。"); i >= 0 {
+		_, n := utf8.DecodeRuneInString(text[sStart+i:])
+		a = sStart + i + n
+	}
+	before := text[a:f.Start]
+	if !strings.Contains(before, "、") {
+		return f.Context
+	}
+	last := before[strings.LastIndex(before, "、"):]
+	if strings.Contains(last, "均") || strings.Contains(last, "分别") || strings.Contains(last, "都") {
+		return before
+	}
+	return f.Context
+}
+
+// bigramOverlap is the share of the character bigrams of phrase's Han runs
+// that occur in text: how closely text repeats the question's wording.
+func bigramOverlap(phrase, text string) float64 {
+	n, hit := 0, 0
+	var prev rune
+	for _, r := range phrase {
+		if !unicode.Is(unicode.Han, r) {
+			prev = 0
+			continue
+		}
+		if prev != 0 {
+			n++
+			if strings.Contains(text, string([]rune{prev, r})) {
+				hit++
+			}
+		}
+		prev = r
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(hit) / float64(n)
+}
+
+// isRate reports whether f is a rate or a change rather than an amount.
+func isRate(f *corpus.Figure) bool {
+	return f.BaseUnit == "%" || strings.ContainsAny(f.Unit, "%％‰") || strings.Contains(f.Unit, "百分点") || f.Unit == "成"
+}
+
+// isFromValue reports whether f is the starting value of a "从A…到B" change
+// within its clause.
+func isFromValue(text string, sStart, sEnd int, f *corpus.Figure) bool {
+	a := sStart
+	if i := strings.LastIndexAny(text[sStart:f.Start], "，,；;。"); i >= 0 {
+		a = sStart + i
+	}
+	if !strings.Contains(text[a:f.Start], "从") {
+		return false
+	}
+	rest := text[f.End:sEnd]
+	if i := strings.IndexAny(rest, "，,；;。"); i >= 0 {
+		rest = rest[:i]
+	}
+	return strings.Contains(rest, "到") || strings.Contains(rest, "至")
+}
+
+// milestoneRe marks a figure named as a threshold passed ("迈上6万亿元台阶").
+var milestoneRe = regexp.MustCompile(`^[^，,；;。]{0,3}(台阶|大关|关口)`)
+
+// isMilestone reports whether f is a round threshold passed while the same
+// sentence states the exact value of the same kind.
+func isMilestone(p *corpus.Paragraph, sStart, sEnd int, f *corpus.Figure) bool {
+	if !milestoneRe.MatchString(p.Text[f.End:sEnd]) {
+		return false
+	}
+	for i := range p.Figures {
+		g := &p.Figures[i]
+		if g == f || g.Start < sStart || g.Start >= sEnd || g.BaseUnit != f.BaseUnit || f.Value == 0 {
+			continue
+		}
+		if r := g.Value / f.Value; r > 0.5 && r < 2 {
+			return true
+		}
+	}
+	return false
 }

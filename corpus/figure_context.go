@@ -18,10 +18,12 @@ import (
 //     verbs and fillers (达到 为 实现 完成 均 分别 平均 ...) dropped; leading
 //     共/累计/完成/实现 dropped; at most maxBeforeRunes runes, nearest the
 //     number. "今年来全县共办理行政复议案件45件" → "全县办理行政复议案件".
-//  3. Inherited subject: when what is left is empty or only a trend verb
-//     (增长, 下降, 同比增长 ...) and an earlier figure stands in the same
-//     sentence, the earlier figure's subject is put in front:
-//     "国内生产总值达到134.9万亿元、增长5%" → "国内生产总值", "国内生产总值增长".
+//  3. Inherited subject: when what is left is empty, only a trend verb
+//     (增长, 下降, 同比增长 ...) or an anaphoric noun (总量, 规模 ...) and an
+//     earlier figure stands in the same sentence, the earlier figure's
+//     subject is put in front: "国内生产总值达到134.9万亿元、增长5%" →
+//     "国内生产总值", "国内生产总值增长"; "地区生产总值增长5.8%、总量达到
+//     60013亿元" → "地区生产总值总量".
 //  4. After: when the unit is a classifier (个 项 件 家 名 ...) or a bare
 //     万/亿, the noun phrase that follows (up to a verb, punctuation, a
 //     number or maxAfterRunes runes) is appended: "全县20个乡镇" → "全县乡镇",
@@ -238,9 +240,20 @@ func keepTrailing(s, f string) bool {
 	return false
 }
 
-// isTrendOnly reports whether s is nothing but a trend verb.
+// anaphoricNouns name an aspect of the subject already named in the
+// sentence ("地区生产总值增长5.8%、总量达到60013亿元"): alone they do not
+// say what was counted.
+var anaphoricNouns = []string{"总量", "总额", "规模", "总规模", "经济总量", "增速", "增幅", "总数"}
+
+// isTrendOnly reports whether s is nothing but a trend verb or an
+// anaphoric noun such as 总量.
 func isTrendOnly(s string) bool {
 	for _, v := range trendVerbs {
+		if s == v {
+			return true
+		}
+	}
+	for _, v := range anaphoricNouns {
 		if s == v {
 			return true
 		}

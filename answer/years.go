@@ -1,0 +1,138 @@
+package answer
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+
+	"github.com/govbot/govbot/corpus"
+)
+
+// timeKind says what period a sentence of a report speaks about.
+type timeKind int
+
+const (
+	timeUnknown timeKind = iota
+	// timeReview: results of one past year (a report delivered in Y reviews Y−1).
+	timeReview
+	// timeTarget: goals and plans for one year (the report's own year).
+	timeTarget
+	// timePeriod: several years at once (过去五年, “十四五”时期, 年均).
+	timePeriod
+)
+
+// periodCue marks sentences and headings about several years at once.
+var periodCue = regexp.MustCompile(`五年来|过去五年|十年来|过去十年|“?十[一二三四五六]五”?时期|“十[一二三四五六]五”以来|年均|五年累计|规划期|到20\d\d年`)
+
+// targetSentence marks a sentence that states the year's goals, wherever it stands.
+var targetSentence = regexp.MustCompile(`预期目标|今年(经济社会)?发展的?主要目标|今年的?目标是`)
+
+// oneYear marks a heading that also covers the last year ("过去一年和五年工作回顾").
+var oneYear = regexp.MustCompile(`一年|去年|上年`)
+
+// leadYear matches a year that opens a sentence ("2024年，…", "初步统计，2024年…").
+var leadYear = regexp.MustCompile(`^[^，,；;。]{0,6}?(20\d\d)年(?:[，,]|[^以到至底末初]{0,2}[\p{Han}])`)
+
+// speaksOf returns the year and kind of period that sentence (of para, in
+// rep) speaks about, from the innermost heading that names a year or a
+// period, then the sentence itself: "一、2024年工作回顾" is the review of
+// 2024, "三、2025年重点工作" the plan for 2025, "过去五年…" a period.
+func speaksOf(rep *corpus.Report, para *corpus.Paragraph, sentence string) (int, timeKind) {
+	if targetSentence.MatchString(sentence) && rep.Year > 0 {
+		return rep.Year, timeTarget
+	}
+	if periodCue.MatchString(sentence) {
+		return 0, timePeriod
+	}
+	if m := leadYear.FindStringSubmatch(sentence); m != nil && rep.Year > 0 {
+		// "2024年，全省地区生产总值…" inside a five-year review.
+		if y, _ := strconv.Atoi(m[1]); y < rep.Year {
+			return y, timeReview
+		}
+	}
+	for i := len(para.Path) - 1; i >= 0; i-- {
+		h := para.Path[i].Text
+		if m := yearRe.FindStringSubmatch(h); m != nil {
+			y, _ := strconv.Atoi(m[1])
+			switch {
+			case reviewHeading.MatchString(h) && !targetHeading.MatchString(h):
+				return y, timeReview
+			case rep.Year > 0 && y == rep.Year-1:
+				return y, timeReview
+			case rep.Year > 0 && y == rep.Year:
+				return y, timeTarget
+			}
+			continue
+		}
+		if periodCue.MatchString(h) && !oneYear.MatchString(h) {
+			return 0, timePeriod
+		}
+	}
+	if len(para.Path) > 0 && rep.Year > 0 {
+		top := para.Path[0].Text
+		rv, tg := reviewHeading.MatchString(top), targetHeading.MatchString(top)
+		switch {
+		case rv && !tg:
+			return rep.Year - 1, timeReview
+		case tg && !rv:
+			return rep.Year, timeTarget
+		}
+	}
+	return 0, timeUnknown
+}
+
+// timeFit scores how well a sentence's period fits the question: the year
+// asked (want, 0 for none) and whether it asks for results or goals.
+func timeFit(q *question, sc scope, want, year int, kind timeKind) float64 {
+	p := 0.0
+	if want > 0 {
+		switch {
+		case kind == timePeriod:
+			p -= 0.5
+		case year == want:
+			p += 0.6
+		case year != 0:
+			p -= 0.9
+		}
+	}
+	switch {
+	case kind == timePeriod:
+		if !aggregate.MatchString(q.norm) && !periodCue.MatchString(q.norm) {
+			p -= 0.2
+		}
+	case sc.intent == "review" && kind == timeReview, sc.intent == "target" && kind == timeTarget:
+		p += 0.3
+	case sc.intent != "" && kind != timeUnknown:
+		p -= 0.3
+	}
+	return p
+}
+
+// noteYear says in the answer which year a figure is about when the
+// question named none and the issuer has reports of several years.
+func (e *Engine) noteYear(q *question, sc scope, a *Answer) {
+	if !a.Answered || len(a.Answers) == 0 || a.Figure == nil || !sc.yearNote {
+		return
+	}
+	top := a.Answers[0]
+	if top.Year == 0 {
+		return
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	years := map[int]bool{}
+	for i := range e.reports {
+		if e.reports[i].Report.Issuer == top.Report.Issuer {
+			years[e.reports[i].Report.Year] = true
+		}
+	}
+	if len(years) < 2 {
+		return
+	}
+	switch top.Period {
+	case "target":
+		a.Note = fmt.Sprintf("%d年目标", top.Year)
+	default:
+		a.Note = fmt.Sprintf("%d年", top.Year)
+	}
+}
