@@ -442,3 +442,28 @@ func checkInvariants(tx *bolt.Tx) []error {
 	}
 	return errs
 }
+
+// SentSince returns the entries sent at or after t, oldest first. The
+// broadcaster seeds its rate limiter with them at startup, so that a
+// restart does not let a new process send on top of what the old one sent
+// in the same second or minute.
+func (s *Store) SentSince(t time.Time) ([]Delivery, error) {
+	var out []Delivery
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bOutbox).ForEach(func(k, _ []byte) error {
+			d, _, err := getDelivery(tx, k)
+			if err != nil {
+				return err
+			}
+			if d.State == Sent && !d.SentAt.Before(t) {
+				out = append(out, d)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: recent deliveries: %w", err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].SentAt.Before(out[j].SentAt) })
+	return out, nil
+}
