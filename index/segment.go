@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-ego/gse"
+	"github.com/vcaesar/cedar"
 
 	"github.com/govbot/govbot/index/zhdict"
 )
@@ -29,7 +30,6 @@ var stopList string
 var (
 	segOnce sync.Once
 	seg     *gse.Segmenter
-	stops   map[string]bool
 )
 
 // Segmenter returns the process-wide gse segmenter: the embedded simplified
@@ -72,6 +72,15 @@ func loadSegmenter() (*gse.Segmenter, error) {
 	if err := zhdict.Load(s); err != nil {
 		return nil, fmt.Errorf("index: load gse zh_s dictionary: %w", err)
 	}
+	if err := addDomainWords(s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// addDomainWords adds govbot's domain word list (dict/domain.txt:
+// "word [freq [pos]]" lines, # comments) to s.
+func addDomainWords(s *gse.Segmenter) error {
 	sc := bufio.NewScanner(strings.NewReader(domainDict))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
@@ -84,7 +93,7 @@ func loadSegmenter() (*gse.Segmenter, error) {
 		if len(f) > 1 {
 			v, err := strconv.ParseFloat(f[1], 64)
 			if err != nil {
-				return nil, fmt.Errorf("index: dict/domain.txt line %d: %w", n, err)
+				return fmt.Errorf("index: dict/domain.txt line %d: %w", n, err)
 			}
 			freq = v
 		}
@@ -100,15 +109,15 @@ func loadSegmenter() (*gse.Segmenter, error) {
 				continue
 			}
 			if err := s.ReAddToken(word, freq, pos); err != nil {
-				return nil, fmt.Errorf("index: add domain word %q: %w", word, err)
+				return fmt.Errorf("index: add domain word %q: %w", word, err)
 			}
 			continue
 		}
 		if err := s.AddToken(word, freq, pos); err != nil {
-			return nil, fmt.Errorf("index: add domain word %q: %w", word, err)
+			return fmt.Errorf("index: add domain word %q: %w", word, err)
 		}
 	}
-	return s, nil
+	return nil
 }
 
 // token is one analysed term with its byte span in the original text.
@@ -245,50 +254,108 @@ type hanWord struct {
 	subs       []hanWord
 }
 
-// cutHan cuts a run of Han characters the way gse's Cut(text, true) does
+// cutScratch is cutHan's per-call working memory, pooled: the analysis of a
+// paragraph cuts many runs and would otherwise allocate these each time.
+type cutScratch struct {
+	bo     []int   // byte offset of each rune of the run, and the run's length
+	routes []route // see cutHan
+	span   []int32 // words starting at rune k: ends[span[2k]:span[2k+1]]
+	ends   []int32 // ends (rune index) of the dictionary words, grouped by start
+	freqs  []float64
+}
+
+// route is the most probable cut of a run's suffix: its log probability and
+// the end of its first word.
+type route struct {
+	score float64
+	end   int
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(cutScratch) }}
+
+// cutHan cuts a run of Han characters exactly as gse's Cut(run, true) does
 // (jieba's algorithm: the most probable path through the dictionary word
-// graph, runs of unknown single characters re-cut by the HMM), but walks
-// the dictionary trie once per start character instead of once per
-// candidate word, and keeps rune offsets. It also collects, for every word
-// of three or more characters, the dictionary words inside it.
+// graph, runs of single characters off that path re-cut by the HMM), and
+// also returns, for every word of three or more characters, the dictionary
+// words inside it.
+//
+// It walks the dictionary trie once per start character, byte by byte from
+// the node reached so far, and records the lengths of the words it passes;
+// gse looks every prefix up from the root instead (quadratic in the word
+// length), and reading a length back from a matched token is wrong on the
+// snapshot dictionary, whose tokens are shared among words.
+// TestCutHanMatchesGse checks the words against gse on every shared report.
 func cutHan(s *gse.Segmenter, run string) []hanWord {
-	chars := make([]gse.Text, 0, len(run)/3)
+	sc := scratchPool.Get().(*cutScratch)
+	defer scratchPool.Put(sc)
 	b := []byte(run)
+	bo := sc.bo[:0]
 	for i := 0; i < len(b); {
+		bo = append(bo, i)
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
 		_, w := utf8.DecodeRune(b[i:])
-		chars = append(chars, b[i:i+w])
 		i += w
 	}
-	n := len(chars)
-	// routes[k] is the most probable cut of chars[k:]: its log probability
-	// and the end of its first word. It is computed right to left, so the
-	// dictionary words starting at k (one trie walk) are scored at once.
-	type route struct {
-		score float64
-		end   int
-	}
-	routes := make([]route, n+1)
-	maxLen := s.Dict.MaxTokenLen()
+	n := len(bo)
+	bo = append(bo, len(b))
+	sc.bo = bo
+
+	// routes[k] is the most probable cut of runes k..n, computed right to
+	// left so that the words starting at k are scored in one trie walk.
+	routes := grow(sc.routes, n+1)
+	span := grow(sc.span, 2*n)
+	ends, freqs := sc.ends[:0], sc.freqs[:0]
+	routes[n] = route{}
 	logT := math.Log(s.Dict.TotalFreq())
-	var words []dictWord
+	walk := newTrieWalker(s.Dict, b)
 	for k := n - 1; k >= 0; k-- {
-		// A character that is no word by itself still has a path.
-		best := route{score: -logT + routes[k+1].score, end: k + 1}
-		words = prefixWords(s, chars, b, k, min(n, k+maxLen), words[:0])
-		for _, w := range words {
-			end := k + w.runes
-			if sc := math.Log(w.freq) - logT + routes[end].score; sc > best.score || sc == best.score && end > best.end {
-				best = route{score: sc, end: end}
+		lo := len(ends)
+		var known bool
+		ends, freqs, known = walk.words(bo, k, ends, freqs)
+		span[2*k], span[2*k+1] = int32(lo), int32(len(ends))
+		best := route{score: math.Inf(-1), end: k + 1}
+		if lo == len(ends) {
+			// No word starts here: gse takes the character alone, at
+			// frequency 1 if the dictionary lacks it, 0 (log: -Inf) if it
+			// only begins longer words.
+			f := 1.0
+			if known {
+				f = 0
+			}
+			best.score = math.Log(f) - logT + routes[k+1].score
+		}
+		for i := lo; i < len(ends); i++ {
+			end := int(ends[i])
+			// gse keeps the longer word on a tie.
+			if score := math.Log(freqs[i]) - logT + routes[end].score; score > best.score || score == best.score && end > best.end {
+				best = route{score: score, end: end}
 			}
 		}
 		routes[k] = best
 	}
+	sc.routes, sc.span, sc.ends, sc.freqs = routes, span, ends, freqs
 
 	var out []hanWord
 	add := func(start, end int) {
-		w := hanWord{text: run[byteOff(chars, b, start):byteOff(chars, b, end)], start: start, end: end}
+		w := hanWord{text: run[bo[start]:bo[end]], start: start, end: end}
 		if end-start >= 3 {
-			w.subs = subWords(s, chars, start, end, maxLen, run, b)
+			// The dictionary words inside, by start then length: the trie
+			// walks above already listed them.
+			for k := start; k < end-1; k++ {
+				for _, e := range ends[span[2*k]:span[2*k+1]] {
+					e := int(e)
+					if e > end {
+						break
+					}
+					if e-k < 2 || k == start && e == end {
+						continue
+					}
+					w.subs = append(w.subs, hanWord{text: run[bo[k]:bo[e]], start: k, end: e})
+				}
+			}
 		}
 		out = append(out, w)
 	}
@@ -299,7 +366,7 @@ func cutHan(s *gse.Segmenter, run string) []hanWord {
 		case to-from == 1:
 			add(from, to)
 		case to-from > 1:
-			buf := run[byteOff(chars, b, from):byteOff(chars, b, to)]
+			buf := run[bo[from]:bo[to]]
 			if f, _, ok := s.Find(buf); ok && f > 0 {
 				for i := from; i < to; i++ {
 					add(i, i+1)
@@ -336,58 +403,66 @@ func cutHan(s *gse.Segmenter, run string) []hanWord {
 	return out
 }
 
-// byteOff returns the byte offset of rune index i of run, whose runes are
-// chars (sub-slices of b).
-func byteOff(chars []gse.Text, b []byte, i int) int {
-	if i == len(chars) {
-		return len(b)
+// grow returns s resliced to length n, reallocated if too small.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/2)
 	}
-	return cap(b) - cap(chars[i])
+	return s[:n]
 }
 
-// dictWord is a dictionary word found by prefixWords: its length in runes
-// and its frequency.
-type dictWord struct {
-	runes int
-	freq  float64
+// trieWalker lists the dictionary words starting at a position of a text.
+type trieWalker struct {
+	d    *gse.Dictionary
+	trie *cedar.Cedar // nil: look prefixes up with d.Find
+	b    []byte
 }
 
-// prefixWords appends to out the dictionary words (frequency > 0) that start
-// at rune k of chars and end at or before rune limit, shortest first. It asks
-// the dictionary for each prefix rather than reading the words' tokens back,
-// because a dictionary loaded from the zhdict snapshot shares one token
-// among many words, so a token's own text is not the word that matched it.
-// The walk stops at the first prefix the trie does not hold.
-func prefixWords(s *gse.Segmenter, chars []gse.Text, b []byte, k, limit int, out []dictWord) []dictWord {
-	from := byteOff(chars, b, k)
-	for j := k + 1; j <= limit; j++ {
-		f, _, ok := s.Dict.Find(b[from:byteOff(chars, b, j)])
-		if !ok {
+func newTrieWalker(d *gse.Dictionary, b []byte) trieWalker {
+	return trieWalker{d: d, trie: zhdict.Trie(d), b: b}
+}
+
+// words appends the end (rune index) and frequency of every dictionary word
+// (frequency > 0) that starts at rune k of the text, whose runes start at
+// byte offsets bo (plus the text's length), shortest first. It also
+// reports whether the trie holds the rune at k at all (as a word or a word's
+// beginning), the distinction gse's Find makes with its ok result.
+func (w trieWalker) words(bo []int, k int, ends []int32, freqs []float64) ([]int32, []float64, bool) {
+	n := len(bo) - 1
+	known := false
+	if w.trie == nil {
+		for j := k + 1; j <= n; j++ {
+			f, _, ok := w.d.Find(w.b[bo[k]:bo[j]])
+			if !ok {
+				break
+			}
+			known = true
+			if f > 0 {
+				ends, freqs = append(ends, int32(j)), append(freqs, f)
+			}
+		}
+		return ends, freqs, known
+	}
+	// Jump continues from the node the previous rune reached, which is what
+	// d.Find(prefix) computes from the root; Value then reads the word's
+	// token index at that node, as d.Find does.
+	id := 0
+	for j := k + 1; j <= n; j++ {
+		var err error
+		id, err = w.trie.Jump(w.b[bo[j-1]:bo[j]], id)
+		if err != nil {
 			break
 		}
-		if f > 0 {
-			out = append(out, dictWord{runes: j - k, freq: f})
+		known = true
+		v, err := w.trie.Value(id)
+		if err != nil {
+			continue
+		}
+		if f := w.d.Tokens[v].Freq(); f > 0 {
+			ends, freqs = append(ends, int32(j)), append(freqs, f)
 		}
 	}
-	return out
-}
-
-// subWords returns the dictionary words of two or more characters inside
-// chars[start:end], other than the whole.
-func subWords(s *gse.Segmenter, chars []gse.Text, start, end, maxLen int, run string, b []byte) []hanWord {
-	var subs []hanWord
-	var words []dictWord
-	for k := start; k < end-1; k++ {
-		words = prefixWords(s, chars, b, k, min(end, k+maxLen), words[:0])
-		for _, w := range words {
-			l := w.runes
-			if l < 2 || k == start && k+l == end {
-				continue
-			}
-			subs = append(subs, hanWord{text: run[byteOff(chars, b, k):byteOff(chars, b, k+l)], start: k, end: k + l})
-		}
-	}
-	return subs
+	return ends, freqs, known
 }
 
 // isNumberJoint reports whether the separator f at text[i] joins two digit

@@ -29,6 +29,7 @@ import (
 	"fmt"
 
 	"github.com/go-ego/gse"
+	"github.com/vcaesar/cedar"
 
 	"github.com/govbot/govbot/index/zhdict/internal/snap"
 )
@@ -73,3 +74,13 @@ func Load(seg *gse.Segmenter) error {
 	seg.Init()
 	return nil
 }
+
+// Trie returns the cedar double-array trie behind d (any gse dictionary,
+// loaded by Load or not), so that callers can walk the words starting at a
+// position byte by byte (cedar's Jump from the last node, then Value) instead
+// of looking up every prefix from the root with d.Find. A node's value
+// indexes d.Tokens, whose Freq is the word's frequency; Text is not the word
+// on a snapshot dictionary (tokens are shared). Trie returns nil when gse's
+// internal layout does not match the one this package was written for; use
+// d.Find then.
+func Trie(d *gse.Dictionary) *cedar.Cedar { return snap.TrieOf(d) }

@@ -123,3 +123,12 @@ func tokensOf(ts []gse.Token) []token {
 	}
 	return unsafe.Slice((*token)(unsafe.Pointer(unsafe.SliceData(ts))), len(ts))
 }
+
+// TrieOf returns d's cedar trie, or nil when the mirrors do not match the
+// linked gse (FastPath is false).
+func TrieOf(d *gse.Dictionary) *cedar.Cedar {
+	if !layoutOK || d == nil {
+		return nil
+	}
+	return dictOf(d).trie
+}
