@@ -163,3 +163,17 @@ func genericPlace(s string) bool {
 	}
 	return false
 }
+
+// IssuersNamed returns the issuers of indexed reports that name refers to:
+// "湖北", "湖北省" → 湖北省人民政府; "全国", "国务院" → 国务院. It returns nil
+// when name matches no indexed issuer.
+func (e *Engine) IssuersNamed(name string) []string {
+	e.mu.RLock()
+	dir := e.dir
+	e.mu.RUnlock()
+	if dir == nil {
+		return nil
+	}
+	issuers, _ := dir.find(normalize(name))
+	return issuers
+}

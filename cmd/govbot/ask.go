@@ -39,8 +39,11 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	}
 	defer eng.Close()
 
+	// The questions of one invocation are one conversation: "这份报告"
+	// refers to the report of the previous answer.
+	var session answer.Session
 	answerOne := func(q string) error {
-		a, err := eng.Ask(ctx, q)
+		a, err := eng.AskIn(ctx, &session, q)
 		if err != nil {
 			return fmt.Errorf("answer %q: %w", q, err)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -19,8 +20,8 @@ func runReports(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("reports", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	data := fs.String("data", "", "data directory with the index (env GOVBOT_DATA)")
-	issuer := fs.String("issuer", "", "only reports whose issuer contains this (e.g. 湖北)")
-	year := fs.Int("year", 0, "only reports published in this year")
+	issuer := fs.String("issuer", "", "only reports of this issuer, by name or short name (湖北, 内蒙古, 全国, 房县)")
+	year := fs.Int("year", 0, "only reports published (delivered) in this year; a work report of year Y reviews Y-1")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -30,9 +31,13 @@ func runReports(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer eng.Close()
+	var named []string
+	if *issuer != "" {
+		named = eng.IssuersNamed(*issuer)
+	}
 	var list []answer.ReportSummary
 	for _, r := range eng.Reports() {
-		if *issuer != "" && !strings.Contains(r.Issuer, *issuer) && !strings.Contains(r.Title, *issuer) {
+		if *issuer != "" && !slices.Contains(named, r.Issuer) && !strings.Contains(r.Issuer, *issuer) {
 			continue
 		}
 		if *year != 0 && r.Year != *year {
