@@ -91,6 +91,9 @@ type Config struct {
 	// (defaults 10000 and 24h).
 	StateSize int
 	StateTTL  time.Duration
+	// InlinePage is how many inline results a page holds (default
+	// DefaultInlinePage, at most MaxInlinePage).
+	InlinePage int
 	// Examples are the /start example questions (default DefaultExamples).
 	Examples []string
 	// Logger is the logger; slog.Default() when nil. It is wrapped so the
@@ -132,6 +135,10 @@ func (c *Config) defaults() {
 	if c.StateTTL <= 0 {
 		c.StateTTL = 24 * time.Hour
 	}
+	if c.InlinePage <= 0 {
+		c.InlinePage = DefaultInlinePage
+	}
+	c.InlinePage = min(c.InlinePage, MaxInlinePage)
 	if len(c.Examples) == 0 {
 		c.Examples = DefaultExamples
 	}
@@ -157,7 +164,7 @@ type Server struct {
 	users  *userLimiter // questions in chats
 	inline *userLimiter // inline queries, counted apart: they come per keystroke
 
-	sessions *store[*answer.Answer]
+	sessions *buttonState[*answer.Answer]
 
 	mu        sync.RWMutex
 	me        models.User
@@ -198,7 +205,7 @@ func New(cfg Config, ask Asker) (*Server, error) {
 		cl:        &client{hc: cfg.HTTPClient},
 		metrics:   newMetrics(),
 		inline:    newUserLimiter(3*max(cfg.UserBurst, 0), cfg.UserEvery/3),
-		sessions:  newStore[*answer.Answer](cfg.StateSize, cfg.StateTTL),
+		sessions:  newButtonState[*answer.Answer](cfg.StateSize, cfg.StateTTL),
 		cmds:      map[string]*Command{},
 		callbacks: map[string]CallbackFunc{},
 		sem:       make(chan struct{}, cfg.Workers),

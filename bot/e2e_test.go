@@ -105,8 +105,8 @@ func TestInlineQuery(t *testing.T) {
 			t.Fatal(err)
 		}
 		res, _ := calls[0].InlineResults()
-		if len(res) == 0 || len(res) > InlinePage {
-			t.Fatalf("%d inline results, want 1..%d", len(res), InlinePage)
+		if len(res) == 0 || len(res) > DefaultInlinePage {
+			t.Fatalf("%d inline results, want 1..%d", len(res), DefaultInlinePage)
 		}
 		r := res[0]
 		if r.Type != "article" || r.Title != "45件" || r.Description == "" {
@@ -122,41 +122,72 @@ func TestInlineQuery(t *testing.T) {
 		}
 	})
 	t.Run("paging", func(t *testing.T) {
-		a := fixtureAnswer()
-		p := a.Answers[0]
-		a.Answers = nil
-		for range 25 {
-			a.Answers = append(a.Answers, p)
+		eng := realEngine(t)
+		a, err := eng.Ask(context.Background(), fangxianQ)
+		if err != nil {
+			t.Fatal(err)
 		}
-		h := start(t, testConfig(), fixed(a))
+		const size = 2
+		if len(a.Answers) <= size {
+			t.Fatalf("the engine gives %d passages; paging needs more than %d", len(a.Answers), size)
+		}
+		cfg := testConfig()
+		cfg.InlinePage = size
+		h := start(t, cfg, eng)
 		u := bottest.User(4)
 		var got []int
+		ids := map[string]bool{}
 		offset := ""
-		for page := 1; page <= 3; page++ {
-			h.api.Inline(u, "行政复议", offset)
+		for page := 1; page <= len(a.Answers); page++ {
+			h.api.Inline(u, fangxianQ, offset)
 			calls, err := h.api.WaitDelivered(waitCtx(t, 10*time.Second), "answerInlineQuery", page)
 			if err != nil {
 				t.Fatal(err)
 			}
 			res, next := calls[page-1].InlineResults()
 			got = append(got, len(res))
+			for _, r := range res {
+				if ids[r.ID] {
+					t.Errorf("result %s repeated on page %d", r.ID, page)
+				}
+				ids[r.ID] = true
+			}
 			offset = next
+			if next == "" {
+				break
+			}
 		}
-		if !slices.Equal(got, []int{10, 10, 5}) || offset != "" {
-			t.Errorf("pages of %v, last next_offset %q; want [10 10 5] and \"\"", got, offset)
+		var want []int
+		for n := len(a.Answers); n > 0; n -= size {
+			want = append(want, min(n, size))
+		}
+		if !slices.Equal(got, want) || offset != "" {
+			t.Errorf("pages of %v, last next_offset %q; want %v and \"\" for %d passages", got, offset, want, len(a.Answers))
 		}
 	})
 }
 
 func TestMoreResultsPages(t *testing.T) {
-	h := start(t, testConfig(), fixed(fixtureAnswer()))
+	eng := linkedEngine(t)
+	a, err := eng.Ask(context.Background(), fangxianQ)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(a.Answers)
+	if n < 3 {
+		t.Fatalf("the engine gives %d passages; the test needs 3 or more", n)
+	}
+	h := start(t, testConfig(), eng)
 	u := bottest.User(5)
 	chat := bottest.PrivateChat(u)
-	_, id := h.api.SendText(chat, u, "行政复议")
+	_, id := h.api.SendText(chat, u, fangxianQ)
 	first := h.replyTo(id)
 	bs := first.Buttons()
-	if len(bs) != 2 || !strings.HasPrefix(bs[0].Text, "更多结果") || bs[1].Text != "原文" || !strings.HasPrefix(bs[1].URL, "http://www.fangxian.gov.cn/") {
-		t.Fatalf("buttons = %+v; want 更多结果 and 原文", bs)
+	if len(bs) != 2 || bs[0].Text != fmt.Sprintf("更多结果 (2/%d)", n) || bs[1].Text != "原文" || bs[1].URL != testLinkURL {
+		t.Fatalf("buttons = %+v; want 更多结果 (2/%d) and 原文 -> %s", bs, n, testLinkURL)
+	}
+	if !strings.Contains(first.Params["text"], "a=1&amp;b=2") {
+		t.Errorf("the link in the reply is not escaped:\n%s", first.Params["text"])
 	}
 	if len(bs[0].CallbackData) > 64 {
 		t.Errorf("callback data %q over 64 bytes", bs[0].CallbackData)
@@ -167,11 +198,16 @@ func TestMoreResultsPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := edits[0]
-	if e.Params["message_id"] != strconv.Itoa(first.Message().ID) || !strings.Contains(e.Params["text"], "100%") || !strings.Contains(e.Params["text"], "第 2/2 条结果") {
-		t.Errorf("edit = %v", e.Params)
+	second := a.Answers[1].Excerpt[a.Answers[1].Mark[0]:a.Answers[1].Mark[1]]
+	if e.Params["message_id"] != strconv.Itoa(first.Message().ID) || !strings.Contains(e.Params["text"], fmt.Sprintf("第 2/%d 条结果", n)) || !strings.Contains(e.Params["text"], esc(second)) {
+		t.Errorf("edit = %v; want passage 2 of %d (marking %q) in place of the first reply", e.Params, n, second)
 	}
-	if eb := e.Buttons(); len(eb) != 1 || !strings.Contains(eb[0].Text, "上一条") {
-		t.Errorf("second page buttons = %+v; want only 上一条 (no link for this report)", eb)
+	var names []string
+	for _, b := range e.Buttons() {
+		names = append(names, b.Text)
+	}
+	if want := []string{"◀ 上一条", fmt.Sprintf("更多结果 (3/%d)", n), "原文"}; !slices.Equal(names, want) {
+		t.Errorf("second page buttons = %q, want %q", names, want)
 	}
 	if _, err := h.api.WaitDelivered(waitCtx(t, 5*time.Second), "answerCallbackQuery", 1); err != nil {
 		t.Error("callback query not answered")
@@ -208,12 +244,12 @@ func TestRetryAfter429DeliversOnce(t *testing.T) {
 }
 
 func TestRetryServerErrorsAndDroppedConnections(t *testing.T) {
-	h := start(t, testConfig(), fixed(fixtureAnswer()))
+	h := start(t, testConfig(), realEngine(t))
 	h.api.Inject(bottest.Fault{Method: "sendMessage", Code: 500, Times: 2})
 	h.api.Inject(bottest.Fault{Method: "sendMessage", Drop: true})
 	h.api.Inject(bottest.Fault{Method: "sendMessage", Code: 502, Delay: 100 * time.Millisecond})
 	u := bottest.User(7)
-	_, id := h.api.SendText(bottest.PrivateChat(u), u, "行政复议")
+	_, id := h.api.SendText(bottest.PrivateChat(u), u, fangxianQ)
 	h.replyTo(id)
 	calls := h.api.Calls("sendMessage")
 	if len(calls) != 5 || len(h.api.Delivered("sendMessage")) != 1 {
@@ -236,17 +272,25 @@ func TestSenderGivesUpOnBlockedAndBounded(t *testing.T) {
 	if !IsBlocked(err) || len(api.Calls("sendMessage")) != 1 {
 		t.Errorf("403: err = %v (blocked %v), %d calls; want blocked after 1 call", err, IsBlocked(err), len(api.Calls("sendMessage")))
 	}
-	api.Inject(bottest.Fault{Method: "sendMessage", Code: 500, Times: 10})
+	// Exactly MaxAttempts failures, so that none is left for the next case.
+	api.Inject(bottest.Fault{Method: "sendMessage", Code: 500, Times: 3})
 	_, err = s.Send(ctx, 12, "hi", nil)
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) || apiErr.Attempts != 3 || apiErr.Status != 500 {
-		t.Errorf("500s: err = %#v; want APIError after 3 attempts", err)
+		t.Errorf("500s: err = %#v; want APIError with status 500 after 3 attempts", err)
 	}
 	api.Inject(bottest.Fault{Method: "sendMessage", Code: 429, RetryAfter: 3600})
+	before := len(api.Calls("sendMessage"))
 	start := time.Now()
 	_, err = s.Send(ctx, 13, "hi", nil)
-	if err == nil || time.Since(start) > time.Second {
-		t.Errorf("429 asking for an hour: err = %v after %v; want a prompt failure", err, time.Since(start))
+	if err == nil || time.Since(start) > time.Second || len(api.Calls("sendMessage")) != before+1 {
+		t.Errorf("429 asking for an hour: err = %v after %v, %d calls; want a prompt failure after 1 call", err, time.Since(start), len(api.Calls("sendMessage"))-before)
+	}
+	if !errors.As(err, &apiErr) || apiErr.Status != 429 {
+		t.Errorf("429: err = %#v; want APIError with status 429", err)
+	}
+	if n := len(api.Calls("sendMessage")); n != 1+3+1 {
+		t.Errorf("%d sendMessage calls in all, want 5", n)
 	}
 	for _, e := range []error{err, apiErr} {
 		assertNoToken(t, "errors", fmt.Sprint(e))
@@ -360,11 +404,13 @@ func TestBurst(t *testing.T) {
 		pct(latencies, 50), pct(latencies, 99), h.srv.metrics.rateLimited.Load())
 }
 
-// maxInWindow is the most calls arriving within any window of length w.
-// The fake server stamps arrival, a little after the bot sent; a small
-// tolerance absorbs that jitter.
+// maxInWindow is the most calls arriving within any window of length w,
+// by the fake server's arrival stamps: what Telegram would count. No
+// tolerance: the Sender counts a send until its answer is back, so the
+// arrivals of any N+1 sends are at least Per apart.
 func maxInWindow(calls []bottest.Call, w time.Duration) int {
-	w -= 2 * time.Millisecond
+	calls = slices.Clone(calls)
+	slices.SortFunc(calls, func(a, b bottest.Call) int { return a.Time.Compare(b.Time) })
 	best := 0
 	for i := range calls {
 		n := 0
@@ -384,13 +430,11 @@ func pct(d []time.Duration, p int) time.Duration {
 }
 
 func TestMalformedUpdatesDoNotStopTheBot(t *testing.T) {
-	ask := &fakeAsker{fn: func(_ context.Context, q string) (*answer.Answer, error) {
+	ask := &faultyAsker{real: realEngine(t), fn: func(_ context.Context, q string) (*answer.Answer, error) {
 		if q == "PANIC" {
 			panic("engine exploded")
 		}
-		a := fixtureAnswer()
-		a.Question = q
-		return a, nil
+		return nil, nil
 	}}
 	h := start(t, testConfig(), ask)
 	u := bottest.User(8)
@@ -413,8 +457,10 @@ func TestMalformedUpdatesDoNotStopTheBot(t *testing.T) {
 		h.api.PushRaw(raw)
 	}
 	_, boom := h.api.SendText(bottest.PrivateChat(u), u, "PANIC")
-	_, id := h.api.SendText(bottest.PrivateChat(u), u, "行政复议")
-	h.replyTo(id)
+	_, id := h.api.SendText(bottest.PrivateChat(u), u, fangxianQ)
+	if c := h.replyTo(id); !strings.Contains(c.Params["text"], "45件") {
+		t.Errorf("the bot no longer answers after the malformed updates: %s", c.Params["text"])
+	}
 	time.Sleep(200 * time.Millisecond)
 	if got := h.srv.metrics.panics.Load(); got != 1 {
 		t.Errorf("panics metric = %d, want 1", got)
@@ -423,7 +469,15 @@ func TestMalformedUpdatesDoNotStopTheBot(t *testing.T) {
 		if c.ReplyTo() == boom {
 			t.Errorf("got a reply to the panicking question: %s", c.Params["text"])
 		}
-		if c.ReplyTo() != id {
+		switch c.ReplyTo() {
+		case id:
+		case 4:
+			// "/x" whose entity runs past the text: the entity is ignored
+			// and "/x" is still an unknown command in a private chat.
+			if !strings.Contains(c.Params["text"], "没有这个命令") {
+				t.Errorf("reply to the unknown command /x: %.80s", c.Params["text"])
+			}
+		default:
 			t.Errorf("unexpected reply to %d: %.80s", c.ReplyTo(), c.Params["text"])
 		}
 	}
@@ -434,9 +488,9 @@ func TestMalformedUpdatesDoNotStopTheBot(t *testing.T) {
 
 func TestTooLongAndEmptyQuestions(t *testing.T) {
 	var asked atomic.Int32
-	ask := &fakeAsker{fn: func(_ context.Context, q string) (*answer.Answer, error) {
+	ask := &faultyAsker{real: realEngine(t), fn: func(_ context.Context, q string) (*answer.Answer, error) {
 		asked.Add(1)
-		return fixtureAnswer(), nil
+		return nil, nil
 	}}
 	h := start(t, testConfig(), ask)
 	u := bottest.User(9)
@@ -463,7 +517,7 @@ func TestAbstentionIsFriendly(t *testing.T) {
 }
 
 func TestCommands(t *testing.T) {
-	h := start(t, testConfig(), fixed(fixtureAnswer()))
+	h := start(t, testConfig(), catalogEngine(t))
 	h.srv.Handle(Command{Name: "subscribe", Description: "订阅新报告", Handle: func(ctx context.Context, r *Request) error {
 		_, err := r.Reply(ctx, "已订阅 "+esc(r.Args), nil)
 		return err
@@ -503,9 +557,11 @@ func TestCommands(t *testing.T) {
 		not  []string
 	}{
 		{"/help", []string{"/ask", "/reports", "/subscribe — 订阅新报告"}, nil},
-		{"/reports 湖北 2025", []string{"2025年湖北省政府工作报告", "共 1 份"}, []string{"武汉", "2024年湖北"}},
-		{"/reports", []string{"共 5 份", "国务院"}, nil},
-		{"/latest", []string{"最新", "2025年湖北省政府工作报告"}, nil},
+		{"/reports 湖北 2025", []string{"2025年湖北省政府工作报告", "共 1 份"}, []string{"2026年", "房县", "国务院"}},
+		{"/reports 湖北", []string{"2026年湖北省政府工作报告", "2025年湖北省政府工作报告", "共 2 份"}, []string{"房县", "国务院"}},
+		{"/reports 2024", []string{"房县人民政府关于2023年度法治政府建设工作报告", "共 1 份"}, []string{"湖北"}},
+		{"/reports", []string{"共 4 份", "国务院", "房县"}, nil},
+		{"/latest", []string{"最新", "2026年湖北省政府工作报告"}, nil},
 		{"/subscribe 湖北", []string{"已订阅 湖北"}, nil},
 		{"/nosuch", []string{"没有这个命令"}, nil},
 		{"/ask", []string{"用法"}, nil},
@@ -526,6 +582,16 @@ func TestCommands(t *testing.T) {
 			}
 		})
 	}
+	t.Run("newest first", func(t *testing.T) {
+		_, id := h.api.SendText(chat, u, "/reports")
+		got := h.replyTo(id).Params["text"]
+		order := []string{"2026年湖北省政府工作报告", "2025年湖北省政府工作报告", "房县人民政府关于2023年度"}
+		for i := 1; i < len(order); i++ {
+			if a, b := strings.Index(got, order[i-1]), strings.Index(got, order[i]); a < 0 || b < 0 || a > b {
+				t.Errorf("%s is not listed before %s:\n%s", order[i-1], order[i], got)
+			}
+		}
+	})
 }
 
 func TestWebhook(t *testing.T) {
@@ -533,7 +599,7 @@ func TestWebhook(t *testing.T) {
 	cfg.WebhookURL = "https://bot.example.org/tg/hook"
 	cfg.WebhookSecret = "s3cret-hook"
 	cfg.Listen = "127.0.0.1:0"
-	h := start(t, cfg, fixed(fixtureAnswer()))
+	h := start(t, cfg, realEngine(t))
 	if url, secret := h.api.Webhook(); url != cfg.WebhookURL || secret != cfg.WebhookSecret {
 		t.Errorf("setWebhook(%q, %q)", url, secret)
 	}
@@ -584,14 +650,14 @@ func TestWebhook(t *testing.T) {
 
 func TestGracefulShutdownFinishesReplies(t *testing.T) {
 	started := make(chan struct{})
-	ask := &fakeAsker{fn: func(ctx context.Context, q string) (*answer.Answer, error) {
+	ask := &faultyAsker{real: realEngine(t), fn: func(ctx context.Context, q string) (*answer.Answer, error) {
 		close(started)
 		select {
-		case <-time.After(700 * time.Millisecond):
+		case <-time.After(700 * time.Millisecond): // a slow engine
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
-		return fixtureAnswer(), nil
+		return nil, nil
 	}}
 	h := start(t, testConfig(), ask)
 	u := bottest.User(13)
@@ -611,9 +677,9 @@ func TestGracefulShutdownFinishesReplies(t *testing.T) {
 }
 
 func TestHealthAndMetrics(t *testing.T) {
-	h := start(t, testConfig(), fixed(fixtureAnswer()))
+	h := start(t, testConfig(), realEngine(t))
 	u := bottest.User(14)
-	_, id := h.api.SendText(bottest.PrivateChat(u), u, "行政复议")
+	_, id := h.api.SendText(bottest.PrivateChat(u), u, fangxianQ)
 	h.replyTo(id)
 	ts := httptest.NewServer(h.srv.Handler())
 	defer ts.Close()
@@ -653,7 +719,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 		cfg.APIURL = "http://127.0.0.1:1" // nothing listens there
 		cfg.Sender.Retry.MaxAttempts = 2
 		cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
-		s, err := New(cfg, fixed(fixtureAnswer()))
+		s, err := New(cfg, realEngine(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -664,7 +730,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 		assertNoToken(t, "Run's error", err.Error())
 	})
 	t.Run("failing requests", func(t *testing.T) {
-		h := start(t, testConfig(), fixed(fixtureAnswer()))
+		h := start(t, testConfig(), realEngine(t))
 		h.api.Inject(bottest.Fault{Method: "sendMessage", Code: 400, Description: "Bad Request: chat " + testToken + " not found"})
 		h.api.Inject(bottest.Fault{Method: "getUpdates", Code: 502})
 		u := bottest.User(15)
@@ -683,7 +749,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 		// Guard against a vacuous pass: the token was really in use.
 		api := bottest.New()
 		defer api.Close()
-		h := start(t, testConfig(), fixed(fixtureAnswer()))
+		h := start(t, testConfig(), realEngine(t))
 		if calls := h.api.Calls("getMe"); len(calls) == 0 || calls[0].Token != testToken {
 			t.Errorf("getMe was not called with the token")
 		}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +16,10 @@ import (
 
 	"github.com/govbot/govbot/answer"
 	"github.com/govbot/govbot/bot/bottest"
+	"github.com/govbot/govbot/corpus"
+	"github.com/govbot/govbot/corpus/sample"
+	"github.com/govbot/govbot/index"
+	"github.com/govbot/govbot/internal/sharedtest"
 )
 
 // testToken looks like a real token; its secret half must never show up
@@ -23,8 +29,8 @@ const (
 	testSecret = "AAH-secretTOKENpart_zYx987"
 )
 
-// engine is the real answer engine over the embedded corpus, loaded once
-// per test binary: it takes a second or two.
+// engine is the real answer engine over the embedded corpus (the Fang
+// County report), indexed in memory once per test binary.
 var engine = sync.OnceValues(func() (*answer.Engine, error) { return answer.OpenDefault() })
 
 // realEngine returns the shared engine.
@@ -37,25 +43,101 @@ func realEngine(t *testing.T) *answer.Engine {
 	return e
 }
 
-// fakeAsker answers with fn; it also lists reports. It is for behaviour the
-// real engine cannot be made to show on demand (slow answers, panics,
-// twenty-five passages).
-type fakeAsker struct {
-	fn      func(ctx context.Context, q string) (*answer.Answer, error)
-	reports []answer.ReportSummary
+// testLinkURL is the source link the linked engine gives the embedded report,
+// which has none of its own; its & must come out escaped.
+const testLinkURL = "https://example.org/fangxian/2024-fzzf.html?a=1&b=2"
+
+// linked is the real engine over the embedded report with a source link,
+// for the 原文 button.
+var linked = sync.OnceValues(func() (*answer.Engine, error) {
+	r, err := corpus.Parse(sample.FileName, sample.Fangxian, corpus.Meta{URL: testLinkURL})
+	if err != nil {
+		return nil, err
+	}
+	ix, err := index.OpenMemory([]*corpus.Report{r})
+	if err != nil {
+		return nil, err
+	}
+	return answer.New(ix), nil
+})
+
+func linkedEngine(t *testing.T) *answer.Engine {
+	t.Helper()
+	e, err := linked()
+	if err != nil {
+		t.Fatalf("linked engine: %v", err)
+	}
+	return e
 }
 
-func (f *fakeAsker) Ask(ctx context.Context, q string) (*answer.Answer, error) { return f.fn(ctx, q) }
-func (f *fakeAsker) Reports() []answer.ReportSummary                         { return f.reports }
+// catalogReports are the shared reports the catalog engine adds to the
+// embedded one: two issuers, three years, so /reports has something to
+// filter and sort.
+var catalogReports = []string{"2025-hubei-gwr.txt", "2026-hubei-gwr.txt", "2025-state-council-gwr.txt"}
 
-// fixed answers every question with a copy of a.
-func fixed(a *answer.Answer) *fakeAsker {
-	return &fakeAsker{fn: func(_ context.Context, q string) (*answer.Answer, error) {
-		c := *a
-		c.Question = q
-		return &c, nil
-	}, reports: fixtureReports()}
+var (
+	catalogOnce sync.Once
+	catalog     *answer.Engine
+	catalogErr  error
+)
+
+// catalogEngine is the real engine over the embedded report and
+// catalogReports from ../shared, with their manifest metadata.
+func catalogEngine(t *testing.T) *answer.Engine {
+	t.Helper()
+	dir := sharedtest.Reports(t)
+	catalogOnce.Do(func() {
+		catalogErr = func() error {
+			meta, err := corpus.LoadManifest(filepath.Join(dir, "MANIFEST.tsv"))
+			if err != nil {
+				return err
+			}
+			def, err := answer.DefaultReport()
+			if err != nil {
+				return err
+			}
+			reps := []*corpus.Report{def}
+			for _, name := range catalogReports {
+				data, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					return err
+				}
+				r, err := corpus.Parse(name, data, meta[name])
+				if err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+				reps = append(reps, r)
+			}
+			ix, err := index.OpenMemory(reps)
+			if err != nil {
+				return err
+			}
+			catalog = answer.New(ix)
+			return nil
+		}()
+	})
+	if catalogErr != nil {
+		t.Fatalf("catalog engine: %v", catalogErr)
+	}
+	return catalog
 }
+
+// faultyAsker is the real engine with a fault injected: fn sees each
+// question first and may fail, panic or stall; when it returns (nil, nil)
+// the real engine answers.
+type faultyAsker struct {
+	real *answer.Engine
+	fn   func(ctx context.Context, q string) (*answer.Answer, error)
+}
+
+func (f *faultyAsker) Ask(ctx context.Context, q string) (*answer.Answer, error) {
+	if a, err := f.fn(ctx, q); a != nil || err != nil {
+		return a, err
+	}
+	return f.real.Ask(ctx, q)
+}
+
+func (f *faultyAsker) Reports() []answer.ReportSummary { return f.real.Reports() }
 
 // syncBuffer is a log sink safe for concurrent writes.
 type syncBuffer struct {

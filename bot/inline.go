@@ -14,9 +14,13 @@ import (
 	"github.com/govbot/govbot/answer"
 )
 
-// InlinePage is how many inline results are returned per page (Telegram
-// shows at most 50; 10 keeps answers small and paging useful).
-const InlinePage = 10
+// MaxInlinePage is the most inline results returned per page. Telegram
+// takes up to 50; 10 keeps the answer small.
+const MaxInlinePage = 10
+
+// DefaultInlinePage is the default page size. The engine returns at most
+// ten passages, so pages of five are what makes next_offset paging happen.
+const DefaultInlinePage = 5
 
 // handleInline answers "@bot 问题" typed in any chat: one article per
 // passage, the figure as title, the excerpt as description and the full
@@ -57,7 +61,7 @@ func (s *Server) handleInline(ctx context.Context, q *models.InlineQuery) {
 				s.metrics.abstained.Add(1)
 			}
 		}
-		results, next = inlineResults(a, offset)
+		results, next = inlineResults(a, offset, s.cfg.InlinePage)
 	}
 	if results == nil {
 		results = []models.InlineQueryResult{}
@@ -76,9 +80,9 @@ func (s *Server) handleInline(ctx context.Context, q *models.InlineQuery) {
 	}
 }
 
-// inlineResults returns the page of results for a starting at offset and
-// the next offset ("" on the last page).
-func inlineResults(a *answer.Answer, offset int) ([]models.InlineQueryResult, string) {
+// inlineResults returns the page of at most size results for a starting at
+// offset and the next offset ("" on the last page).
+func inlineResults(a *answer.Answer, offset, size int) ([]models.InlineQueryResult, string) {
 	h := fnv.New64a()
 	h.Write([]byte(a.Question))
 	qid := strconv.FormatUint(h.Sum64(), 36)
@@ -96,7 +100,7 @@ func inlineResults(a *answer.Answer, offset int) ([]models.InlineQueryResult, st
 		return []models.InlineQueryResult{article(qid+"-x", "报告里没有找到答案", clip(a.Reason, 100), RenderAbstention(a))}, ""
 	}
 	var out []models.InlineQueryResult
-	end := min(offset+InlinePage, len(a.Answers))
+	end := min(offset+size, len(a.Answers))
 	for i := offset; i < end; i++ {
 		p := &a.Answers[i]
 		title := markText(p)

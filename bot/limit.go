@@ -23,62 +23,130 @@ var (
 
 func (r Rate) valid() bool { return r.N > 0 && r.Per > 0 }
 
-// window is the log of recent event times for one Rate.
+// slot is one send booked in a window. Telegram counts a message when the
+// request reaches it, which is somewhere between the booking and the
+// answer: a window that counted from the booking would let the requests of
+// two windows arrive close together whenever the first ones were slow to
+// go out (a busy machine, a slow network). So a slot counts from its
+// booking until Per after its answer came back; end is zero while the
+// request is in flight. Then any N+1 sends reach Telegram at least Per
+// apart, whatever the delays.
+type slot struct{ end time.Time }
+
+// window is the log of recent sends for one Rate.
 type window struct {
-	times []time.Time // ascending; at most rate.N kept
+	slots []*slot // booking order; at most rate.N kept
 }
 
-// wait returns how long to wait before one more event fits at now.
+// wait returns how long to wait before one more send fits at now, after
+// dropping the slots that no longer count. It returns inFlight when the
+// window is full of requests still in flight: only an answer frees it.
 func (w *window) wait(r Rate, now time.Time) time.Duration {
-	if len(w.times) < r.N {
+	k := 0
+	for _, s := range w.slots {
+		if s.end.IsZero() || now.Sub(s.end) < r.Per {
+			w.slots[k] = s
+			k++
+		}
+	}
+	clear(w.slots[k:])
+	w.slots = w.slots[:k]
+	if len(w.slots) < r.N {
 		return 0
 	}
-	oldest := w.times[len(w.times)-r.N]
-	if d := oldest.Add(r.Per).Sub(now); d > 0 {
-		return d
+	d := inFlight
+	for _, s := range w.slots {
+		if !s.end.IsZero() {
+			if e := s.end.Add(r.Per).Sub(now); d == inFlight || e < d {
+				d = e
+			}
+		}
 	}
-	return 0
-}
-
-func (w *window) add(r Rate, now time.Time) {
-	w.times = append(w.times, now)
-	if len(w.times) > r.N {
-		w.times = append(w.times[:0], w.times[len(w.times)-r.N:]...)
-	}
+	return d
 }
 
 func (w *window) idle(r Rate, now time.Time) bool {
-	return len(w.times) == 0 || now.Sub(w.times[len(w.times)-1]) >= r.Per
+	for _, s := range w.slots {
+		if s.end.IsZero() || now.Sub(s.end) < r.Per {
+			return false
+		}
+	}
+	return true
 }
+
+// inFlight is the wait that means "until a request in flight is answered".
+const inFlight time.Duration = -1
 
 // outLimiter keeps sends within the per-chat, per-group and global rates.
 type outLimiter struct {
 	perChat, perGroup, global Rate
 
-	mu     sync.Mutex
-	all    window
-	chats  map[int64]*window
-	groups map[int64]*window
-	sweep  time.Time
+	mu      sync.Mutex
+	all     window
+	chats   map[int64]*window
+	groups  map[int64]*window
+	sweep   time.Time
+	changed chan struct{} // closed and replaced when a slot's request ends
 }
 
 func newOutLimiter(perChat, perGroup, global Rate) *outLimiter {
-	return &outLimiter{perChat: perChat, perGroup: perGroup, global: global, chats: map[int64]*window{}, groups: map[int64]*window{}}
+	return &outLimiter{perChat: perChat, perGroup: perGroup, global: global,
+		chats: map[int64]*window{}, groups: map[int64]*window{}, changed: make(chan struct{})}
 }
 
 // isGroup reports whether chatID names a group or channel: Telegram gives
 // those negative IDs and users positive ones.
 func isGroup(chatID int64) bool { return chatID < 0 }
 
-// reserve books a send to chatID at now if every rate allows it, and
-// otherwise returns how long to wait before trying again.
+// ticket is a booked send; release it when the request has been answered
+// (or has failed).
+type ticket struct {
+	l     *outLimiter
+	slots []*slot
+}
+
+// release marks the ticket's request as finished at now.
+func (t *ticket) release(now time.Time) {
+	if t == nil {
+		return
+	}
+	t.l.mu.Lock()
+	for _, s := range t.slots {
+		s.end = now
+	}
+	close(t.l.changed)
+	t.l.changed = make(chan struct{})
+	t.l.mu.Unlock()
+}
+
+// reserve books an event for chatID at now, counted from now only, if every
+// rate allows it, and otherwise returns how long to wait before trying
+// again. It paces work that sends through a Sender (which keeps the real
+// limits) and never returns inFlight.
 func (l *outLimiter) reserve(chatID int64, now time.Time) time.Duration {
+	t, d, _ := l.book(chatID, now)
+	t.release(now)
+	return d
+}
+
+// book books a send to chatID at now if every rate allows it. Otherwise it
+// returns no ticket and how long to wait before trying again, or inFlight
+// and a channel closed when a request in flight ends.
+func (l *outLimiter) book(chatID int64, now time.Time) (*ticket, time.Duration, <-chan struct{}) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var d time.Duration
+	blocked := false
+	need := func(w time.Duration) {
+		if w == inFlight {
+			blocked = true
+		} else {
+			d = max(d, w)
+		}
+	}
 	var cw, gw *window
 	if l.global.valid() {
-		d = max(d, l.all.wait(l.global, now))
+		need(l.all.wait(l.global, now))
 	}
 	if chatID != 0 && l.perChat.valid() {
 		cw = l.chats[chatID]
@@ -86,7 +154,7 @@ func (l *outLimiter) reserve(chatID int64, now time.Time) time.Duration {
 			cw = &window{}
 			l.chats[chatID] = cw
 		}
-		d = max(d, cw.wait(l.perChat, now))
+		need(cw.wait(l.perChat, now))
 	}
 	if isGroup(chatID) && l.perGroup.valid() {
 		gw = l.groups[chatID]
@@ -94,22 +162,31 @@ func (l *outLimiter) reserve(chatID int64, now time.Time) time.Duration {
 			gw = &window{}
 			l.groups[chatID] = gw
 		}
-		d = max(d, gw.wait(l.perGroup, now))
+		need(gw.wait(l.perGroup, now))
 	}
 	if d > 0 {
-		return d
+		return nil, d, nil
+	}
+	if blocked {
+		return nil, inFlight, l.changed
+	}
+	t := &ticket{l: l}
+	book := func(w *window) {
+		s := &slot{}
+		w.slots = append(w.slots, s)
+		t.slots = append(t.slots, s)
 	}
 	if l.global.valid() {
-		l.all.add(l.global, now)
+		book(&l.all)
 	}
 	if cw != nil {
-		cw.add(l.perChat, now)
+		book(cw)
 	}
 	if gw != nil {
-		gw.add(l.perGroup, now)
+		book(gw)
 	}
 	l.gc(now)
-	return 0
+	return t, 0, nil
 }
 
 // gc forgets chats whose windows are idle, so memory stays bounded by the

@@ -29,15 +29,22 @@ func TestDefaultLimitsAreTelegrams(t *testing.T) {
 	}
 }
 
-// admit books sends at instant now and counts how many the limiter lets through.
+// admit books sends at instant now, each answered at once, and counts
+// how many the limiter lets through.
 func admit(l *outLimiter, chat int64, now time.Time, n int) int {
 	ok := 0
 	for range n {
-		if l.reserve(chat, now) == 0 {
+		if tk, _, _ := l.book(chat, now); tk != nil {
+			tk.release(now)
 			ok++
 		}
 	}
 	return ok
+}
+
+// waitAt is the wait reserve asks for at now; a send it admits is answered at once.
+func waitAt(l *outLimiter, chat int64, now time.Time) time.Duration {
+	return l.reserve(chat, now)
 }
 
 func TestOutLimiterDefaults(t *testing.T) {
@@ -47,10 +54,10 @@ func TestOutLimiterDefaults(t *testing.T) {
 		if got := admit(l, 42, t0, 5); got != 1 {
 			t.Errorf("admitted %d at once, want 1", got)
 		}
-		if d := l.reserve(42, t0.Add(500*time.Millisecond)); d != 500*time.Millisecond {
+		if d := waitAt(l, 42, t0.Add(500*time.Millisecond)); d != 500*time.Millisecond {
 			t.Errorf("wait after 0.5s = %v, want 0.5s", d)
 		}
-		if d := l.reserve(42, t0.Add(time.Second)); d != 0 {
+		if d := waitAt(l, 42, t0.Add(time.Second)); d != 0 {
 			t.Errorf("wait after 1s = %v, want 0", d)
 		}
 	})
@@ -58,14 +65,12 @@ func TestOutLimiterDefaults(t *testing.T) {
 		l := newOutLimiter(DefaultPerChat, DefaultPerGroup, DefaultGlobal)
 		ok := 0
 		for chat := int64(1); chat <= 40; chat++ {
-			if l.reserve(chat, t0) == 0 {
-				ok++
-			}
+			ok += admit(l, chat, t0, 1)
 		}
 		if ok != 30 {
 			t.Errorf("admitted %d distinct chats at once, want 30", ok)
 		}
-		if d := l.reserve(99, t0.Add(999*time.Millisecond)); d != time.Millisecond {
+		if d := waitAt(l, 99, t0.Add(999*time.Millisecond)); d != time.Millisecond {
 			t.Errorf("31st send waits %v, want 1ms", d)
 		}
 	})
@@ -73,23 +78,45 @@ func TestOutLimiterDefaults(t *testing.T) {
 		l := newOutLimiter(DefaultPerChat, DefaultPerGroup, DefaultGlobal)
 		ok := 0
 		for i := range 30 {
-			if l.reserve(-100, t0.Add(time.Duration(i)*time.Second)) == 0 {
-				ok++
-			}
+			ok += admit(l, -100, t0.Add(time.Duration(i)*time.Second), 1)
 		}
 		if ok != 20 {
 			t.Errorf("admitted %d group sends in 30s, want 20", ok)
 		}
-		if d := l.reserve(-100, t0.Add(30*time.Second)); d != 30*time.Second {
+		if d := waitAt(l, -100, t0.Add(30*time.Second)); d != 30*time.Second {
 			t.Errorf("21st group send waits %v, want 30s", d)
+		}
+	})
+	t.Run("a slow request holds its slot until Per after its answer", func(t *testing.T) {
+		l := newOutLimiter(DefaultPerChat, DefaultPerGroup, DefaultGlobal)
+		tk, _, _ := l.book(42, t0)
+		if tk == nil {
+			t.Fatal("first send refused")
+		}
+		// Still in flight 3s later: Telegram may not have counted it yet.
+		next, d, changed := l.book(42, t0.Add(3*time.Second))
+		if next != nil || d != inFlight || changed == nil {
+			t.Fatalf("send while one is in flight: ticket %v, wait %v; want to wait for the answer", next, d)
+		}
+		tk.release(t0.Add(4 * time.Second))
+		select {
+		case <-changed:
+		default:
+			t.Error("release did not wake the waiter")
+		}
+		if d := waitAt(l, 42, t0.Add(4500*time.Millisecond)); d != 500*time.Millisecond {
+			t.Errorf("wait 0.5s after the answer = %v, want 0.5s", d)
+		}
+		if d := waitAt(l, 42, t0.Add(5*time.Second)); d != 0 {
+			t.Errorf("wait 1s after the answer = %v, want 0", d)
 		}
 	})
 	t.Run("idle chats are forgotten", func(t *testing.T) {
 		l := newOutLimiter(DefaultPerChat, DefaultPerGroup, DefaultGlobal)
 		for chat := int64(1); chat <= 20; chat++ {
-			l.reserve(chat, t0)
+			admit(l, chat, t0, 1)
 		}
-		l.reserve(1000, t0.Add(2*time.Minute))
+		admit(l, 1000, t0.Add(2*time.Minute), 1)
 		if len(l.chats) != 1 {
 			t.Errorf("%d chats remembered after they went idle, want 1", len(l.chats))
 		}
@@ -105,7 +132,7 @@ func TestUserLimiter(t *testing.T) {
 	}
 	steps := []step{
 		{0, true, false}, {0, true, false}, {0, true, false}, {0, true, false}, {0, true, false},
-		{0, false, true},                     // first refusal: notice
+		{0, false, true},                       // first refusal: notice
 		{100 * time.Millisecond, false, false}, // same streak: silent
 		{time.Second, false, false},
 		{2 * time.Second, true, false}, // one refilled
@@ -127,7 +154,7 @@ func TestUserLimiter(t *testing.T) {
 }
 
 func TestStore(t *testing.T) {
-	s := newStore[int](2, time.Minute)
+	s := newButtonState[int](2, time.Minute)
 	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	s.now = func() time.Time { return now }
 	a, b := s.put(1), s.put(2)

@@ -108,13 +108,13 @@ func TestRenderFigureFirstAndEscaped(t *testing.T) {
 		t.Errorf("reply does not start with the figure in bold:\n%s", got)
 	}
 	for _, want := range []string{
-		"<b><u>45件</u></b>",                 // the mark
-		"&lt;b&gt;行政应诉&lt;/b&gt;",           // report text escaped, not interpreted
-		"15.6%&amp;更高",                      // & escaped
+		"<b><u>45件</u></b>",       // the mark
+		"&lt;b&gt;行政应诉&lt;/b&gt;", // report text escaped, not interpreted
+		"15.6%&amp;更高",            // & escaped
 		"《房县人民政府关于2023年度法治政府建设工作报告》", // title in 《》
-		"房县人民政府 · 2024-03-20",             // issuer and date
-		" › ",                                // section path
-		"?a=1&amp;b=2",                       // link escaped in the attribute
+		"房县人民政府 · 2024-03-20",        // issuer and date
+		" › ",                        // section path
+		"?a=1&amp;b=2",               // link escaped in the attribute
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("reply lacks %q:\n%s", want, got)

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -240,21 +242,18 @@ func preview(on bool) *models.LinkPreviewOptions {
 // use the context it is given: it carries the attempt's timeout.
 func (s *Sender) Do(ctx context.Context, chatID int64, method string, fn func(ctx context.Context) error) error {
 	for attempt := 1; ; attempt++ {
+		var tk *ticket
 		if chatID != 0 {
-			if err := s.waitTurn(ctx, chatID); err != nil {
+			var err error
+			if tk, err = s.turn(ctx, chatID); err != nil {
 				return &APIError{Method: method, Attempts: attempt - 1, Err: err}
 			}
 		}
-		var status atomic.Int32
-		actx, cancel := context.WithTimeout(withStatus(ctx, &status), s.retry.AttemptTimeout)
-		err := fn(actx)
-		cancel()
+		code, err := s.attempt(ctx, tk, fn)
 		if err == nil {
 			return nil
 		}
-		code := int(status.Load())
 		s.metrics.telegramError(method, code)
-		err = s.red.Error(err)
 		if ctx.Err() != nil {
 			return &APIError{Method: method, Status: code, Attempts: attempt, Err: err}
 		}
@@ -277,6 +276,59 @@ func (s *Sender) Do(ctx context.Context, chatID int64, method string, fn func(ct
 		case <-t.C:
 		}
 	}
+}
+
+// attempt makes one call of fn and returns the HTTP status it failed with
+// (0 when none came back) and its error, token removed. The rate-limit ticket is
+// released when the call is over, however it ends.
+func (s *Sender) attempt(ctx context.Context, tk *ticket, fn func(ctx context.Context) error) (int, error) {
+	var status atomic.Int32
+	actx, cancel := context.WithTimeout(withStatus(ctx, &status), s.retry.AttemptTimeout)
+	defer cancel()
+	defer func() { tk.release(time.Now()) }()
+	err := fn(actx)
+	if err == nil {
+		return 0, nil
+	}
+	code := statusOf(err)
+	if code == 0 {
+		// No status in the error: the one our HTTP client saw, if the Bot
+		// was made by New (a body that did not decode, say).
+		if c := int(status.Load()); c != http.StatusOK {
+			code = c
+		}
+	}
+	return code, s.red.Error(err)
+}
+
+// apiStatus finds the error code in the library's catch-all error text,
+// "error response from telegram for method M, 502 Bad Gateway".
+var apiStatus = regexp.MustCompile(`^error response from telegram for method [^,]*, (\d{3})\b`)
+
+// statusOf returns the Bot API error code err reports, or 0. The library
+// turns most codes into sentinel errors and the rest into text.
+func statusOf(err error) int {
+	var tm *tgbot.TooManyRequestsError
+	var me *tgbot.MigrateError
+	switch {
+	case errors.As(err, &tm):
+		return http.StatusTooManyRequests
+	case errors.As(err, &me), errors.Is(err, tgbot.ErrorBadRequest):
+		return http.StatusBadRequest
+	case errors.Is(err, tgbot.ErrorForbidden):
+		return http.StatusForbidden
+	case errors.Is(err, tgbot.ErrorUnauthorized):
+		return http.StatusUnauthorized
+	case errors.Is(err, tgbot.ErrorNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, tgbot.ErrorConflict):
+		return http.StatusConflict
+	}
+	if m := apiStatus.FindStringSubmatch(err.Error()); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	return 0
 }
 
 // retryWait says whether a failed attempt is worth retrying and after how long.
@@ -305,18 +357,36 @@ func (s *Sender) backoff(attempt int) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
-// waitTurn blocks until chatID may be sent to within the rate limits.
+// waitTurn blocks until chatID may be sent to within the rate limits and
+// counts a send from now. Prefer turn, which counts the send until its
+// answer is back: that is what keeps the rate Telegram sees within limits.
 func (s *Sender) waitTurn(ctx context.Context, chatID int64) error {
+	tk, err := s.turn(ctx, chatID)
+	tk.release(time.Now())
+	return err
+}
+
+// turn blocks until chatID may be sent to within the rate limits and
+// returns the booked send; release it when the request is over.
+func (s *Sender) turn(ctx context.Context, chatID int64) (*ticket, error) {
 	for {
-		d := s.lim.reserve(chatID, time.Now())
-		if d == 0 {
-			return nil
+		tk, d, changed := s.lim.book(chatID, time.Now())
+		if tk != nil {
+			return tk, nil
+		}
+		if d == inFlight {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-changed:
+			}
+			continue
 		}
 		t := time.NewTimer(d)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return ctx.Err()
+			return nil, ctx.Err()
 		case <-t.C:
 		}
 	}

@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// store is a bounded map from short random IDs to values that expire: the
+// buttonState is a bounded map from short random IDs to values that expire: the
 // server-side state behind buttons, whose callback data may hold only 64
 // bytes. Least recently used entries go first when it is full.
-type store[V any] struct {
+type buttonState[V any] struct {
 	mu  sync.Mutex
 	cap int
 	ttl time.Duration
@@ -25,12 +25,12 @@ type storeEntry[V any] struct {
 	exp time.Time
 }
 
-func newStore[V any](capacity int, ttl time.Duration) *store[V] {
-	return &store[V]{cap: max(capacity, 1), ttl: ttl, ll: list.New(), m: map[string]*list.Element{}, now: time.Now}
+func newButtonState[V any](capacity int, ttl time.Duration) *buttonState[V] {
+	return &buttonState[V]{cap: max(capacity, 1), ttl: ttl, ll: list.New(), m: map[string]*list.Element{}, now: time.Now}
 }
 
 // put stores v under a new ID and returns the ID.
-func (s *store[V]) put(v V) string {
+func (s *buttonState[V]) put(v V) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	key := newID()
@@ -47,7 +47,7 @@ func (s *store[V]) put(v V) string {
 }
 
 // get returns the value under key if it is there and not expired.
-func (s *store[V]) get(key string) (V, bool) {
+func (s *buttonState[V]) get(key string) (V, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var zero V
@@ -65,7 +65,7 @@ func (s *store[V]) get(key string) (V, bool) {
 	return ent.val, true
 }
 
-func (s *store[V]) len() int {
+func (s *buttonState[V]) len() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.ll.Len()
