@@ -512,10 +512,11 @@ func Headlines(r *corpus.Report) []Headline {
 				}
 				clause := clauseOf(p.Text, f.Start, f.End)
 				ctx := strings.TrimSpace(f.Context)
-				if seen["c:"+ctx] || seen["s:"+clause] {
+				plain := strings.ReplaceAll(clause, "\x00", "")
+				if clause == "" || seen["c:"+ctx] || seen["s:"+plain] {
 					continue
 				}
-				seen["c:"+ctx], seen["s:"+clause] = true, true
+				seen["c:"+ctx], seen["s:"+plain] = true, true
 				out = append(out, Headline{Clause: clause, Figure: f.Text, Section: top})
 			}
 		}
@@ -551,7 +552,7 @@ func clauseOf(text string, start, end int) string {
 	if start < 0 || end > len(text) || start >= end || !utf8.RuneStart(text[start]) || (end < len(text) && !utf8.RuneStart(text[end])) {
 		return ""
 	}
-	const marks = "，。；;！？!?：:\n"
+	const marks = "，,。；;！？!?：:\n"
 	lo := strings.LastIndexAny(text[:start], marks)
 	if lo < 0 {
 		lo = 0

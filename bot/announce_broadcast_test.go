@@ -46,7 +46,9 @@ type flakyAPI struct {
 	n429     int
 	n500     int
 	n403     int
-	paused   bool // answer 500 to everything (the API "down")
+	// hook, when set, may answer a sendMessage to chat itself and
+	// return the status it answered (0: not handled).
+	hook func(w http.ResponseWriter, chat int64) int
 }
 
 type arrival struct {
@@ -97,9 +99,14 @@ func (f *flakyAPI) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	code, retry := 200, 0
 	x := f.rng.Float64()
+	if f.hook != nil {
+		if c := f.hook(w, chat); c != 0 {
+			f.arrivals = append(f.arrivals, arrival{now, chat, c})
+			f.mu.Unlock()
+			return
+		}
+	}
 	switch {
-	case f.paused:
-		code = 500
 	case f.blocked[chat]:
 		code = 403
 		f.n403++

@@ -1,0 +1,280 @@
+package bot
+
+import (
+	"encoding/json"
+	"errors"
+	"html"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/govbot/govbot/corpus"
+	"github.com/govbot/govbot/store"
+)
+
+// announceGolden compares got with testdata/announce_NAME.golden; go test
+// -update rewrites it.
+func announceGolden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "announce_"+name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (go test -update rewrites it)\ngot:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+func markupJSON(t *testing.T, m *models.InlineKeyboardMarkup) string {
+	t.Helper()
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// hubeiPage is the Hubei disclosure page fixture, parsed as ingest does.
+func hubeiPage(t *testing.T) *corpus.Report {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "corpus", "testdata", "html", "hubei-xxgk-utf8.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := corpus.ParseHTML("hubei.shtml", data, "text/html; charset=utf-8", corpus.Meta{ID: "hubei-2025", URL: "https://www.hubei.gov.cn/zwgk/t20250123_5512345.shtml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+// checkMessage checks what Telegram would check of an HTML message.
+func checkMessage(t *testing.T, text string) {
+	t.Helper()
+	if n := tgLen(text); n > MaxMessageLen {
+		t.Errorf("message is %d UTF-16 units, limit %d", n, MaxMessageLen)
+	}
+	// Only the tags we write may appear; everything else must be escaped.
+	for _, tag := range tagRE.FindAllString(text, -1) {
+		switch {
+		case tag == "<b>", tag == "</b>", tag == "</a>", strings.HasPrefix(tag, `<a href="`):
+		default:
+			t.Errorf("unexpected tag %q in %q", tag, text)
+		}
+	}
+}
+
+func TestRenderAnnouncementGolden(t *testing.T) {
+	tests := []struct {
+		name string
+		r    *corpus.Report
+		kind store.ChatKind
+	}{
+		{"fangxian_private", sampleReport(t), store.KindPrivate},
+		{"hubei_channel", hubeiPage(t), store.KindChannel},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text, markup := RenderAnnouncement(tt.r, tt.kind)
+			checkMessage(t, text)
+			for _, row := range markup.InlineKeyboard {
+				for _, b := range row {
+					if len(b.CallbackData) > 64 {
+						t.Errorf("callback data %q over 64 bytes", b.CallbackData)
+					}
+				}
+			}
+			announceGolden(t, tt.name, text+"\n--- markup ---\n"+markupJSON(t, markup)+"\n")
+		})
+	}
+}
+
+func TestHeadlines(t *testing.T) {
+	for _, r := range []*corpus.Report{sampleReport(t), hubeiPage(t)} {
+		t.Run(r.ID, func(t *testing.T) {
+			hs := Headlines(r)
+			if len(hs) < 3 || len(hs) > 5 {
+				t.Fatalf("%d headlines, want 3 to 5: %+v", len(hs), hs)
+			}
+			first := ""
+			for _, p := range r.Paragraphs {
+				if len(p.Path) > 0 {
+					first = p.Path[0].Text
+					break
+				}
+			}
+			clauses := map[string]bool{}
+			for _, h := range hs {
+				if h.Section != first {
+					t.Errorf("headline %q from %q, not the first section %q", h.Figure, h.Section, first)
+				}
+				if !strings.Contains(h.Clause, "\x00"+h.Figure+"\x00") {
+					t.Errorf("clause %q does not hold figure %q", h.Clause, h.Figure)
+				}
+				plainClause := strings.ReplaceAll(h.Clause, "\x00", "")
+				if clauses[plainClause] {
+					t.Errorf("clause %q twice", plainClause)
+				}
+				clauses[plainClause] = true
+				if !regexp.MustCompile(`\d`).MatchString(h.Figure) || regexp.MustCompile(`^\d+年$`).MatchString(h.Figure) {
+					t.Errorf("headline figure %q is not a quantity", h.Figure)
+				}
+				// The clause is the report's own words.
+				plain := strings.ReplaceAll(strings.Trim(h.Clause, "…"), "\x00", "")
+				found := false
+				for _, p := range r.Paragraphs {
+					for _, part := range strings.Split(plain, "…") {
+						found = found || strings.Contains(p.Text, part)
+					}
+				}
+				if !found {
+					t.Errorf("clause %q is not in the report", plain)
+				}
+			}
+		})
+	}
+	t.Run("no figures", func(t *testing.T) {
+		r := &corpus.Report{ID: "x", Title: "无数字的报告", Paragraphs: []corpus.Paragraph{{Text: "坚持依法行政。"}}}
+		if hs := Headlines(r); len(hs) != 0 {
+			t.Errorf("headlines from a report without figures: %+v", hs)
+		}
+		text, _ := RenderAnnouncement(r, store.KindPrivate)
+		if strings.Contains(text, "报告要点") {
+			t.Errorf("empty 要点 section: %q", text)
+		}
+	})
+}
+
+// TestRenderAnnouncementHostile feeds markup and oversized fields through
+// the renderer: all of it must come out escaped and within the limit.
+func TestRenderAnnouncementHostile(t *testing.T) {
+	r := sampleReport(t)
+	r.Title = strings.Repeat("<script>alert(1)</script>&amp;", 50)
+	r.Issuer = `"><b>假冒</b>` + strings.Repeat("机构", 100)
+	r.DocNumber = "<i>房政〔2024〕1号</i>"
+	r.URL = "javascript:alert(1)"
+	for i := range r.Paragraphs {
+		r.Paragraphs[i].Text = strings.ReplaceAll(r.Paragraphs[i].Text, "，", "<u>，")
+	}
+	text, markup := RenderAnnouncement(r, store.KindGroup)
+	checkMessage(t, text)
+	if strings.Contains(text, "javascript:") {
+		t.Error("unsafe URL rendered")
+	}
+	plain := html.UnescapeString(tagRE.ReplaceAllString(text, ""))
+	if !strings.Contains(plain, "<script>") {
+		t.Error("escaped title text lost")
+	}
+	for _, row := range markup.InlineKeyboard {
+		for _, b := range row {
+			if b.URL != "" {
+				t.Errorf("button with unsafe URL %q", b.URL)
+			}
+			if len(b.SwitchInlineQueryCurrentChat) > 256 {
+				t.Errorf("inline query text over 256 bytes")
+			}
+		}
+	}
+}
+
+// TestAnnouncerOutcomes checks each kind of answer Telegram gives a send:
+// success, 403 (blocked), 400 chat not found, a group that became a
+// supergroup, 429 and 500 (retried later), and an entry a crashed process
+// left in flight (sent again at startup). Rates are scaled down.
+func TestAnnouncerOutcomes(t *testing.T) {
+	api := newFlakyAPI(t, 1, 0, 0, 20)
+	r := sampleReport(t)
+	st, err := store.Open(filepath.Join(t.TempDir(), store.FileName), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	// 10: fine; 20: blocked (403); 30: chat not found; -40: migrated to
+	// -1000040; 50: left in flight by a crash; 60: 429 then fine; 70: 500 then fine.
+	broadcastSetup(t, st, r, []int64{10, 20, 30, -40, 50, 60, 70})
+	if _, err := st.BeginSend(r.ID, 50); err != nil { // the crashed process's attempt
+		t.Fatal(err)
+	}
+	once := map[int64]bool{}
+	api.hook = func(w http.ResponseWriter, chat int64) int {
+		first := !once[chat]
+		once[chat] = true
+		switch {
+		case chat == 30:
+			writeAPIError(w, 400, "Bad Request: chat not found", 0)
+			return 400
+		case chat == -40:
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(400)
+			_ = json.NewEncoder(w).Encode(map[string]any{"ok": false, "error_code": 400,
+				"description": "Bad Request: group chat was upgraded to a supergroup chat", "parameters": map[string]any{"migrate_to_chat_id": -1000040}})
+			return 400
+		case chat == 60 && first:
+			writeAPIError(w, 429, "Too Many Requests: retry after 1", 1)
+			return 429
+		case chat == 70 && first:
+			writeAPIError(w, 500, "Internal Server Error", 0)
+			return 500
+		}
+		return 0
+	}
+	cfg := AnnouncerConfig{
+		Store:       st,
+		Sender:      newTestSender(t, api.srv.URL, SenderConfig{PerChat: Rate{1, 10 * time.Millisecond}, PerGroup: Rate{20, time.Second}, Global: Rate{30, 100 * time.Millisecond}}),
+		Report:      func(string) (*corpus.Report, error) { return r, nil },
+		Global:      Rate{30, 100 * time.Millisecond},
+		PerGroup:    Rate{20, time.Second},
+		BaseBackoff: 50 * time.Millisecond,
+		Logger:      slog.New(slog.DiscardHandler),
+	}
+	runAnnouncer(t, cfg, func() bool { return settled(t, st) })
+
+	got := api.delivered()
+	want := map[int64]int{10: 1, 20: 0, 30: 0, -40: 0, -1000040: 1, 50: 1, 60: 1, 70: 1}
+	for chat, n := range want {
+		if got[chat] != n {
+			t.Errorf("chat %d got %d messages, want %d", chat, got[chat], n)
+		}
+	}
+	for _, chat := range []int64{20, 30, -40} {
+		if _, err := st.Subscription(chat); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("chat %d still subscribed: %v", chat, err)
+		}
+	}
+	if sub, err := st.Subscription(-1000040); err != nil || sub.Kind != store.KindGroup {
+		t.Errorf("migrated group not subscribed under its new ID: %+v %v", sub, err)
+	}
+	stats, _ := st.Stats(10)
+	var msgs []string
+	for _, e := range stats.LastErrors {
+		msgs = append(msgs, e.Message)
+	}
+	all := strings.Join(msgs, "\n")
+	for _, want := range []string{"chat 20 unsubscribed", "chat 30 unsubscribed", "in flight when govbot stopped"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("error log lacks %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, testSecret) {
+		t.Error("token in the error log")
+	}
+	if err := st.Check(); err != nil {
+		t.Error(err)
+	}
+}
