@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -276,5 +277,48 @@ func TestAnnouncerOutcomes(t *testing.T) {
 	}
 	if err := st.Check(); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestAnnouncerGroupRate queues twelve reports for one group with the
+// group limit scaled down to 4 per 500ms: the fake server must see no more
+// than 4 sends to the group in any 500ms, and all twelve arrive.
+func TestAnnouncerGroupRate(t *testing.T) {
+	api := newFlakyAPI(t, 7, 0, 0)
+	st, err := store.Open(filepath.Join(t.TempDir(), store.FileName), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const group = -1000777
+	if _, err := st.Subscribe(store.Subscription{ChatID: group, Kind: store.KindGroup}); err != nil {
+		t.Fatal(err)
+	}
+	r := sampleReport(t)
+	for i := range 12 {
+		id := "report-" + strconv.Itoa(i)
+		if _, n, err := st.AnnounceReport(store.ReportRecord{ID: id, Hash: id}); err != nil || n != 1 {
+			t.Fatalf("queue %s: %d %v", id, n, err)
+		}
+	}
+	groupRate := Rate{4, 500 * time.Millisecond}
+	cfg := AnnouncerConfig{
+		Store:    st,
+		Sender:   newTestSender(t, api.srv.URL, SenderConfig{PerChat: Rate{1, 10 * time.Millisecond}, PerGroup: groupRate, Global: Rate{30, time.Second}}),
+		Report:   func(string) (*corpus.Report, error) { return r, nil },
+		PerGroup: groupRate,
+		Logger:   slog.New(slog.DiscardHandler),
+	}
+	start := time.Now()
+	runAnnouncer(t, cfg, func() bool { return settled(t, st) })
+	if got := api.delivered()[group]; got != 12 {
+		t.Errorf("group got %d announcements, want 12", got)
+	}
+	if m := api.maxInWindow(group, groupRate.Per); m > groupRate.N {
+		t.Errorf("%d sends to the group within %s, limit %d", m, groupRate.Per, groupRate.N)
+	}
+	// Twelve sends at four per window need at least two full windows.
+	if el := time.Since(start); el < 2*groupRate.Per {
+		t.Errorf("twelve sends took %s: the group limit was not applied", el)
 	}
 }

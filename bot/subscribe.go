@@ -178,7 +178,7 @@ func where(t target) string {
 	if t.here {
 		return "本聊天"
 	}
-	return "频道 " + esc(t.title)
+	return "频道 " + esc(t.title) + " "
 }
 
 func (c *subCommands) subscribe(ctx context.Context, r *Request) error {
