@@ -28,7 +28,7 @@ type memberAPI struct {
 	srv *httptest.Server
 
 	mu       sync.Mutex
-	channels map[string]models.ChatFullInfo          // by @username
+	channels map[string]models.ChatFullInfo            // by @username
 	members  map[int64]map[int64]models.ChatMemberType // chat → user → status
 	canPost  map[int64]bool                            // channel → the bot may post
 }
