@@ -241,6 +241,11 @@ func (sc *scope) wantYear(issuer string) int {
 		return sc.year
 	case sc.hasRelative && sc.newestYear[issuer] > 0:
 		return sc.newestYear[issuer] + sc.relative
+	case sc.yearNote && sc.intent == "review" && sc.newestYear[issuer] > 0:
+		// No year named: the newest report's review wins.
+		return sc.newestYear[issuer] - 1
+	case sc.yearNote && sc.intent == "target":
+		return sc.newestYear[issuer]
 	}
 	return 0
 }

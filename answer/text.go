@@ -117,9 +117,10 @@ func isHeadingSentence(p *corpus.Paragraph, sentence string) bool {
 	return s != "" && (s == strings.TrimRight(h, "。") || strings.HasPrefix(h, s))
 }
 
-// figureSubject returns what a figure counts: its Context, or, when the
+// figureSubject returns what a figure counts: its Context; when the
 // figure closes a list of subjects sharing it ("网上办、一次办率均达100%"),
-// the whole list.
+// the whole list; when its clause is only a verb ("…，突破1600亿斤"), the
+// clause before as well.
 func figureSubject(text string, sStart int, f *corpus.Figure) string {
 	a := sStart
 	if i := strings.LastIndexAny(text[sStart:f.Start], "，,；;：:。"); i >= 0 {
@@ -127,6 +128,17 @@ func figureSubject(text string, sStart int, f *corpus.Figure) string {
 		a = sStart + i + n
 	}
 	before := text[a:f.Start]
+	if a > sStart && utf8.RuneCountInString(strings.TrimSpace(before)) <= 3 {
+		// "粮食总产量再上新台阶，突破1600亿斤大关": a clause that is only a
+		// verb and the figure takes its subject from the clause before.
+		_, n := utf8.DecodeLastRuneInString(text[:a])
+		p := sStart
+		if i := strings.LastIndexAny(text[sStart:a-n], "，,；;：:。"); i >= 0 {
+			_, m := utf8.DecodeRuneInString(text[sStart+i:])
+			p = sStart + i + m
+		}
+		return text[p:f.Start] + " " + f.Context
+	}
 	if !strings.Contains(before, "、") {
 		return f.Context
 	}
