@@ -28,6 +28,7 @@ const fakeAPIHelp = `Type a question and press Enter: it reaches the bot as a pr
   /start, /help, /reports 湖北 2025 ...   commands, as a user would send them
   !group TEXT       a message in a group chat (try "!group /ask 问题" and "!group 问题")
   !inline TEXT      an inline query (@bot TEXT)
+  !next             the next page of the last inline query (next_offset)
   !press N          press button N of the bot's last message
   !help             this help
 Also: curl -d text=问题 URL/_push  (fields: text, user, chat; chat<0 is a group).`
@@ -60,6 +61,7 @@ func runFakeAPI(ctx context.Context, e *env, args []string) error {
 	var mu sync.Mutex
 	var last *models.Message // the bot's last message with buttons
 	var lastButtons []models.InlineKeyboardButton
+	var inlineQuery, inlineNext string // the last inline query and its next_offset
 	out := e.stdout
 	srv.OnCall(func(c bottest.Call) {
 		mu.Lock()
@@ -88,6 +90,7 @@ func runFakeAPI(ctx context.Context, e *env, args []string) error {
 			fmt.Fprint(out, "> ")
 		case "answerInlineQuery":
 			res, next := c.InlineResults()
+			inlineNext = next
 			fmt.Fprintf(out, "\n── inline results (%d, next_offset %q) ──\n", len(res), next)
 			for i, r := range res {
 				fmt.Fprintf(out, "  %d. %s — %s\n", i+1, r.Title, strings.ReplaceAll(r.Description, "\n", " "))
@@ -139,7 +142,19 @@ func runFakeAPI(ctx context.Context, e *env, args []string) error {
 		case strings.HasPrefix(line, "!group "):
 			srv.SendText(group, user, strings.TrimSpace(strings.TrimPrefix(line, "!group ")))
 		case strings.HasPrefix(line, "!inline "):
-			srv.Inline(user, strings.TrimSpace(strings.TrimPrefix(line, "!inline ")), "")
+			mu.Lock()
+			inlineQuery, inlineNext = strings.TrimSpace(strings.TrimPrefix(line, "!inline ")), ""
+			mu.Unlock()
+			srv.Inline(user, inlineQuery, "")
+		case line == "!next":
+			mu.Lock()
+			q, next := inlineQuery, inlineNext
+			mu.Unlock()
+			if next == "" {
+				fmt.Fprintln(out, "no next page")
+				break
+			}
+			srv.Inline(user, q, next)
 		case strings.HasPrefix(line, "!press "):
 			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, "!press ")))
 			mu.Lock()
@@ -169,5 +184,3 @@ func terminalText(s string) string {
 	s = tagRE.ReplaceAllString(s, "")
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&#34;", `"`, "&#39;", "'", "&quot;", `"`).Replace(s)
 }
-
-

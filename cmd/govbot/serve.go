@@ -30,8 +30,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	data := fs.String("data", "", "data directory holding the index (default $GOVBOT_DATA, else ~/.local/share/govbot)")
 	webhookURL := fs.String("webhook-url", "", "public HTTPS URL for Telegram to post updates to; long polling when empty (default $TELEGRAM_WEBHOOK_URL)")
 	webhookSecret := fs.String("webhook-secret", "", "secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (default $TELEGRAM_WEBHOOK_SECRET, else random)")
-	listen := fs.String("listen", "127.0.0.1:8080", "address for /healthz, /metrics and the webhook (\"\" for none in polling mode)")
-	indexFrom := fs.String("index-if-missing", "", "build the index from the reports in `DIR` when the data directory has none")
+	listen := fs.String("listen", "", "address for /healthz, /metrics and the webhook; \"-\" for none in polling mode (default $GOVBOT_LISTEN, else 127.0.0.1:8080)")
+	indexFrom := fs.String("index-if-missing", "", "build the index from the reports in `DIR` when the data directory has none (default $GOVBOT_REPORTS; without either, an empty data directory serves the embedded sample report)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
 	fs.Usage = func() {
@@ -70,8 +70,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	log := slog.New(bot.RedactHandler(h, tok))
 
 	dir := dataDir(e, *data)
-	if *indexFrom != "" {
-		if err := indexIfMissing(ctx, e, log, dir, *indexFrom); err != nil {
+	if src := orEnv(*indexFrom, "GOVBOT_REPORTS"); src != "" {
+		if err := indexIfMissing(ctx, e, log, dir, src); err != nil {
 			return err
 		}
 	}
@@ -80,20 +80,30 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("open index in %s: %w", dir, err)
 	}
 	defer eng.Close()
+	if _, err := os.Stat(filepath.Join(dir, "catalog", "index.json")); err != nil {
+		log.Warn("no index in the data directory: serving the embedded sample report only (index reports with govbot index, or set --index-if-missing)", "data", dir)
+	}
+	addr := orEnv(*listen, "GOVBOT_LISTEN")
+	switch addr {
+	case "":
+		addr = "127.0.0.1:8080"
+	case "-":
+		addr = ""
+	}
 
 	cfg := bot.Config{
 		Token:         tok,
 		APIURL:        orEnv(*apiURL, "TELEGRAM_API_URL"),
 		WebhookURL:    orEnv(*webhookURL, "TELEGRAM_WEBHOOK_URL"),
 		WebhookSecret: orEnv(*webhookSecret, "TELEGRAM_WEBHOOK_SECRET"),
-		Listen:        *listen,
+		Listen:        addr,
 		Logger:        log,
 	}
 	s, err := bot.New(cfg, eng)
 	if err != nil {
 		return err
 	}
-	log.Info("govbot serve", "data", dir, "listen", cfg.Listen)
+	log.Info("govbot serve", "data", dir, "reports", len(eng.Reports()), "listen", cfg.Listen)
 	return s.Run(ctx)
 }
 
