@@ -244,19 +244,23 @@ func TestRetryAfter429DeliversOnce(t *testing.T) {
 }
 
 func TestRetryServerErrorsAndDroppedConnections(t *testing.T) {
-	h := start(t, testConfig(), realEngine(t))
+	cfg := testConfig()
+	cfg.Sender.Retry.AttemptTimeout = 300 * time.Millisecond
+	cfg.Sender.Retry.MaxAttempts = 6
+	h := start(t, cfg, realEngine(t))
 	h.api.Inject(bottest.Fault{Method: "sendMessage", Code: 500, Times: 2})
 	h.api.Inject(bottest.Fault{Method: "sendMessage", Drop: true})
 	h.api.Inject(bottest.Fault{Method: "sendMessage", Code: 502, Delay: 100 * time.Millisecond})
+	h.api.Inject(bottest.Fault{Method: "sendMessage", Delay: 5 * time.Second}) // outlasts the attempt timeout
 	u := bottest.User(7)
 	_, id := h.api.SendText(bottest.PrivateChat(u), u, fangxianQ)
 	h.replyTo(id)
 	calls := h.api.Calls("sendMessage")
-	if len(calls) != 5 || len(h.api.Delivered("sendMessage")) != 1 {
-		t.Errorf("sendMessage calls:%s\nwant 4 failures then 1 success", summarize(calls))
+	if len(calls) != 6 || len(h.api.Delivered("sendMessage")) != 1 {
+		t.Errorf("sendMessage calls:%s\nwant 5 failures then 1 success", summarize(calls))
 	}
-	if got := h.srv.metrics.retries.Load(); got != 4 {
-		t.Errorf("retries metric = %d, want 4", got)
+	if got := h.srv.metrics.retries.Load(); got != 5 {
+		t.Errorf("retries metric = %d, want 5", got)
 	}
 }
 

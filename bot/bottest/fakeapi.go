@@ -44,7 +44,8 @@ type Call struct {
 	// Params holds the request fields; non-string JSON values are kept as
 	// raw JSON text, as Telegram's form encoding does.
 	Params map[string]string
-	// Status is the HTTP status answered; 0 when the connection was dropped.
+	// Status is the HTTP status answered; 0 when the connection was dropped
+	// or the client gave up waiting.
 	Status int
 	// Result is the JSON result returned, for successful calls.
 	Result json.RawMessage
@@ -100,7 +101,8 @@ type Fault struct {
 	RetryAfter int
 	// Description is the error description; a default one when empty.
 	Description string
-	// Delay holds the answer back for this long (or until the client gives up).
+	// Delay holds the answer back for this long. A client that gives up
+	// first (a timeout) gets no answer and the call is not carried out.
 	Delay time.Duration
 	// Drop closes the connection without an answer.
 	Drop bool
@@ -450,6 +452,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			select {
 			case <-time.After(f.Delay):
 			case <-r.Context().Done():
+				// The client gave up (its timeout): the request is not
+				// carried out, so a retry does not deliver twice.
+				call.Status = 0
+				s.record(call)
+				return
 			case <-s.closing:
 			}
 		}
