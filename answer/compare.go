@@ -111,17 +111,18 @@ func (e *Engine) answerCompare(ctx context.Context, q *question, terms []term, s
 	return a, nil
 }
 
-// change describes the change from a to b when their units agree.
-func change(a, b Figure, baseA, baseB string) string {
-	if a.Unit != b.Unit || a.Value == 0 {
+// change describes the change from a to b when their units agree: in
+// percentage points between rates, else in percent.
+func change(a, b Figure) string {
+	ua, ub := strings.ReplaceAll(a.Unit, "％", "%"), strings.ReplaceAll(b.Unit, "％", "%")
+	if ua != ub || a.Value == 0 {
 		return ""
 	}
 	d := b.Value - a.Value
-	if strings.Contains(a.Unit, "%") || strings.Contains(a.Unit, "％") || strings.Contains(a.Unit, "百分点") {
+	if strings.Contains(ua, "%") || strings.Contains(ua, "百分点") {
 		return fmt.Sprintf("%+.1f个百分点", d)
 	}
-	pct := d / math.Abs(a.Value) * 100
-	return fmt.Sprintf("%+.1f%%", pct)
+	return fmt.Sprintf("%+.1f%%", d/math.Abs(a.Value)*100)
 }
 
 func q2query(words []string, sc scope) index.Query {

@@ -176,11 +176,11 @@ func (e *Engine) ask(ctx context.Context, raw, focus string) (*Answer, error) {
 	q := parseQuestion(raw, dir)
 
 	if q.unknownPlace != "" {
-		return e.abstain(q, fmt.Sprintf("没有收录%s的报告。", q.unknownPlace), nil), nil
+		return e.abstain(q, fmt.Sprintf("没有收录%s的报告。%s", q.unknownPlace, e.coverage(nil)), nil), nil
 	}
 	sc := e.scope(q, focus)
 	if sc.empty != "" {
-		return e.abstain(q, sc.empty, sc.all), nil
+		return e.abstain(q, sc.empty+e.coverage(sc.all), nil), nil
 	}
 	if q.meta != metaNone {
 		return e.answerMeta(ctx, q, sc)
@@ -449,7 +449,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					continue
 				}
 				clause := clauseAround(para.Text, s[0], s[1], f.Start, f.End)
-				ctx := figureSubject(para.Text, s[0], f)
+				ctx := figureSubject(para.Text, s[0], f, para.Figures)
 				covCtx := coverage(terms, ctx)
 				// A clause that inherits its subject ("…增长5.8%、总量达到
 				// 60013亿元") is read with it.
@@ -647,7 +647,7 @@ func notSaid(terms []term) string {
 		if len(words) == 2 {
 			break
 		}
-		words = append(words, t.alts[0])
+		words = append(words, t.word)
 	}
 	return fmt.Sprintf("收录的报告中没有找到关于“%s”的内容。", strings.Join(words, " "))
 }
@@ -656,17 +656,61 @@ func notSaid(terms []term) string {
 func (e *Engine) abstain(q *question, reason string, inScope []*index.ReportInfo) *Answer {
 	a := &Answer{Reason: reason}
 	if len(inScope) == 0 {
-		e.mu.RLock()
-		for i := range e.reports {
-			if i == 5 {
-				break
-			}
-			inScope = append(inScope, &e.reports[i])
-		}
-		e.mu.RUnlock()
+		// The reason already says which places and years the reports cover.
+		return a
 	}
 	a.Suggestions = e.suggest(inScope)
 	return a
+}
+
+// coverage says which issuers and years the reports cover (those in
+// scope, or all when scope is nil), for abstentions about a place or year
+// the corpus does not have.
+func (e *Engine) coverage(scope []*index.ReportInfo) string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if scope == nil {
+		for i := range e.reports {
+			scope = append(scope, &e.reports[i])
+		}
+	}
+	if len(scope) == 0 {
+		return ""
+	}
+	type span struct{ lo, hi int }
+	years := map[string]*span{}
+	var order []string
+	for _, ri := range scope {
+		is, y := ri.Report.Issuer, ri.Report.Year
+		sp := years[is]
+		if sp == nil {
+			sp = &span{y, y}
+			years[is] = sp
+			order = append(order, is)
+		}
+		sp.lo, sp.hi = min(sp.lo, y), max(sp.hi, y)
+	}
+	const show = 8
+	var names []string
+	for i, is := range order {
+		if i == show {
+			break
+		}
+		name := strings.TrimSuffix(is, "人民政府")
+		switch sp := years[is]; {
+		case sp.lo == 0:
+		case sp.lo == sp.hi:
+			name += fmt.Sprintf("（%d年）", sp.lo)
+		default:
+			name += fmt.Sprintf("（%d—%d年）", sp.lo, sp.hi)
+		}
+		names = append(names, name)
+	}
+	more := ""
+	if len(order) > show {
+		more = fmt.Sprintf("等%d个地方和部门", len(order))
+	}
+	return fmt.Sprintf("收录的是%s%s的报告。", strings.Join(names, "、"), more)
 }
 
 // suggest lists topics the reports in scope cover: the second-level headings

@@ -26,7 +26,7 @@ func RenderText(a *Answer) string {
 			fmt.Fprintf(&b, "%d年：%s", p.Year, figureLine(&p.Figure))
 			if i > 0 {
 				prev := a.Series[i-1].Figure
-				if c := change(prev, p.Figure, "", ""); c != "" {
+				if c := change(prev, p.Figure); c != "" {
 					fmt.Fprintf(&b, "（较上年 %s）", c)
 				}
 			}

@@ -13,6 +13,9 @@ import (
 // term is one content word of a question with its alternatives (synonyms)
 // and its weight (inverse document frequency in the index).
 type term struct {
+	// word is the word as the question has it; alts are the forms the
+	// reports use (word among them unless a synonym replaces it).
+	word string
 	alts []string
 	w    float64
 }
@@ -53,28 +56,28 @@ func questionTerms(ix *index.Index, content string) []term {
 	}
 	var out []term
 	seen := map[string]bool{}
-	addTerm := func(alts []string) {
+	addTerm := func(word string, alts []string) {
 		key := strings.Join(alts, "|")
 		if seen[key] {
 			return
 		}
 		seen[key] = true
-		out = append(out, term{alts: alts})
+		out = append(out, term{word: word, alts: alts})
 	}
 	for _, w := range index.Segmenter().Cut(content, true) {
 		w = strings.TrimSpace(w)
 		if alts, ok := synonyms[w]; ok {
-			addTerm(alts)
+			addTerm(w, alts)
 			continue
 		}
 		if alts, ok := synonyms[strings.ToUpper(w)]; ok {
-			addTerm(alts)
+			addTerm(w, alts)
 			continue
 		}
 		if w == "" || !meaningful(w) {
 			continue
 		}
-		addTerm([]string{w})
+		addTerm(w, []string{w})
 	}
 	n := ix.NumParagraphs()
 	for i := range out {

@@ -121,7 +121,15 @@ func isHeadingSentence(p *corpus.Paragraph, sentence string) bool {
 // figure closes a list of subjects sharing it ("网上办、一次办率均达100%"),
 // the whole list; when its clause is only a verb ("…，突破1600亿斤"), the
 // clause before as well.
-func figureSubject(text string, sStart int, f *corpus.Figure) string {
+func figureSubject(text string, sStart int, f *corpus.Figure, figs []corpus.Figure) string {
+	figureIn := func(lo, hi int) bool {
+		for i := range figs {
+			if g := &figs[i]; g.Start >= lo && g.Start < hi {
+				return true
+			}
+		}
+		return false
+	}
 	a := sStart
 	if i := strings.LastIndexAny(text[sStart:f.Start], "，,；;：:。"); i >= 0 {
 		_, n := utf8.DecodeRuneInString(text[sStart+i:])
@@ -137,7 +145,11 @@ func figureSubject(text string, sStart int, f *corpus.Figure) string {
 			_, m := utf8.DecodeRuneInString(text[sStart+i:])
 			p = sStart + i + m
 		}
-		return text[p:f.Start] + " " + f.Context
+		if !figureIn(p, a) {
+			// (When the clause before states a figure, Context already
+			// carries that figure's subject.)
+			return text[p:f.Start] + " " + f.Context
+		}
 	}
 	if !strings.Contains(before, "、") {
 		return f.Context

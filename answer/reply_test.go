@@ -1,0 +1,125 @@
+package answer
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCompare checks comparisons across years: one line per year, oldest
+// first, each from the report that reviews that year, with the change when
+// the units agree. The replies are golden.
+func TestCompare(t *testing.T) {
+	e := subsetEngine(t)
+	tests := []struct {
+		name, q string
+		years   []int
+		figures []string
+	}{
+		// The subset holds the national reports of 2023–2025: they review 2022–2024.
+		{"compare_national_jobs", "全国城镇新增就业这几年分别是多少", []int{2022, 2023, 2024}, []string{"1206万人", "1244万人", "1256万人"}},
+		{"compare_hubei_gdp", "湖北2024年和2025年地区生产总值对比", []int{2024, 2025}, []string{"60013亿元", "62661亿元"}},
+		{"compare_beijing_growth", "北京2024年和2025年地区生产总值增长分别是多少", []int{2024, 2025}, []string{"5.2%", "5.4%"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := ask(t, e, nil, tt.q)
+			if len(a.Series) != len(tt.years) {
+				t.Fatalf("series of %d years, want %v: %s", len(a.Series), tt.years, a.Reply)
+			}
+			for i, p := range a.Series {
+				if p.Year != tt.years[i] || p.Figure.Text != tt.figures[i] {
+					t.Errorf("line %d: %d %s, want %d %s", i, p.Year, p.Figure.Text, tt.years[i], tt.figures[i])
+				}
+				if ps := a.Answers[p.Passage]; ps.Report.Year != p.Year+1 {
+					t.Errorf("line %d: %d cited from the %d report, want the one reviewing it", i, p.Year, ps.Report.Year)
+				}
+			}
+			checkGolden(t, tt.name, a.Reply)
+		})
+	}
+}
+
+// TestChange checks the change shown between two years.
+func TestChange(t *testing.T) {
+	tests := []struct {
+		a, b Figure
+		want string
+	}{
+		{Figure{Value: 60013e8, Unit: "亿元"}, Figure{Value: 62661e8, Unit: "亿元"}, "+4.4%"},
+		{Figure{Value: 5.2, Unit: "%"}, Figure{Value: 5.4, Unit: "%"}, "+0.2个百分点"},
+		{Figure{Value: 5.8, Unit: "％"}, Figure{Value: 5.5, Unit: "%"}, "-0.3个百分点"},
+		{Figure{Value: 1206e4, Unit: "万人"}, Figure{Value: 1.3e12, Unit: "万亿斤"}, ""},
+	}
+	for _, tt := range tests {
+		if got := change(tt.a, tt.b); got != tt.want {
+			t.Errorf("change(%v, %v) = %q, want %q", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+// TestAbstain checks that govbot says the reports do not say, and never
+// gives another issuer's or topic's figure. The replies are golden.
+func TestAbstain(t *testing.T) {
+	e := subsetEngine(t)
+	tests := []struct{ name, q, reason string }{
+		{"abstain_enrolment", "房县今年中小学招生政策", "没有找到"},
+		{"abstain_county_revenue", "房县今年财政收入是多少?", "没有"},
+		{"abstain_unknown_province", "台湾省GDP是多少", "没有收录台湾省的报告"},
+		{"abstain_unknown_city", "武汉市2024年地区生产总值", "没有收录武汉市的报告"},
+		{"abstain_no_year", "2019年城镇新增就业多少人", "没有找到关于2019年的报告"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := ask(t, e, nil, tt.q)
+			if a.Answered || a.Figure != nil {
+				t.Fatalf("want abstention, got %s", describe(a))
+			}
+			if !strings.Contains(a.Reason, tt.reason) {
+				t.Errorf("reason %q, want it to say %q", a.Reason, tt.reason)
+			}
+			checkGolden(t, tt.name, a.Reply)
+		})
+	}
+}
+
+// TestMeta checks questions about the report itself. "这份报告" is the report
+// the conversation is about: the report of the previous answer.
+func TestMeta(t *testing.T) {
+	e := subsetEngine(t)
+	var s Session
+	steps := []struct{ q, want string }{
+		{"房县行政复议案件办了多少件", "45件"},
+		{"这份报告的发布机构是谁", "发布机构：房县人民政府"},
+		{"这份报告是什么时候发布的", "2024年2月28日"},
+		{"本报告的索引号是多少", "01145506X/2024-15651"},
+		{"湖北2024年地区生产总值是多少", "60013亿元"},
+		{"这份报告的发布机构是谁", "发布机构：湖北省人民政府"},
+		{"这个报告的标题是什么", "《2025年湖北省政府工作报告》"},
+		{"这份报告的文号是什么", "没有注明文号"},
+	}
+	for _, st := range steps {
+		a := ask(t, e, &s, st.q)
+		if !strings.Contains(a.Reply, st.want) {
+			t.Errorf("%s: reply %q, want it to contain %q", st.q, a.Reply, st.want)
+		}
+	}
+	// Outside a conversation, the newest report in scope answers, named in full.
+	a := ask(t, e, nil, "北京这份报告的发布机构是谁")
+	if !a.Answered || !strings.Contains(a.Reply, "北京市人民政府") {
+		t.Errorf("issuer of Beijing's report: %s", describe(a))
+	}
+	checkGolden(t, "meta_issuer", ask(t, e, &s, "房县的报告是谁发布的").Reply)
+}
+
+// TestReplyFormat checks a figure reply line by line: figure first, the
+// excerpt with the figure marked, the citation with section path, issuer
+// and date.
+func TestReplyFormat(t *testing.T) {
+	e := subsetEngine(t)
+	a := ask(t, e, nil, "房县去年一共办了多少件行政复议案件?")
+	checkGolden(t, "figure_county", a.Reply)
+	a = ask(t, e, nil, "2024年国内生产总值是多少")
+	checkGolden(t, "figure_national", a.Reply)
+	a = ask(t, e, nil, "行政执法三项制度落实得怎么样")
+	checkGolden(t, "passage_county", a.Reply)
+}
