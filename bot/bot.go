@@ -236,6 +236,12 @@ func New(cfg Config, ask Asker) (*Server, error) {
 		tgbot.WithHTTPClient(cfg.PollTimeout, s.cl),
 		tgbot.WithDefaultHandler(s.onUpdate),
 		tgbot.WithNotAsyncHandlers(), // onUpdate starts the goroutine, so shutdown can count it
+		// No buffer between polling and handling: the library asks for the
+		// next batch, which confirms this one to Telegram, only once every
+		// update of this batch is being handled. A buffer would hold updates
+		// already confirmed, lost if the bot stops; unconfirmed ones are
+		// delivered again after a restart.
+		tgbot.WithUpdatesChannelCap(0),
 		tgbot.WithErrorsHandler(func(err error) { s.log.Warn("telegram client", "err", red.Error(err)) }),
 		tgbot.WithDebugHandler(func(string, ...any) {}),
 		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery, models.AllowedUpdateInlineQuery}),
