@@ -67,7 +67,8 @@ func TestGroupAnswersOnlyWhenAddressed(t *testing.T) {
 	_, ask := h.api.SendText(g, u, "/ask "+fangxianQ)
 	_, askAt := h.api.SendText(g, u, "/ask"+me+" "+fangxianQ)
 	_, mention := h.api.SendText(g, u, me+" "+fangxianQ)
-	for _, id := range []int{ask, askAt, mention} {
+	_, upper := h.api.SendText(g, u, "请问 "+strings.ToUpper(me)+"，"+fangxianQ) // mention mid-text, any case
+	for _, id := range []int{ask, askAt, mention, upper} {
 		if c := h.replyTo(id); !strings.Contains(c.Params["text"], "45件") {
 			t.Errorf("reply to %d lacks the figure: %s", id, c.Params["text"])
 		}
@@ -76,14 +77,19 @@ func TestGroupAnswersOnlyWhenAddressed(t *testing.T) {
 	m := h.api.NewMessage(g, u, "那行政应诉案件呢?")
 	m.ReplyToMessage = botMsg
 	h.api.Push(models.Update{Message: m})
-	h.replyTo(m.ID)
+	if c := h.replyTo(m.ID); strings.Contains(c.Params["text"], "稍等") {
+		t.Errorf("the reply to the bot was refused: %s", c.Params["text"])
+	}
 
-	// A mention by text_mention entity (users without a username).
-	tm := h.api.NewMessage(g, u, "GovBot "+fangxianQ)
+	// A mention by text_mention entity (users without a username), from
+	// another user: user 2 has used up the burst of 5.
+	tm := h.api.NewMessage(g, bottest.User(22), "GovBot "+fangxianQ)
 	bu := bottest.BotUser
 	tm.Entities = []models.MessageEntity{{Type: models.MessageEntityTypeTextMention, Offset: 0, Length: 6, User: &bu}}
 	h.api.Push(models.Update{Message: tm})
-	h.replyTo(tm.ID)
+	if c := h.replyTo(tm.ID); !strings.Contains(c.Params["text"], "45件") {
+		t.Errorf("reply to the text mention lacks the figure: %s", c.Params["text"])
+	}
 
 	time.Sleep(200 * time.Millisecond) // give a wrong reply time to show up
 	for _, c := range h.api.Calls("sendMessage") {
@@ -91,8 +97,8 @@ func TestGroupAnswersOnlyWhenAddressed(t *testing.T) {
 			t.Errorf("bot answered message %d it should ignore: %s", r, c.Params["text"])
 		}
 	}
-	if n := len(h.api.Delivered("sendMessage")); n != 5 {
-		t.Errorf("%d messages sent, want 5:%s", n, summarize(h.api.Calls("sendMessage")))
+	if n := len(h.api.Delivered("sendMessage")); n != 6 {
+		t.Errorf("%d messages sent, want 6:%s", n, summarize(h.api.Calls("sendMessage")))
 	}
 }
 

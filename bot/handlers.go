@@ -181,7 +181,9 @@ func (s *Server) addressed(m *models.Message) (string, bool) {
 		}
 	}
 	if me.Username != "" {
-		if i := strings.Index(strings.ToLower(text), strings.ToLower(handle)); i >= 0 {
+		// Usernames are ASCII: lower-casing ASCII only keeps byte offsets
+		// valid in text.
+		if i := strings.Index(asciiLower(text), asciiLower(handle)); i >= 0 {
 			found = true
 			text = text[:i] + text[i+len(handle):]
 		}
@@ -190,6 +192,18 @@ func (s *Server) addressed(m *models.Message) (string, bool) {
 		found = true
 	}
 	return strings.TrimFunc(text, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",，:：、", r) }), found
+}
+
+// asciiLower lower-cases ASCII letters only, so the result has the same
+// byte offsets as s.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 func (s *Server) handleMessage(ctx context.Context, m *models.Message) {
@@ -255,16 +269,18 @@ func (s *Server) answerInChat(ctx context.Context, chat int64, thread, replyTo i
 			s.log.Warn("reply failed", "chat", chat, "err", err)
 		}
 	}
-	if n := utf8.RuneCountInString(q); n > s.cfg.MaxQuestionRunes {
-		s.metrics.tooLong.Add(1)
-		send(fmt.Sprintf("问题太长了（%d 个字），请精简到 %d 个字以内，问一个具体的数字或事项。", n, s.cfg.MaxQuestionRunes), nil)
-		return
-	}
+	// The limit comes first: a refusal for length is a message too, and
+	// must not be a way around the limit.
 	if ok, notify := s.users.allow(user, start); !ok {
 		s.metrics.rateLimited.Add(1)
 		if notify {
 			send(fmt.Sprintf("您问得有点快了，请稍等几秒再问。（每人可连续问 %d 个问题，之后每 %s 一个）", s.cfg.UserBurst, humanDuration(s.cfg.UserEvery)), nil)
 		}
+		return
+	}
+	if n := utf8.RuneCountInString(q); n > s.cfg.MaxQuestionRunes {
+		s.metrics.tooLong.Add(1)
+		send(fmt.Sprintf("问题太长了（%d 个字），请精简到 %d 个字以内，问一个具体的数字或事项。", n, s.cfg.MaxQuestionRunes), nil)
 		return
 	}
 	s.metrics.questions.Add(1)
