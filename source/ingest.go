@@ -56,6 +56,9 @@ const (
 	Added     Status = "added"
 	Updated   Status = "updated"
 	Duplicate Status = "duplicate"
+	// Restored is a report the state file knew but the index had lost (the
+	// index was rebuilt or replaced): indexed again, not announced again.
+	Restored Status = "restored"
 )
 
 // Result describes one ingested document.
@@ -81,6 +84,8 @@ func (r Result) String() string {
 		return fmt.Sprintf("already indexed as %s (%s); nothing changed", id, r.Match)
 	case Updated:
 		return fmt.Sprintf("updated %s (%s, revision %d): replaced the earlier text in the index", id, r.Match, r.Revision)
+	case Restored:
+		return fmt.Sprintf("restored %s to the index (it was recorded before but missing from the index); not announced again", id)
 	}
 	s := fmt.Sprintf("added %s: %s (%s, %d paragraphs)", id, r.Report.Title, r.Report.Issuer, len(r.Report.Paragraphs))
 	if r.Queued > 0 {
@@ -185,7 +190,17 @@ func (in *Ingester) Ingest(ctx context.Context, doc Document) (Result, error) {
 		}
 	}
 	res.Match = match
+	indexed := true
+	if match == store.MatchHash {
+		if _, err := in.Index.Report(rec.ID); err != nil {
+			indexed = false
+		}
+	}
 	switch {
+	case match == store.MatchHash && !indexed:
+		r.ID = rec.ID
+		renumber(r)
+		res.Status = Restored
 	case match == store.MatchHash:
 		r.ID = rec.ID
 		res.Status, res.Revision = Duplicate, rec.Revision
@@ -213,7 +228,7 @@ func (in *Ingester) Ingest(ctx context.Context, doc Document) (Result, error) {
 	// The index has the report now. If the store write fails the report is
 	// answerable but not recorded; the next ingest of the same text finds it
 	// in the catalog and records it (above), so nothing is lost for good.
-	if res.Status == Updated || !in.Announce {
+	if res.Status != Added || !in.Announce {
 		stored, err := in.Store.PutReport(in.record(r, res.Hash))
 		if err != nil {
 			return res, err

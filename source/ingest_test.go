@@ -258,6 +258,23 @@ func TestIngestFiles(t *testing.T) {
 	if _, err := e.in.Ingest(context.Background(), Document{Name: "empty.txt", Data: []byte("\n\n")}); err == nil {
 		t.Error("empty file accepted")
 	}
+	// The index lost the report (rebuilt elsewhere, restored from an old
+	// backup) but the state file knows it: ingesting it again puts it back
+	// in the index without announcing it a second time.
+	if err := e.ix.Remove(context.Background(), "2026-hunan"); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := e.st.Deliveries("2026-hunan")
+	res, err = e.in.Ingest(context.Background(), Document{Name: "again.txt", Data: []byte(other)})
+	if err != nil || res.Status != Restored || res.Report.ID != "2026-hunan" || !strings.Contains(res.String(), "restored 2026-hunan") {
+		t.Fatalf("lost report ingested again: %v %v %q", res.Status, err, res)
+	}
+	if _, err := e.ix.Report("2026-hunan"); err != nil {
+		t.Errorf("not back in the index: %v", err)
+	}
+	if after, _ := e.st.Deliveries("2026-hunan"); len(after) != len(before) {
+		t.Errorf("restored report announced again: %d entries, before %d", len(after), len(before))
+	}
 }
 
 func metaID(id string) (m corpusMeta) { m.ID = id; return m }

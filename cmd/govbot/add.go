@@ -80,25 +80,27 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// openForIngest opens the index in dir (creating an empty one if there is
-// none yet) and the state file beside it.
+// openForIngest opens the index in dir (creating one holding the embedded
+// sample report if there is none yet, as govbot serve does) and the state
+// file beside it.
 func openForIngest(ctx context.Context, dir string) (*index.Index, *store.Store, error) {
-	ix, err := index.Open(dir)
-	if errors.Is(err, index.ErrNoIndex) {
-		if _, err = index.Update(ctx, dir, nil); err == nil {
-			ix, err = index.Open(dir)
-		}
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("open index in %s: %w", dir, err)
-	}
+	// The state file first: its lock gives the clearer error when govbot
+	// serve has the data directory open.
 	st, err := store.OpenDir(dir, nil)
 	if err != nil {
-		ix.Close()
 		if errors.Is(err, store.ErrLocked) {
 			return nil, nil, fmt.Errorf("%w: govbot serve is probably running on %s; stop it, or put the file in a folder source it watches", err, dir)
 		}
 		return nil, nil, err
+	}
+	if err := ensureIndex(ctx, dir); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	ix, err := index.Open(dir)
+	if err != nil {
+		st.Close()
+		return nil, nil, fmt.Errorf("open index in %s: %w", dir, err)
 	}
 	return ix, st, nil
 }

@@ -34,6 +34,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	indexFrom := fs.String("index-if-missing", "", "build the index from the reports in `DIR` when the data directory has none (default $GOVBOT_REPORTS; without either, an empty data directory serves the embedded sample report)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
+	var af announceFlags // subscriptions, announcements, sources (announce.go)
+	af.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: govbot serve [flags]\n\nRuns the Telegram bot. The token comes from --token or TELEGRAM_BOT_TOKEN.\n\nFlags:")
 		fs.PrintDefaults()
@@ -75,6 +77,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	// Reports ingested by the watcher must go to an index on disk.
+	if err := ensureIndex(ctx, dir); err != nil {
+		return err
+	}
 	eng, err := answer.Open(dir)
 	if err != nil {
 		return fmt.Errorf("open index in %s: %w", dir, err)
@@ -103,6 +109,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	stopAnnouncements, err := startAnnouncements(ctx, e, log, dir, eng, s, af)
+	if err != nil {
+		return err
+	}
+	defer stopAnnouncements()
 	log.Info("govbot serve", "data", dir, "reports", len(eng.Reports()), "listen", cfg.Listen)
 	return s.Run(ctx)
 }
