@@ -278,4 +278,5 @@ func TestIngestFiles(t *testing.T) {
 }
 
 func metaID(id string) (m corpusMeta) { m.ID = id; return m }
+
 type corpusMeta = corpus.Meta
