@@ -2,9 +2,13 @@ package index
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	// bleve's CJK analyzer, for indexes built with it for comparison.
+	_ "github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
@@ -62,13 +66,66 @@ var tokenCache struct {
 	m map[string]analysis.TokenStream
 }
 
+// prefetched holds token streams of paragraph texts analysed ahead of
+// bleve by add, which analyses the next batch on the idle cores while bleve
+// builds and syncs the current one; Tokenize takes them out. Entries are
+// keyed by content, so whichever index asks first for a text gets it.
+var prefetched struct {
+	sync.Mutex
+	m map[string]analysis.TokenStream
+}
+
+// prefetch analyses texts on GOMAXPROCS goroutines into prefetched.
+func prefetch(texts []string) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(texts) {
+					return
+				}
+				ts := tokenize([]byte(texts[i]))
+				prefetched.Lock()
+				if prefetched.m == nil {
+					prefetched.m = make(map[string]analysis.TokenStream)
+				}
+				prefetched.m[texts[i]] = ts
+				prefetched.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// unprefetch drops what is left of texts in prefetched.
+func unprefetch(texts []string) {
+	prefetched.Lock()
+	for _, t := range texts {
+		delete(prefetched.m, t)
+	}
+	prefetched.Unlock()
+}
+
 // Tokenize implements analysis.Tokenizer.
 func (Tokenizer) Tokenize(input []byte) analysis.TokenStream {
+	prefetched.Lock()
+	ts, ok := prefetched.m[string(input)]
+	if ok {
+		delete(prefetched.m, string(input))
+	}
+	prefetched.Unlock()
+	if ok {
+		return ts
+	}
 	if len(input) > cacheMaxInput {
 		return tokenize(input)
 	}
 	tokenCache.Lock()
-	ts, ok := tokenCache.m[string(input)]
+	ts, ok = tokenCache.m[string(input)]
 	tokenCache.Unlock()
 	if ok {
 		return ts

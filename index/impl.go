@@ -1,24 +1,30 @@
 package index
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -35,16 +41,14 @@ const (
 	catalogVersion = 1
 )
 
-// Bleve field names of a paragraph document.
+// Bleve field names of a paragraph document. Indexes built before the
+// mapping was trimmed also have title, issuer, issuer_text, year and seq
+// fields and stored report and seq values; nothing reads them any more, so
+// such indexes keep working.
 const (
-	fieldText       = "text"
-	fieldSection    = "section"
-	fieldTitle      = "title"
-	fieldIssuer     = "issuer"      // keyword
-	fieldIssuerText = "issuer_text" // analysed
-	fieldReport     = "report"
-	fieldYear       = "year"
-	fieldSeq        = "seq"
+	fieldText    = "text"
+	fieldSection = "section"
+	fieldReport  = "report"
 )
 
 // Search weights.
@@ -63,8 +67,12 @@ const (
 // batchParagraphs bounds how many paragraphs go into one bleve batch. A batch
 // holds whole reports only, and the catalog is committed after each batch,
 // so a failure between batches leaves every report either fully old or fully
-// new. It is a variable so tests can force several batches.
-var batchParagraphs = 20000
+// new. Batches are kept small because bleve holds a batch's whole analysis
+// in memory while it builds the batch's segment (one 11,000-paragraph batch
+// peaked at 900 MB), and so that the next batch is analysed on the other
+// cores while bleve builds and syncs one (see add). It is a variable so tests
+// can force several batches.
+var batchParagraphs = 1500
 
 // testHookBeforeBatch, when set, runs before each bleve batch is committed.
 var testHookBeforeBatch func()
@@ -72,6 +80,9 @@ var testHookBeforeBatch func()
 type state struct {
 	dir string // "" for an in-memory index
 	bi  bleve.Index
+	// analyzer is the text fields' analyzer: AnalyzerName, or another one
+	// an index was built with for comparison (see Options).
+	analyzer string
 
 	wmu sync.Mutex // serialises Add and Remove
 
@@ -120,54 +131,45 @@ func newLoaded(r *corpus.Report) *loadedReport {
 }
 
 // newMapping returns the index mapping: one static document type for
-// paragraphs, BM25 scoring, nothing stored but the report ID and ordinal.
-func newMapping() *mapping.IndexMappingImpl {
+// paragraphs, BM25 scoring, text fields analysed by analyzer.
+//
+// It indexes only what Search and Remove query: the paragraph text and its
+// section path (term frequencies and norms for BM25, no term vectors: no
+// query needs positions, and they tripled the index) and the report ID
+// (keyword, for restricting and for finding a report's documents). Nothing is
+// stored: the report ID and ordinal are read from the document ID, the rest
+// from the catalog. Title, issuer and year are catalog metadata, never
+// searched through bleve.
+func newMapping(analyzer string) *mapping.IndexMappingImpl {
 	im := bleve.NewIndexMapping()
 	im.ScoringModel = bindex.BM25Scoring
-	im.DefaultAnalyzer = AnalyzerName
+	im.DefaultAnalyzer = analyzer
 	im.StoreDynamic = false
 	im.IndexDynamic = false
 	im.DocValuesDynamic = false
 
-	analysed := func(name string, vectors bool) *mapping.FieldMapping {
+	analysed := func(name string) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Name = name
-		f.Analyzer = AnalyzerName
+		f.Analyzer = analyzer
 		f.Store = false
 		f.IncludeInAll = false
 		f.DocValues = false
-		// Term vectors (positions) make phrase queries and hit term
-		// locations possible; only the searched fields need them.
-		f.IncludeTermVectors = vectors
-		return f
-	}
-	kw := func(name string, store bool) *mapping.FieldMapping {
-		f := bleve.NewKeywordFieldMapping()
-		f.Name = name
-		f.Analyzer = keyword.Name
-		f.Store = store
-		f.IncludeInAll = false
 		f.IncludeTermVectors = false
-		f.DocValues = false
 		return f
 	}
-	num := func(name string, store bool) *mapping.FieldMapping {
-		f := bleve.NewNumericFieldMapping()
-		f.Name = name
-		f.Store = store
-		f.IncludeInAll = false
-		f.DocValues = false
-		return f
-	}
+	kw := bleve.NewKeywordFieldMapping()
+	kw.Name = fieldReport
+	kw.Analyzer = keyword.Name
+	kw.Store = false
+	kw.IncludeInAll = false
+	kw.IncludeTermVectors = false
+	kw.DocValues = false
 
 	dm := bleve.NewDocumentStaticMapping()
-	dm.AddFieldMappingsAt(fieldText, analysed(fieldText, true))
-	dm.AddFieldMappingsAt(fieldSection, analysed(fieldSection, true))
-	dm.AddFieldMappingsAt(fieldTitle, analysed(fieldTitle, false))
-	dm.AddFieldMappingsAt(fieldIssuer, kw(fieldIssuer, false), analysed(fieldIssuerText, false))
-	dm.AddFieldMappingsAt(fieldReport, kw(fieldReport, true))
-	dm.AddFieldMappingsAt(fieldYear, num(fieldYear, false))
-	dm.AddFieldMappingsAt(fieldSeq, num(fieldSeq, true))
+	dm.AddFieldMappingsAt(fieldText, analysed(fieldText))
+	dm.AddFieldMappingsAt(fieldSection, analysed(fieldSection))
+	dm.AddFieldMappingsAt(fieldReport, kw)
 	im.DefaultMapping = dm
 	return im
 }
@@ -186,21 +188,21 @@ func paragraphDoc(r *corpus.Report, p *corpus.Paragraph) map[string]interface{} 
 	d := map[string]interface{}{
 		fieldText:   p.Text,
 		fieldReport: r.ID,
-		fieldSeq:    float64(p.Seq),
 	}
 	if len(p.Path) > 0 {
 		d[fieldSection] = strings.Join(p.SectionPath(), "\n")
 	}
-	if r.Title != "" {
-		d[fieldTitle] = r.Title
-	}
-	if r.Issuer != "" {
-		d[fieldIssuer] = r.Issuer
-	}
-	if r.Year != 0 {
-		d[fieldYear] = float64(r.Year)
-	}
 	return d
+}
+
+// seqFromID returns the ordinal in a paragraph document ID "<report>#p<seq>".
+func seqFromID(id string) (int, bool) {
+	i := strings.LastIndex(id, "#p")
+	if i < 0 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(id[i+2:])
+	return n, err == nil && n > 0
 }
 
 func open(dir string) (*Index, error) {
@@ -221,12 +223,20 @@ func open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: open bleve index %s: %w", bdir, err)
 	}
-	ix := &Index{state{dir: dir, bi: bi, entries: entries, cache: make(map[string]*loadedReport)}}
+	ix := &Index{state{dir: dir, bi: bi, analyzer: textAnalyzer(bi), entries: entries, cache: make(map[string]*loadedReport)}}
 	return ix, nil
 }
 
+// textAnalyzer returns the analyzer of bi's text field.
+func textAnalyzer(bi bleve.Index) string {
+	if a := bi.Mapping().AnalyzerNameForPath(fieldText); a != "" {
+		return a
+	}
+	return AnalyzerName
+}
+
 // create makes a new empty index in dir.
-func create(dir string) (*Index, error) {
+func create(dir string, opts Options) (*Index, error) {
 	if err := os.MkdirAll(filepath.Join(dir, catalogDir), 0o755); err != nil {
 		return nil, fmt.Errorf("index: create %s: %w", dir, err)
 	}
@@ -236,11 +246,18 @@ func create(dir string) (*Index, error) {
 	if err := os.RemoveAll(bdir); err != nil {
 		return nil, fmt.Errorf("index: create %s: %w", dir, err)
 	}
-	bi, err := bleve.NewUsing(bdir, newMapping(), bleve.Config.DefaultIndexType, scorch.Name, map[string]interface{}{"bolt_timeout": "10s"})
+	cfg := map[string]interface{}{
+		"bolt_timeout": "10s",
+		// zap v16 segments are 1.3% smaller than bleve 2.6's default v17,
+		// whose additions (vector and synonym sections) govbot does not use.
+		"forceSegmentType":    "zap",
+		"forceSegmentVersion": 16,
+	}
+	bi, err := bleve.NewUsing(bdir, newMapping(opts.analyzer()), bleve.Config.DefaultIndexType, scorch.Name, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("index: create bleve index %s: %w", bdir, err)
 	}
-	ix := &Index{state{dir: dir, bi: bi, entries: make(map[string]*catalogEntry), cache: make(map[string]*loadedReport)}}
+	ix := &Index{state{dir: dir, bi: bi, analyzer: opts.analyzer(), entries: make(map[string]*catalogEntry), cache: make(map[string]*loadedReport)}}
 	if err := ix.writeCatalog(); err != nil {
 		bi.Close()
 		return nil, err
@@ -248,12 +265,14 @@ func create(dir string) (*Index, error) {
 	return ix, nil
 }
 
-func openMemory(reports []*corpus.Report) (*Index, error) {
-	bi, err := bleve.NewMemOnly(newMapping())
+func openMemory(reports []*corpus.Report, opts Options) (*Index, error) {
+	// Scorch without a path keeps its segments in memory; bleve's NewMemOnly
+	// (upsidedown over a key-value tree) takes several times the memory.
+	bi, err := bleve.NewUsing("", newMapping(opts.analyzer()), bleve.Config.DefaultIndexType, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("index: create in-memory index: %w", err)
 	}
-	ix := &Index{state{bi: bi, entries: make(map[string]*catalogEntry), cache: make(map[string]*loadedReport)}}
+	ix := &Index{state{bi: bi, analyzer: opts.analyzer(), entries: make(map[string]*catalogEntry), cache: make(map[string]*loadedReport)}}
 	if _, err := ix.add(context.Background(), reports); err != nil {
 		bi.Close()
 		return nil, err
@@ -268,10 +287,10 @@ func (ix *Index) close() error {
 	return nil
 }
 
-func update(ctx context.Context, dir string, reports []*corpus.Report) (UpdateStats, error) {
+func update(ctx context.Context, dir string, reports []*corpus.Report, opts Options) (UpdateStats, error) {
 	ix, err := open(dir)
 	if errors.Is(err, ErrNoIndex) {
-		ix, err = create(dir)
+		ix, err = create(dir, opts)
 	}
 	if err != nil {
 		return UpdateStats{}, err
@@ -286,7 +305,8 @@ func update(ctx context.Context, dir string, reports []*corpus.Report) (UpdateSt
 // pending is a report to (re)index.
 type pending struct {
 	r    *corpus.Report
-	data []byte // JSON encoding: the catalog file and the hash input
+	data []byte // JSON encoding: the hash input
+	gz   []byte // data compressed: the catalog file (dir mode only)
 	e    *catalogEntry
 	tmp  string // staged catalog file, dir mode only
 	old  bool
@@ -334,15 +354,47 @@ func (ix *Index) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 		todo = append(todo, &pending{r: r, data: data, e: e, old: old != nil})
 	}
 
+	if ix.dir != "" {
+		if err := compressAll(todo); err != nil {
+			st.Elapsed = time.Since(start)
+			return st, err
+		}
+	}
+	var groups [][]*pending
 	for len(todo) > 0 {
 		n, paras := 0, 0
 		for n < len(todo) && (n == 0 || paras+len(todo[n].r.Paragraphs) <= batchParagraphs) {
 			paras += len(todo[n].r.Paragraphs)
 			n++
 		}
-		group := todo[:n]
+		groups = append(groups, todo[:n])
 		todo = todo[n:]
-		if err := ix.addBatch(ctx, group); err != nil {
+	}
+	// bleve analyses a batch on its analysis queue, in parallel, but then
+	// builds the batch's segment and syncs it on one core; meanwhile the
+	// next batch's paragraphs are analysed here on the others, and bleve
+	// finds their token streams ready (see prefetch).
+	pipeline := ix.analyzer == AnalyzerName && len(groups) > 1
+	var ahead chan []string // texts of the batch being prefetched
+	for i, group := range groups {
+		if pipeline && i+1 < len(groups) {
+			ahead = make(chan []string, 1)
+			go func(g []*pending, out chan<- []string) {
+				var texts []string
+				for _, p := range g {
+					for j := range p.r.Paragraphs {
+						texts = append(texts, p.r.Paragraphs[j].Text)
+					}
+				}
+				prefetch(texts)
+				out <- texts
+			}(groups[i+1], ahead)
+		}
+		err := ix.addBatch(ctx, group)
+		if err != nil && ahead != nil {
+			unprefetch(<-ahead)
+		}
+		if err != nil {
 			st.Elapsed = time.Since(start)
 			return st, err
 		}
@@ -355,9 +407,59 @@ func (ix *Index) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 			st.Paragraphs += p.e.Paragraphs
 			st.Bytes += p.e.Bytes
 		}
+		if ahead != nil {
+			// Wait for the prefetch, and forget what the next batch will
+			// not take (duplicate paragraphs) once it is committed.
+			texts := <-ahead
+			ahead = nil
+			defer unprefetch(texts)
+		}
+	}
+	if len(groups) > 1 && ix.dir != "" {
+		// Several batches leave several segments; merge them into one now,
+		// as searching one segment is faster and the merged index smaller
+		// on disk. The batches are committed already: a failed merge loses
+		// nothing, and scorch merges in the background on the next open.
+		if adv, err := ix.bi.Advanced(); err == nil {
+			if sc, ok := adv.(*scorch.Scorch); ok {
+				if sc.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions) == nil {
+					// An empty batch returns once a root holding the
+					// merged segment is persisted, so that closing the
+					// index now leaves it on disk, and not the parts.
+					_ = ix.bi.Batch(ix.bi.NewBatch())
+				}
+			}
+		}
 	}
 	st.Elapsed = time.Since(start)
 	return st, nil
+}
+
+// compressAll fills the reports' compressed catalog files, on every core.
+func compressAll(todo []*pending) error {
+	var next atomic.Int64
+	errs := make([]error, len(todo))
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(todo) {
+					return
+				}
+				p := todo[i]
+				gz, err := gzipBytes(p.data)
+				if err != nil {
+					errs[i] = fmt.Errorf("index: compress report %s: %w", p.r.ID, err)
+				}
+				p.gz = gz
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // addBatch indexes whole reports in one bleve batch, then commits their
@@ -381,7 +483,7 @@ func (ix *Index) addBatch(ctx context.Context, group []*pending) (err error) {
 			}
 		}()
 		for _, p := range group {
-			tmp, err := writeTemp(filepath.Join(ix.dir, catalogDir), p.e.File, p.data)
+			tmp, err := writeTemp(filepath.Join(ix.dir, catalogDir), p.e.File, p.gz)
 			if err != nil {
 				return err
 			}
@@ -551,7 +653,7 @@ func (ix *Index) loaded(id string) (*loadedReport, error) {
 	if e == nil || ix.dir == "" {
 		return nil, fmt.Errorf("index: report %q: %w", id, fs.ErrNotExist)
 	}
-	data, err := os.ReadFile(filepath.Join(ix.dir, catalogDir, e.File))
+	data, err := readMaybeGzip(filepath.Join(ix.dir, catalogDir, e.File))
 	if err != nil {
 		return nil, fmt.Errorf("index: load report %q: %w", id, err)
 	}
@@ -602,8 +704,9 @@ type queryTerm struct {
 	weight float64
 }
 
-// queryTerms analyses q into weighted, distinct terms.
-func queryTerms(q Query) []queryTerm {
+// queryTerms analyses q into weighted, distinct terms with the analyzer of
+// ix's text fields.
+func (ix *Index) queryTerms(q Query) []queryTerm {
 	var out []queryTerm
 	at := make(map[string]int)
 	addTerm := func(term string, w float64) {
@@ -613,6 +716,19 @@ func queryTerms(q Query) []queryTerm {
 		}
 		at[term] = len(out)
 		out = append(out, queryTerm{term, w})
+	}
+	if ix.analyzer != AnalyzerName {
+		// An index built with another analyzer for comparison: its terms.
+		an := ix.bi.Mapping().AnalyzerNamed(ix.analyzer)
+		if an == nil {
+			return nil
+		}
+		for _, text := range append([]string{q.Text}, q.Terms...) {
+			for _, t := range an.Analyze([]byte(text)) {
+				addTerm(string(t.Term), 1)
+			}
+		}
+		return out
 	}
 	if q.Text != "" {
 		analyze(q.Text, func(t token) {
@@ -641,7 +757,7 @@ func queryTerms(q Query) []queryTerm {
 }
 
 func (ix *Index) search(ctx context.Context, q Query) ([]Hit, error) {
-	terms := queryTerms(q)
+	terms := ix.queryTerms(q)
 	if len(terms) == 0 {
 		return nil, nil
 	}
@@ -689,33 +805,109 @@ func (ix *Index) search(ctx context.Context, q Query) ([]Hit, error) {
 	// Ask for a few extra hits: hits of reports missing from the catalog
 	// (a removal interrupted midway) are dropped below.
 	req := bleve.NewSearchRequestOptions(root, size+4, 0, false)
-	req.Fields = []string{fieldReport, fieldSeq}
-	req.IncludeLocations = true
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
 	hits := make([]Hit, 0, len(res.Hits))
 	ix.mu.RLock()
-	defer ix.mu.RUnlock()
 	for _, h := range res.Hits {
-		rep, _ := h.Fields[fieldReport].(string)
-		if ix.entries[rep] == nil {
+		i := strings.LastIndex(h.ID, "#")
+		if i <= 0 || ix.entries[h.ID[:i]] == nil {
 			continue
 		}
-		seq, _ := h.Fields[fieldSeq].(float64)
-		hit := Hit{Report: rep, Paragraph: h.ID, Seq: int(seq), Score: h.Score}
-		for _, t := range terms {
-			if len(h.Locations[fieldText][t.term]) > 0 || len(h.Locations[fieldSection][t.term]) > 0 {
-				hit.Matched = append(hit.Matched, t.term)
-			}
-		}
-		hits = append(hits, hit)
+		hits = append(hits, Hit{Report: h.ID[:i], Paragraph: h.ID, Score: h.Score})
 		if len(hits) == size {
 			break
 		}
 	}
+	ix.mu.RUnlock()
+	for i := range hits {
+		h := &hits[i]
+		seq, ok := seqFromID(h.Paragraph)
+		if !ok {
+			// A paragraph ID of another form: ask the catalog.
+			if _, p, err := ix.paragraph(h.Paragraph); err == nil {
+				seq = p.Seq
+			}
+		}
+		h.Seq = seq
+	}
+	if err := ix.matched(ctx, hits, terms, sectionBoost > 0); err != nil {
+		return nil, err
+	}
 	return hits, nil
+}
+
+// matched fills the hits' Matched terms. The index keeps no term positions
+// (they tripled its size, and only this needs them), so it reads, for each
+// query term, the term's posting list in the text (and section) field and
+// looks the hits up in it: a few microseconds per term.
+func (ix *Index) matched(ctx context.Context, hits []Hit, terms []queryTerm, section bool) error {
+	if len(hits) == 0 {
+		return nil
+	}
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return fmt.Errorf("index: search: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("index: search: %w", err)
+	}
+	defer r.Close()
+	// Internal IDs in posting order, each with its hit.
+	type doc struct {
+		id  bindex.IndexInternalID
+		hit int
+	}
+	docs := make([]doc, 0, len(hits))
+	for i := range hits {
+		id, err := r.InternalID(hits[i].Paragraph)
+		if err != nil || id == nil {
+			continue // removed since the search
+		}
+		docs = append(docs, doc{id, i})
+	}
+	sort.Slice(docs, func(i, j int) bool { return docs[i].id.Compare(docs[j].id) < 0 })
+	fields := []string{fieldText}
+	if section {
+		fields = append(fields, fieldSection)
+	}
+	found := make([]bool, len(hits))
+	for _, t := range terms {
+		if t.weight <= 0 {
+			continue
+		}
+		clear(found)
+		for _, f := range fields {
+			tfr, err := r.TermFieldReader(ctx, []byte(t.term), f, false, false, false)
+			if err != nil {
+				return fmt.Errorf("index: search: %w", err)
+			}
+			var td bindex.TermFieldDoc
+			for _, d := range docs {
+				got, err := tfr.Advance(d.id, &td)
+				if err != nil {
+					tfr.Close()
+					return fmt.Errorf("index: search: %w", err)
+				}
+				if got == nil {
+					break
+				}
+				if got.ID.Equals(d.id) {
+					found[d.hit] = true
+				}
+			}
+			tfr.Close()
+		}
+		for i, ok := range found {
+			if ok {
+				hits[i].Matched = append(hits[i].Matched, t.term)
+			}
+		}
+	}
+	return nil
 }
 
 func (ix *Index) docFreq(term string) int {
@@ -766,7 +958,7 @@ func catalogFileName(id string) string {
 
 func readCatalog(dir string) (map[string]*catalogEntry, error) {
 	entries := make(map[string]*catalogEntry)
-	data, err := os.ReadFile(filepath.Join(dir, catalogDir, catalogList))
+	data, err := readMaybeGzip(filepath.Join(dir, catalogDir, catalogList))
 	if errors.Is(err, fs.ErrNotExist) {
 		// An index created but never committed a catalog: empty.
 		return entries, nil
@@ -796,8 +988,11 @@ func (ix *Index) writeCatalog() error {
 	}
 	ix.mu.RUnlock()
 	sort.Slice(cf.Reports, func(i, j int) bool { return cf.Reports[i].Meta.ID < cf.Reports[j].Meta.ID })
-	data, err := json.MarshalIndent(cf, "", "\t")
+	data, err := json.Marshal(cf)
 	if err != nil {
+		return fmt.Errorf("index: encode catalog: %w", err)
+	}
+	if data, err = gzipBytes(data); err != nil {
 		return fmt.Errorf("index: encode catalog: %w", err)
 	}
 	dir := filepath.Join(ix.dir, catalogDir)
@@ -810,6 +1005,44 @@ func (ix *Index) writeCatalog() error {
 		return fmt.Errorf("index: commit catalog: %w", err)
 	}
 	return syncDir(dir)
+}
+
+// The catalog files are gzip-compressed JSON: Chinese text compresses to a
+// third, and the catalog holds every paragraph. Files written before
+// compression was introduced are plain JSON and still read.
+
+// gzipBytes compresses data.
+func gzipBytes(data []byte) ([]byte, error) {
+	var b bytes.Buffer
+	b.Grow(len(data) / 3)
+	zw, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(data); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// readMaybeGzip reads a file, decompressing it if it is gzip data.
+func readMaybeGzip(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil || len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
+		return data, err
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return out, nil
 }
 
 // writeTemp writes data to a new temporary file beside name in dir and

@@ -99,7 +99,34 @@ func Open(dir string) (*Index, error) { return open(dir) }
 
 // OpenMemory builds an in-memory index (bleve NewMemOnly) of reports; it is
 // used for the embedded default corpus and in tests.
-func OpenMemory(reports []*corpus.Report) (*Index, error) { return openMemory(reports) }
+func OpenMemory(reports []*corpus.Report) (*Index, error) { return openMemory(reports, Options{}) }
+
+// Options configure how a new index is built.
+type Options struct {
+	// Analyzer names the bleve analyzer of the text fields; "" means
+	// AnalyzerName, govbot's gse analyzer. Any other registered analyzer
+	// (bleve's "cjk", say) builds the same index with that analysis, and
+	// Search analyses queries with it: govbot bench compares the two.
+	// An existing index keeps the analyzer it was created with.
+	Analyzer string
+}
+
+func (o Options) analyzer() string {
+	if o.Analyzer == "" {
+		return AnalyzerName
+	}
+	return o.Analyzer
+}
+
+// OpenMemoryWith is OpenMemory with options.
+func OpenMemoryWith(reports []*corpus.Report, opts Options) (*Index, error) {
+	return openMemory(reports, opts)
+}
+
+// UpdateWith is Update with options; they apply when dir holds no index yet.
+func UpdateWith(ctx context.Context, dir string, reports []*corpus.Report, opts Options) (UpdateStats, error) {
+	return update(ctx, dir, reports, opts)
+}
 
 // Close releases the index.
 func (ix *Index) Close() error { return ix.close() }
@@ -110,7 +137,7 @@ func (ix *Index) Close() error { return ix.close() }
 // Remove removes. On failure (including a cancelled ctx) the previous index
 // and catalog stay as they were and searchable.
 func Update(ctx context.Context, dir string, reports []*corpus.Report) (UpdateStats, error) {
-	return update(ctx, dir, reports)
+	return update(ctx, dir, reports, Options{})
 }
 
 // Add adds or refreshes reports in an open index, as Update does.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 
@@ -68,12 +69,29 @@ func TestAnalyzerTokens(t *testing.T) {
 	}
 }
 
+// TestPhraseQueryWithSubWords checks that the analyzer's positions suit
+// phrase queries. govbot's index keeps no term vectors (no query of its needs
+// them), so the test builds one with them on the text field.
 func TestPhraseQueryWithSubWords(t *testing.T) {
-	ix, err := OpenMemory([]*corpus.Report{sampleReport()})
+	im := newMapping(AnalyzerName)
+	im.DefaultMapping.Properties[fieldText].Fields[0].IncludeTermVectors = true
+	bi, err := bleve.NewUsing("", im, bleve.Config.DefaultIndexType, scorch.Name, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ix.Close()
+	defer bi.Close()
+	rep := sampleReport()
+	b := bi.NewBatch()
+	for i := range rep.Paragraphs {
+		p := &rep.Paragraphs[i]
+		if err := b.Index(docID(rep, p), paragraphDoc(rep, p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := bi.Batch(b); err != nil {
+		t.Fatal(err)
+	}
+	ix := &Index{state{bi: bi}}
 	want := findParagraph(t, sampleReport(), "共办理行政复议案件45件")
 	tests := []struct {
 		phrase string
