@@ -86,8 +86,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("open index in %s: %w", dir, err)
 	}
 	defer eng.Close()
-	if _, err := os.Stat(filepath.Join(dir, "catalog", "index.json")); err != nil {
-		log.Warn("no index in the data directory: serving the embedded sample report only (index reports with govbot index, or set --index-if-missing)", "data", dir)
+	if reps := eng.Reports(); len(reps) == 1 {
+		if def, err := answer.DefaultReport(); err == nil && reps[0].ID == def.ID {
+			log.Warn("serving the embedded sample report only: index reports with govbot index, or start with an empty data directory and --index-if-missing", "data", dir)
+		}
 	}
 	addr := orEnv(*listen, "GOVBOT_LISTEN")
 	switch addr {

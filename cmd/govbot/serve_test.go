@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/govbot/govbot/bot/bottest"
+	"github.com/govbot/govbot/corpus/sample"
+	"github.com/govbot/govbot/internal/sharedtest"
+)
+
+// lockedBuffer is a stderr safe to read while serve writes to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+const serveToken = "4242:serve-TEST-secret-part"
+
+// TestServe runs "govbot serve" as the container does: settings from the
+// environment, an empty data directory, reports to index on first start,
+// against the fake Bot API. It answers, stops on cancel and never logs the
+// token.
+func TestServe(t *testing.T) {
+	shared := sharedtest.Reports(t)
+	reports := t.TempDir()
+	if err := os.WriteFile(filepath.Join(reports, sample.FileName), sample.Fangxian, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hubei, err := os.ReadFile(filepath.Join(shared, "2025-hubei-gwr.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(reports, "2025-hubei-gwr.txt"), hubei, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		reports   string // GOVBOT_REPORTS
+		wantFirst string // logged on the first start only
+		wantEvery string // logged on every start
+	}{
+		{"index built on first start", reports, "no index yet: building it", "reports=2"},
+		{"no reports: embedded sample", "", "", "serving the embedded sample report only"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := t.TempDir()
+			for i := range 2 { // the second start finds the data directory as the first left it
+				api := bottest.New()
+				envs := map[string]string{
+					"TELEGRAM_BOT_TOKEN": serveToken,
+					"TELEGRAM_API_URL":   api.URL,
+					"GOVBOT_DATA":        data,
+					"GOVBOT_LISTEN":      "127.0.0.1:0",
+					"GOVBOT_REPORTS":     tt.reports,
+				}
+				stderr := &lockedBuffer{}
+				e := &env{stdin: strings.NewReader(""), stdout: stderr, stderr: stderr, getenv: func(k string) string { return envs[k] }}
+				ctx, cancel := context.WithCancel(context.Background())
+				done := make(chan int, 1)
+				go func() { done <- run(ctx, e, []string{"serve"}) }()
+
+				u := bottest.User(5)
+				_, id := api.SendText(bottest.PrivateChat(u), u, "房县去年一共办了多少件行政复议案件?")
+				wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
+				var reply string
+				err := api.WaitFor(wctx, func(calls []bottest.Call) bool {
+					for _, c := range calls {
+						if c.Method == "sendMessage" && c.OK() && c.ReplyTo() == id {
+							reply = c.Params["text"]
+							return true
+						}
+					}
+					return false
+				})
+				wcancel()
+				cancel()
+				var code int
+				select {
+				case code = <-done:
+				case <-time.After(30 * time.Second):
+					t.Fatal("serve did not stop after cancel")
+				}
+				api.Close()
+				logs := stderr.String()
+				if err != nil || !strings.HasPrefix(reply, "<b>45件</b>") {
+					t.Fatalf("start %d: no cited reply (%v): %q\nlogs:\n%s", i+1, err, reply, logs)
+				}
+				if code != 0 {
+					t.Errorf("start %d: exit status %d\n%s", i+1, code, logs)
+				}
+				if strings.Contains(logs, "TEST-secret") {
+					t.Errorf("start %d: the token is in the logs:\n%s", i+1, logs)
+				}
+				if tt.wantFirst != "" {
+					if got, want := strings.Contains(logs, tt.wantFirst), i == 0; got != want {
+						t.Errorf("start %d: log has %q: %v, want %v\n%s", i+1, tt.wantFirst, got, want, logs)
+					}
+				}
+				if !strings.Contains(logs, tt.wantEvery) {
+					t.Errorf("start %d: log lacks %q\n%s", i+1, tt.wantEvery, logs)
+				}
+			}
+		})
+	}
+}
+
+func TestServeNeedsToken(t *testing.T) {
+	var out bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &out, getenv: func(string) string { return "" }}
+	if code := run(context.Background(), e, []string{"serve"}); code != 2 || !strings.Contains(out.String(), "TELEGRAM_BOT_TOKEN") {
+		t.Errorf("serve without a token: exit %d, %q; want 2 and a hint at TELEGRAM_BOT_TOKEN", code, out.String())
+	}
+}
