@@ -263,13 +263,21 @@ func (e *Engine) scope(q *question, focus string) scope {
 		if len(q.issuers) > 0 && !contains(q.issuers, ri.Report.Issuer) {
 			continue
 		}
+		if q.reportYear > 0 && ri.Report.Year != q.reportYear {
+			continue
+		}
 		sc.all = append(sc.all, ri)
 		byIssuer[ri.Report.Issuer] = append(byIssuer[ri.Report.Issuer], ri)
 	}
 	if len(sc.all) == 0 {
-		if len(q.issuers) > 0 {
+		switch {
+		case q.reportYear > 0 && len(q.issuers) > 0:
+			sc.empty = fmt.Sprintf("没有收录%s%d年的报告。", strings.Join(q.issuers, "、"), q.reportYear)
+		case q.reportYear > 0:
+			sc.empty = fmt.Sprintf("没有收录%d年的报告。", q.reportYear)
+		case len(q.issuers) > 0:
 			sc.empty = fmt.Sprintf("没有收录%s的报告。", strings.Join(q.issuers, "、"))
-		} else {
+		default:
 			sc.empty = "还没有收录任何报告。"
 		}
 		return sc
@@ -357,7 +365,7 @@ func (e *Engine) scope(q *question, focus string) scope {
 			sc.intent = "review"
 		}
 	default:
-		if len(q.issuers) > 0 || len(sc.all) == 1 {
+		if len(q.issuers) > 0 || len(sc.all) == 1 || q.reportYear > 0 {
 			for _, ri := range sc.all {
 				sc.ids = append(sc.ids, ri.Report.ID)
 			}

@@ -58,6 +58,8 @@ type question struct {
 	compare bool
 
 	meta metaKind
+	// reportYear is the year of the report named ("2024年政府工作报告"), 0 for none.
+	reportYear int
 	// deictic is set when the question refers to "this report" (这份报告).
 	deictic bool
 	// phrase is norm without issuer names, years and question words: the
@@ -163,7 +165,7 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 	q.compare = compareCue.MatchString(norm)
 	// "这几年分别是多少": 几年 there is part of the comparison, not a unit.
 	cueText := blank(norm, yearsCue)
-	q.wantsNumber = q.meta == metaNone && (numberCue.MatchString(cueText) ||
+	q.wantsNumber = q.meta == metaNone && (numberCue.MatchString(cueText) || statNounRe.MatchString(norm) ||
 		(q.target && quantityTarget.MatchString(norm)) ||
 		(len(yearRe.FindAllString(norm, 2)) > 1 && q.compare))
 	if q.wantsNumber {
@@ -175,6 +177,11 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 		}
 	}
 	// Years, explicit and relative.
+	if m := reportYearRe.FindStringSubmatch(content); m != nil {
+		// "2024年政府工作报告" names the report, delivered that year.
+		q.reportYear, _ = strconv.Atoi(m[1])
+		content = blank(content, reportYearRe)
+	}
 	for _, m := range yearRe.FindAllStringSubmatchIndex(content, -1) {
 		y, _ := strconv.Atoi(content[m[2]:m[3]])
 		q.years = append(q.years, y)
@@ -221,6 +228,13 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 // trendCue marks a question about a change ("增长目标", "增速"): without a
 // unit asked, its answer is a rate.
 var trendCue = regexp.MustCompile(`增长|增速|增幅|涨幅|降幅|下降|提高|上涨|降低`)
+
+// reportYearRe matches a report named by its year: 2024年政府工作报告, 2025年的报告.
+var reportYearRe = regexp.MustCompile(`(1[89]\d\d|20\d\d)\s*年度?的?(?:[\p{Han}]{0,10}?(?:政府工作报告|工作报告)|报告)`)
+
+// statNounRe marks a question that is only the name of a statistic
+// ("云南2025年地区生产总值"): it asks for its number.
+var statNounRe = regexp.MustCompile(`(生产总值|GDP|gdp|经济总量|总产量|产量|总收入|财政收入|预算收入|新增就业|人数|总额|规模|增速|增幅|失业率|城镇化率|比重|储备|赤字率|赤字)(是|有|为)?(多少|几何)?$`)
 
 // yearsCue are phrases of comparisons that contain 几年 without asking for a
 // number of years.
