@@ -38,6 +38,8 @@ func govSite(t *testing.T) *httptest.Server {
 	page("/hubei.shtml", "text/html; charset=utf-8", fixture(t, "hubei-xxgk-utf8.html"))
 	page("/gov.htm", "text/html; charset=GB2312", fixture(t, "state-council-gb18030.html"))
 	page("/noheader.htm", "", fixture(t, "state-council-gb18030.html"))
+	// Header and meta tag both say UTF-8; the bytes are GB18030.
+	page("/wrong-charset.html", "text/html; charset=utf-8", fixture(t, "wrong-charset-gbk.html"))
 	page("/report.pdf", "application/pdf", []byte("%PDF-1.7\n..."))
 	page("/logo.png", "image/png", []byte("\x89PNG\r\n\x1a\n"))
 	page("/sniffed.pdf", "", []byte("%PDF-1.7\n1 0 obj\n"))

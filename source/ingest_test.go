@@ -101,6 +101,9 @@ func TestIngestPages(t *testing.T) {
 	}{
 		{"/hubei.shtml", "127.0.0.1-hubei", "2025年湖北省政府工作报告", "湖北省人民政府", "011043102/2025-00012", day(2025, 1, 16), "60013亿元", 2},
 		{"/gov.htm", "127.0.0.1-gov", "政府工作报告", "国务院", "000014349/2025-00012", day(2025, 3, 12), "1256万人", 1},
+		// Declared UTF-8, bytes GB18030: detected. The date is the one the
+		// report was delivered on (2月3日), which outranks the page's 发文日期.
+		{"/wrong-charset.html", "127.0.0.1-wrong-charset", "2026年湖南省政府工作报告", "湖南省人民政府", "114300000061979167/2026-00008", day(2026, 2, 3), "5300亿元", 2},
 	}
 	for _, g := range good {
 		t.Run("good"+g.path, func(t *testing.T) {
@@ -127,6 +130,14 @@ func TestIngestPages(t *testing.T) {
 			}
 			if !found {
 				t.Errorf("indexed report lacks figure %s", g.figure)
+			}
+			// The article only: no site chrome, no disclosure table.
+			for _, p := range indexed.Paragraphs {
+				for _, chrome := range []string{"ICP", "上一篇", "下一篇", "信息公开目录", "分享到", "索引号", "网站地图", "打印本页"} {
+					if strings.Contains(p.Text, chrome) {
+						t.Errorf("paragraph %d holds site chrome %q: %.80s", p.Seq, chrome, p.Text)
+					}
+				}
 			}
 			if !strings.Contains(res.String(), "added "+g.id) {
 				t.Errorf("summary %q", res.String())
@@ -213,8 +224,8 @@ func TestIngestPages(t *testing.T) {
 		if !strings.Contains(text, "60014亿元") || strings.Contains(text, "60013亿元") {
 			t.Error("index still has the old text")
 		}
-		if n := len(e.ix.Reports()); n != 2 {
-			t.Errorf("%d reports indexed, want 2 (replaced, not added)", n)
+		if n := len(e.ix.Reports()); n != 3 {
+			t.Errorf("%d reports indexed, want 3 (replaced, not added)", n)
 		}
 		ds, _ := e.st.Deliveries("127.0.0.1-hubei")
 		if len(ds) != 2 {
