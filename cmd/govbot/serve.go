@@ -6,12 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/govbot/govbot/answer"
 	"github.com/govbot/govbot/bot"
+	"github.com/govbot/govbot/index"
 )
 
 func init() {
@@ -121,11 +120,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 }
 
 // indexIfMissing builds the index in dir from the reports in src, with the
-// index command, when dir holds none. It is what a container runs on its
+// index command, when dir holds none, or only the embedded sample report
+// that serve seeds an empty directory with. It is what a container runs on its
 // first start with an empty data volume.
 func indexIfMissing(ctx context.Context, e *env, log *slog.Logger, dir, src string) error {
-	if _, err := os.Stat(filepath.Join(dir, "catalog", "index.json")); err == nil {
-		return nil
+	if has, err := hasOwnIndex(dir); err != nil || has {
+		return err
 	}
 	c, ok := commands["index"]
 	if !ok {
@@ -136,4 +136,28 @@ func indexIfMissing(ctx context.Context, e *env, log *slog.Logger, dir, src stri
 		return fmt.Errorf("--index-if-missing: %w", err)
 	}
 	return nil
+}
+
+// hasOwnIndex reports whether dir holds an index with reports of its own,
+// not just the embedded sample.
+func hasOwnIndex(dir string) (bool, error) {
+	ix, err := index.Open(dir)
+	if errors.Is(err, index.ErrNoIndex) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("open index in %s: %w", dir, err)
+	}
+	reps := ix.Reports()
+	if err := ix.Close(); err != nil {
+		return false, fmt.Errorf("close index in %s: %w", dir, err)
+	}
+	if len(reps) != 1 {
+		return len(reps) > 0, nil
+	}
+	def, err := answer.DefaultReport()
+	if err != nil {
+		return false, fmt.Errorf("default report: %w", err)
+	}
+	return reps[0].Report.ID != def.ID, nil
 }
