@@ -346,3 +346,31 @@ func TestAdminsErrorsPollState(t *testing.T) {
 		t.Errorf("seen = %v", seen)
 	}
 }
+
+func TestSentSince(t *testing.T) {
+	now := time.Date(2026, 3, 5, 9, 0, 0, 0, time.UTC)
+	s, err := Open(filepath.Join(t.TempDir(), FileName), &Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.PutReport(ReportRecord{ID: "r", Hash: "h"})
+	s.Enqueue("r", 1, 2, 3)
+	for i, chat := range []int64{1, 2} {
+		now = now.Add(time.Duration(i+1) * 30 * time.Second)
+		d, err := s.BeginSend("r", chat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MarkSent(d, 100+i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.SentSince(now.Add(-time.Minute))
+	if err != nil || len(got) != 1 || got[0].ChatID != 2 {
+		t.Errorf("SentSince(last minute) = %+v, %v; want chat 2 only", got, err)
+	}
+	if got, _ := s.SentSince(time.Time{}); len(got) != 2 || got[0].ChatID != 1 {
+		t.Errorf("SentSince(zero) = %+v; want chats 1, 2 oldest first", got)
+	}
+}
