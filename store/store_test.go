@@ -366,7 +366,7 @@ func TestSentSince(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, err := s.SentSince(now.Add(-time.Minute))
+	got, err := s.SentSince(now.Add(-59 * time.Second))
 	if err != nil || len(got) != 1 || got[0].ChatID != 2 {
 		t.Errorf("SentSince(last minute) = %+v, %v; want chat 2 only", got, err)
 	}
