@@ -397,10 +397,15 @@ type candidate struct {
 	score   float64
 	covNear float64 // sentence + section coverage
 	covPara float64 // paragraph + section coverage
-	keyHit  bool    // the heaviest term is in the paragraph or its section
-	unitOK  bool
-	year    int      // the year the sentence speaks of, 0 when unknown
-	kind    timeKind // review, target or period
+	// covTopic is the sentence + section coverage of the terms that are
+	// not place names.
+	covTopic float64
+	// figTopic is that coverage in the figure's own clause and subject.
+	figTopic float64
+	keyHit   bool // the heaviest term is in the paragraph or its section
+	unitOK   bool
+	year     int      // the year the sentence speaks of, 0 when unknown
+	kind     timeKind // review, target or period
 }
 
 // candidates searches the scope and scores every figure (and sentence) of
@@ -419,6 +424,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 	}
 	maxScore := hits[0].Score
 	key := keyTerm(terms)
+	topic := topicTerms(terms)
 	var out []*candidate
 	for _, h := range hits {
 		rep, para, err := e.ix.Paragraph(h.Paragraph)
@@ -439,15 +445,31 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			sentence := para.Text[s[0]:s[1]]
 			covSent := coverage(terms, sentence)
 			covNear := coverage(terms, sentence+" "+section)
+			covTopic := covNear
+			if len(topic) < len(terms) {
+				covTopic = coverage(topic, sentence+" "+section)
+			}
 			base := 1.0*covSent + 0.8*covPara + 0.4*covNear + 0.4*bm + prior
 			year, kind := speaksOf(rep, para, sentence)
 			base += timeFit(q, sc, want, year, kind)
 			if !q.wantsNumber {
-				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind}
+				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic}
 				c.score = base + 0.6*covSent + 0.5*bigramOverlap(q.phrase, sentence)
 				if isHeadingSentence(para, sentence) {
 					c.score -= 0.3 // the heading is already cited as the section
 				}
+				if leadIn(sentence) {
+					// "重点做好以下工作：" announces the answer without giving it.
+					c.score -= 0.8
+				}
+				out = append(out, c)
+				continue
+			}
+			if !hasFigureIn(para, s[0], s[1]) {
+				// No number here, but the sentence may be the best passage
+				// to show when the reports give no figure for the question.
+				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic}
+				c.score = base + 0.6*covSent - 1.0
 				out = append(out, c)
 				continue
 			}
@@ -463,8 +485,9 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				// 60013亿元") is read with it.
 				clause += " " + ctx
 				covClause := coverage(terms, clause)
-				c := &candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind}
+				c := &candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic}
 				c.unitOK = unitFits(q.unit, f.Unit, f.BaseUnit)
+				c.figTopic = coverage(topic, clause)
 				c.score = base + 2.0*covCtx + 1.5*covClause + 1.0*precision(terms, ctx) + 1.0*bigramOverlap(q.phrase, clause)
 				if aggregate.MatchString(f.Context) && !aggregate.MatchString(q.norm) {
 					// 年均/累计/平均 figures answer a different question than
@@ -539,14 +562,21 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 		// Users paraphrase (网上办理率 for 网上办、一次办率), so a passage
 		// that shows most of the words near the figure counts even when the
 		// heaviest one is missing.
-		return (c.keyHit && c.covPara >= 0.55 && c.covNear >= 0.4) || (c.covNear >= 0.6 && c.covPara >= 0.6)
+		// Place names (深圳, 长江) locate the topic but are not the topic:
+		// the words that say what is asked must be near too.
+		return ((c.keyHit && c.covPara >= 0.55 && c.covNear >= 0.4) || (c.covNear >= 0.6 && c.covPara >= 0.6)) && c.covTopic >= 0.4
 	}
 	var best *candidate
 	for _, c := range cands {
 		if !relevant(c) {
 			continue
 		}
-		if q.wantsNumber && q.unit != "" && !c.unitOK {
+		if q.wantsNumber && (c.fig == nil || q.unit != "" && !c.unitOK) {
+			continue
+		}
+		if c.fig != nil && c.figTopic < 0.2 {
+			// The sentence is on topic but this figure counts something
+			// else ("武汉跨入地区生产总值两万亿级城市行列，…黄冈3个…").
 			continue
 		}
 		best = c
@@ -655,7 +685,11 @@ func notSaid(terms []term) string {
 		if len(words) == 2 {
 			break
 		}
-		words = append(words, t.word)
+		w := t.word
+		if w == strings.ToLower(w) && strings.ToUpper(w) != w {
+			w = strings.ToUpper(w) // the segmenter folds GDP to gdp
+		}
+		words = append(words, w)
 	}
 	return fmt.Sprintf("收录的报告中没有找到关于“%s”的内容。", strings.Join(words, " "))
 }

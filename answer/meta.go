@@ -67,6 +67,15 @@ func (e *Engine) metaReport(ctx context.Context, q *question, sc scope) (*corpus
 			return e.ix.Report(hits[0].Report)
 		}
 	}
+	if len(q.issuers) == 0 && len(sc.all) > 1 && !(q.deictic && len(sc.all) == 1) {
+		// No place named among many issuers: the national report, as for
+		// other questions.
+		for _, ri := range sc.all {
+			if ri.Report.Issuer == nationalIssuer && (len(sc.ids) == 0 || contains(sc.ids, ri.Report.ID)) {
+				return e.ix.Report(ri.Report.ID)
+			}
+		}
+	}
 	if len(sc.ids) > 0 {
 		// Newest in scope.
 		for _, ri := range sc.all {

@@ -130,13 +130,14 @@ var metaCues = []struct {
 	re   *regexp.Regexp
 	kind metaKind
 }{
-	{regexp.MustCompile(`发布机构|发文机关|发布单位|哪个(单位|部门|机关|政府)(发布|印发|发的|出的)|谁(发布|印发|发的|出的|作的|做的)|(报告|文件)(是)?(谁|哪个单位)`), metaIssuer},
+	// Who delivered it (作报告) before who issued it: "报告是谁作的".
+	{regexp.MustCompile(`(谁|哪位)(作|做)(的)?(报告|政府工作报告)?$|(谁|哪位)(作|做)(的)?(报告|政府工作报告)|谁(作|做)的|报告人|作报告的(是谁|人)`), metaSpeaker},
+	{regexp.MustCompile(`发布机构|发文机关|发布单位|哪个(单位|部门|机关|政府)(发布|印发|发的|出的)|谁(发布|印发|发的|出的)|(报告|文件)(是)?(谁|哪个单位)`), metaIssuer},
 	{regexp.MustCompile(`文号|发文字号`), metaDocNumber},
 	{regexp.MustCompile(`索引号`), metaIndexNumber},
 	{regexp.MustCompile(`主题分类`), metaTopic},
 	{regexp.MustCompile(`(什么时候|何时|哪天|哪一天|几月几日|哪年)(发布|印发|公布|作的|做的|发的)|发布(时间|日期)|发文日期|成文日期`), metaDate},
 	{regexp.MustCompile(`(报告|文件)(的)?(标题|题目|名称|全称)|叫什么(名字)?`), metaTitle},
-	{regexp.MustCompile(`(谁|哪位)(作|做)(的)?(报告|政府工作报告)|报告人|作报告的(是谁|人)`), metaSpeaker},
 }
 
 // fillerRe blanks question words and fillers from the content: they carry no

@@ -18,6 +18,24 @@ type term struct {
 	word string
 	alts []string
 	w    float64
+	// place is set for place names (the dictionary's ns tag): they locate
+	// the topic rather than name it.
+	place bool
+}
+
+// topicTerms returns the terms that are not place names, or all terms when
+// every one is.
+func topicTerms(ts []term) []term {
+	var out []term
+	for _, t := range ts {
+		if !t.place {
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 {
+		return ts
+	}
+	return out
 }
 
 // synonyms maps words users say to the words reports use. Keys are matched
@@ -58,13 +76,14 @@ func questionTerms(ix *index.Index, content string) []term {
 	}
 	var out []term
 	seen := map[string]bool{}
-	addTerm := func(word string, alts []string) {
+	addTerm := func(word string, alts []string) bool {
 		key := strings.Join(alts, "|")
 		if seen[key] {
-			return
+			return false
 		}
 		seen[key] = true
 		out = append(out, term{word: word, alts: alts})
+		return true
 	}
 	for _, w := range index.Segmenter().Cut(content, true) {
 		w = strings.TrimSpace(w)
@@ -79,7 +98,10 @@ func questionTerms(ix *index.Index, content string) []term {
 		if w == "" || !meaningful(w) {
 			continue
 		}
-		addTerm(w, []string{w})
+		if addTerm(w, []string{w}) {
+			_, pos, ok := index.Segmenter().Find(w)
+			out[len(out)-1].place = ok && pos == "ns"
+		}
 	}
 	n := ix.NumParagraphs()
 	for i := range out {

@@ -227,3 +227,20 @@ func isMilestone(p *corpus.Paragraph, sStart, sEnd int, f *corpus.Figure) bool {
 	}
 	return false
 }
+
+// leadIn reports whether sentence only announces what follows: short and
+// ending in a colon ("重点做好以下工作：", "各位代表：").
+func leadIn(sentence string) bool {
+	s := strings.TrimSpace(sentence)
+	return (strings.HasSuffix(s, "：") || strings.HasSuffix(s, ":")) && utf8.RuneCountInString(s) <= 24
+}
+
+// hasFigureIn reports whether p states a figure within [start,end).
+func hasFigureIn(p *corpus.Paragraph, start, end int) bool {
+	for i := range p.Figures {
+		if f := &p.Figures[i]; f.Start >= start && f.Start < end {
+			return true
+		}
+	}
+	return false
+}
