@@ -123,3 +123,51 @@ func TestReplyFormat(t *testing.T) {
 	a = ask(t, e, nil, "行政执法三项制度落实得怎么样")
 	checkGolden(t, "passage_county", a.Reply)
 }
+
+// TestNoUnrelatedNumber checks that a figure is only given when it counts
+// what was asked: a place the reports merely mention, or a sentence on the
+// topic whose numbers count something else, gives no figure.
+func TestNoUnrelatedNumber(t *testing.T) {
+	e := subsetEngine(t)
+	tests := []struct {
+		q        string
+		answered bool   // a passage without figure when true
+		excerpt  string // the passage shown
+	}{
+		// 深圳 appears in Guangdong's glossary next to "3个"; no report gives its GDP.
+		{q: "深圳2025年GDP", answered: false},
+		// Hubei's report says Wuhan passed 2万亿 without a figure of its own.
+		{q: "武汉的地区生产总值是多少", answered: true, excerpt: "武汉跨入地区生产总值两万亿级城市行列"},
+		// The 2024 national report plans 高标准农田 without a number.
+		{q: "2024年全国高标准农田建设多少亩", answered: true, excerpt: "高标准农田"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a := ask(t, e, nil, tt.q)
+			if a.Figure != nil || a.Answered != tt.answered {
+				t.Fatalf("want answered=%v without figure, got %s", tt.answered, describe(a))
+			}
+			if tt.answered && (!strings.Contains(a.Answers[0].Excerpt, tt.excerpt) || !strings.HasPrefix(a.Reply, "报告没有给出这一项的具体数字")) {
+				t.Errorf("want the passage %q said to have no figure, got %q", tt.excerpt, a.Reply)
+			}
+		})
+	}
+}
+
+// TestNamedReport checks questions that name a report by its year and ask
+// who delivered it.
+func TestNamedReport(t *testing.T) {
+	e := subsetEngine(t)
+	a := ask(t, e, nil, "2024年政府工作报告是谁作的")
+	if !strings.Contains(a.Reply, "报告人：国务院总理 李强") || a.Answers[0].Report.ID != "2024-state-council-gwr" {
+		t.Errorf("speaker of the 2024 report: %s", describe(a))
+	}
+	a = ask(t, e, nil, "2024年政府工作报告中城镇新增就业目标是多少")
+	if a.Figure == nil || a.Figure.Text != "1200万人" || a.Answers[0].Report.ID != "2024-state-council-gwr" {
+		t.Errorf("target in the 2024 report: %s", describe(a))
+	}
+	a = ask(t, e, nil, "2019年政府工作报告的发布机构")
+	if a.Answered || !strings.Contains(a.Reason, "没有收录2019年的报告") {
+		t.Errorf("report of a year not indexed: %s", describe(a))
+	}
+}
