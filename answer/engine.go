@@ -601,6 +601,12 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 		return e.abstain(q, notSaid(terms), sc.all)
 	}
 	a := &Answer{Answered: true}
+	if !q.wantsNumber && listCue.MatchString(q.norm) {
+		if p, ok := e.listPassage(terms, best); ok {
+			a.Answers = append([]Passage{p}, e.passages(q, cands, best, false)...)
+			return a
+		}
+	}
 	if q.wantsNumber && best.fig != nil {
 		f := best.fig
 		a.Figure = &Figure{Text: f.Text, Value: f.Value, Unit: f.Unit, Approx: f.Approx, Context: f.Context}

@@ -171,3 +171,18 @@ func TestNamedReport(t *testing.T) {
 		t.Errorf("report of a year not indexed: %s", describe(a))
 	}
 }
+
+// TestListAnswer checks "X有哪些" over a section: the reply is the report's
+// own list of the headings under the section that names X.
+func TestListAnswer(t *testing.T) {
+	e := subsetEngine(t)
+	a := ask(t, e, nil, "湖北今年的重点工作有哪些")
+	p := a.Answers[0]
+	if p.Report.ID != "2026-hubei-gwr" || len(p.Section) != 1 || !strings.Contains(p.Section[0], "2026年的重点工作") {
+		t.Fatalf("want the list under Hubei's 2026 重点工作, got %s section %v", describe(a), p.Section)
+	}
+	if lines := strings.Split(p.Excerpt, "\n"); len(lines) < 5 || !strings.HasPrefix(lines[0], "（一）") {
+		t.Errorf("want one line per sub-heading, got %q", p.Excerpt)
+	}
+	checkGolden(t, "list_hubei", a.Reply)
+}
