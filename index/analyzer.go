@@ -2,9 +2,7 @@ package index
 
 import (
 	"fmt"
-	"runtime"
 	"sync"
-	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	// bleve's CJK analyzer, for indexes built with it for comparison.
@@ -77,28 +75,15 @@ var prefetched struct {
 
 // prefetch analyses texts on GOMAXPROCS goroutines into prefetched.
 func prefetch(texts []string) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(texts) {
-					return
-				}
-				ts := tokenize([]byte(texts[i]))
-				prefetched.Lock()
-				if prefetched.m == nil {
-					prefetched.m = make(map[string]analysis.TokenStream)
-				}
-				prefetched.m[texts[i]] = ts
-				prefetched.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
+	parallel(len(texts), func(i int) {
+		ts := tokenize([]byte(texts[i]))
+		prefetched.Lock()
+		if prefetched.m == nil {
+			prefetched.m = make(map[string]analysis.TokenStream)
+		}
+		prefetched.m[texts[i]] = ts
+		prefetched.Unlock()
+	})
 }
 
 // unprefetch drops what is left of texts in prefetched.

@@ -326,44 +326,53 @@ func (ix *Index) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 		}
 		byID[r.ID] = i
 	}
-	var todo []*pending
+	// Encoding and hashing the reports is most of a refresh that changes
+	// nothing, and a tenth of a full build: spread it over the cores.
+	var cands []*corpus.Report
 	for i, r := range reports {
-		if byID[r.ID] != i {
-			continue
+		if byID[r.ID] == i {
+			cands = append(cands, r)
 		}
-		data, err := json.Marshal(r)
+	}
+	datas := make([][]byte, len(cands))
+	hashes := make([]string, len(cands))
+	errs := make([]error, len(cands))
+	parallel(len(cands), func(i int) {
+		data, err := json.Marshal(cands[i])
 		if err != nil {
-			return st, fmt.Errorf("index: encode report %s: %w", r.ID, err)
+			errs[i] = fmt.Errorf("index: encode report %s: %w", cands[i].ID, err)
+			return
 		}
 		sum := sha256.Sum256(data)
-		hash := hex.EncodeToString(sum[:])
+		datas[i], hashes[i] = data, hex.EncodeToString(sum[:])
+	})
+	if err := errors.Join(errs...); err != nil {
+		return st, err
+	}
+	var todo []*pending
+	for i, r := range cands {
 		ix.mu.RLock()
 		old := ix.entries[r.ID]
 		ix.mu.RUnlock()
-		if old != nil && old.Hash == hash {
+		if old != nil && old.Hash == hashes[i] {
 			st.Unchanged++
 			continue
 		}
 		meta := *r
 		meta.Paragraphs = nil
-		e := &catalogEntry{Meta: meta, Paragraphs: len(r.Paragraphs), Hash: hash, File: catalogFileName(r.ID)}
+		e := &catalogEntry{Meta: meta, Paragraphs: len(r.Paragraphs), Hash: hashes[i], File: catalogFileName(r.ID)}
 		for j := range r.Paragraphs {
 			e.Figures += len(r.Paragraphs[j].Figures)
 			e.Bytes += int64(len(r.Paragraphs[j].Text))
 		}
-		todo = append(todo, &pending{r: r, data: data, e: e, old: old != nil})
+		todo = append(todo, &pending{r: r, data: datas[i], e: e, old: old != nil})
 	}
 
-	if ix.dir != "" {
-		if err := compressAll(todo); err != nil {
-			st.Elapsed = time.Since(start)
-			return st, err
-		}
-	}
+	// The first batch is small: nothing overlaps its analysis.
 	var groups [][]*pending
-	for len(todo) > 0 {
+	for limit := max(1, batchParagraphs/4); len(todo) > 0; limit = batchParagraphs {
 		n, paras := 0, 0
-		for n < len(todo) && (n == 0 || paras+len(todo[n].r.Paragraphs) <= batchParagraphs) {
+		for n < len(todo) && (n == 0 || paras+len(todo[n].r.Paragraphs) <= limit) {
 			paras += len(todo[n].r.Paragraphs)
 			n++
 		}
@@ -371,30 +380,50 @@ func (ix *Index) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 		todo = todo[n:]
 	}
 	// bleve analyses a batch on its analysis queue, in parallel, but then
-	// builds the batch's segment and syncs it on one core; meanwhile the
-	// next batch's paragraphs are analysed here on the others, and bleve
-	// finds their token streams ready (see prefetch).
-	pipeline := ix.analyzer == AnalyzerName && len(groups) > 1
-	var ahead chan []string // texts of the batch being prefetched
-	for i, group := range groups {
-		if pipeline && i+1 < len(groups) {
-			ahead = make(chan []string, 1)
-			go func(g []*pending, out chan<- []string) {
-				var texts []string
-				for _, p := range g {
-					for j := range p.r.Paragraphs {
-						texts = append(texts, p.r.Paragraphs[j].Text)
-					}
-				}
-				prefetch(texts)
-				out <- texts
-			}(groups[i+1], ahead)
+	// builds the batch's segment and syncs it on one core. Meanwhile the
+	// next batch is made ready on the others: its catalog files compressed
+	// and its paragraphs analysed, so that bleve finds their token streams
+	// ready (see prefetch).
+	analyseAhead := ix.analyzer == AnalyzerName
+	type readied struct {
+		texts []string
+		err   error
+	}
+	ready := func(g []*pending, analyse bool) (r readied) {
+		if ix.dir != "" {
+			if r.err = compressAll(g); r.err != nil {
+				return r
+			}
 		}
-		err := ix.addBatch(ctx, group)
-		if err != nil && ahead != nil {
-			unprefetch(<-ahead)
+		if analyse {
+			for _, p := range g {
+				for j := range p.r.Paragraphs {
+					r.texts = append(r.texts, p.r.Paragraphs[j].Text)
+				}
+			}
+			prefetch(r.texts)
+		}
+		return r
+	}
+	if len(groups) == 0 {
+		st.Elapsed = time.Since(start)
+		return st, nil
+	}
+	cur := ready(groups[0], false)
+	for i, group := range groups {
+		var ahead chan readied
+		if i+1 < len(groups) {
+			ahead = make(chan readied, 1)
+			go func(g []*pending) { ahead <- ready(g, analyseAhead) }(groups[i+1])
+		}
+		err := cur.err
+		if err == nil {
+			err = ix.addBatch(ctx, group)
 		}
 		if err != nil {
+			if ahead != nil {
+				unprefetch((<-ahead).texts)
+			}
 			st.Elapsed = time.Since(start)
 			return st, err
 		}
@@ -407,12 +436,10 @@ func (ix *Index) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 			st.Paragraphs += p.e.Paragraphs
 			st.Bytes += p.e.Bytes
 		}
+		// What the batch did not take (a paragraph repeated) is dropped.
+		unprefetch(cur.texts)
 		if ahead != nil {
-			// Wait for the prefetch, and forget what the next batch will
-			// not take (duplicate paragraphs) once it is committed.
-			texts := <-ahead
-			ahead = nil
-			defer unprefetch(texts)
+			cur = <-ahead
 		}
 	}
 	if len(groups) > 1 && ix.dir != "" {
@@ -437,29 +464,35 @@ func (ix *Index) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 
 // compressAll fills the reports' compressed catalog files, on every core.
 func compressAll(todo []*pending) error {
-	var next atomic.Int64
 	errs := make([]error, len(todo))
+	parallel(len(todo), func(i int) {
+		p := todo[i]
+		var err error
+		if p.gz, err = gzipBytes(p.data); err != nil {
+			errs[i] = fmt.Errorf("index: compress report %s: %w", p.r.ID, err)
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// parallel calls f(0), ..., f(n-1) on GOMAXPROCS goroutines.
+func parallel(n int, f func(i int)) {
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= len(todo) {
+				if i >= n {
 					return
 				}
-				p := todo[i]
-				gz, err := gzipBytes(p.data)
-				if err != nil {
-					errs[i] = fmt.Errorf("index: compress report %s: %w", p.r.ID, err)
-				}
-				p.gz = gz
+				f(i)
 			}
 		}()
 	}
 	wg.Wait()
-	return errors.Join(errs...)
 }
 
 // addBatch indexes whole reports in one bleve batch, then commits their

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/govbot/govbot/internal/bench"
+)
+
+func init() {
+	register(&command{name: "bench", summary: "compare govbot's index and answers with bleve's cjk analyzer (speed, memory, size)", run: runBench})
+}
+
+func runBench(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	reports := fs.String("reports", filepath.Join("..", "shared", "reports"), "folder of reports to index")
+	eval := fs.String("eval", "", "folder of eval question sets (*.jsonl); default: eval beside the reports folder")
+	work := fs.String("work", "", "folder for the benchmark indexes (default: a temporary folder, removed after)")
+	cold := fs.Int("cold", 10, "cold starts of `govbot ask` to time per pipeline (0: none)")
+	rounds := fs.Int("rounds", 3, "rounds over the question list for the latency percentiles")
+	replicate := fs.Int("replicate", 0, "also build a govbot index of this many reports (the corpus replicated) and time answers on it, e.g. 1000")
+	spawn := fs.Bool("spawn", false, "internal: run this govbot with the arguments and print its wall time and peak RSS as JSON")
+	fs.Usage = func() {
+		fmt.Fprintln(e.stderr, "Usage: govbot bench [--reports DIR] [--replicate 1000] [flags]")
+		fmt.Fprintln(e.stderr, "Builds the index twice over the same reports, with govbot's gse analyzer and with bleve's cjk analyzer,")
+		fmt.Fprintln(e.stderr, "and prints build throughput, answer latency, cold start, peak RSS and index size side by side.")
+		fs.PrintDefaults()
+	}
+	if len(args) > 0 && (args[0] == "--spawn" || args[0] == "-spawn") {
+		// The measured command's flags are not bench's: no flag parsing.
+		exe, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		m, err := bench.Spawn(ctx, exe, args[1:])
+		if err != nil {
+			return err
+		}
+		return json.NewEncoder(e.stdout).Encode(m)
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	_ = spawn // handled above; declared for -h
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return fmt.Errorf("%w: bench takes no arguments", errUsage)
+	}
+	cfg := bench.Config{Reports: *reports, Eval: *eval, Work: *work, Rounds: *rounds, Replicate: *replicate, Log: e.stderr}
+	if cfg.Eval == "" {
+		cfg.Eval = filepath.Join(filepath.Dir(filepath.Clean(*reports)), "eval")
+	}
+	if cfg.Work == "" {
+		tmp, err := os.MkdirTemp("", "govbot-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		cfg.Work = tmp
+	}
+	if *cold > 0 {
+		exe, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("bench: find the govbot binary for the cold starts: %w", err)
+		}
+		cfg.Binary, cfg.ColdRuns = exe, *cold
+	}
+	rep, err := bench.Run(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	bench.Print(e.stdout, rep)
+	return nil
+}

@@ -1,0 +1,133 @@
+package bench
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/govbot/govbot/answer"
+	"github.com/govbot/govbot/corpus"
+	"github.com/govbot/govbot/index"
+	"github.com/govbot/govbot/internal/sharedtest"
+)
+
+func TestPercentile(t *testing.T) {
+	ds := make([]time.Duration, 200)
+	for i := range ds {
+		ds[i] = time.Duration(i + 1)
+	}
+	tests := []struct {
+		p    int
+		want time.Duration
+	}{{50, 100}, {99, 198}, {100, 200}, {1, 2}}
+	for _, tt := range tests {
+		if got := percentile(ds, tt.p); got != tt.want {
+			t.Errorf("percentile(1..200, %d) = %d, want %d", tt.p, got, tt.want)
+		}
+	}
+	if got := percentile(nil, 50); got != 0 {
+		t.Errorf("percentile(nil) = %v", got)
+	}
+}
+
+// TestReplicate checks that copies get distinct report and paragraph IDs
+// that the index accepts, and that the original reports are not modified.
+func TestReplicate(t *testing.T) {
+	r := &corpus.Report{ID: "2024-x", Paragraphs: []corpus.Paragraph{{ID: "2024-x#p1", Seq: 1, Text: "推进一网通办。"}}}
+	many := Replicate([]*corpus.Report{r}, 5)
+	if len(many) != 5 {
+		t.Fatalf("%d reports, want 5", len(many))
+	}
+	seen := map[string]bool{}
+	for _, m := range many {
+		if seen[m.ID] {
+			t.Errorf("duplicate report ID %s", m.ID)
+		}
+		seen[m.ID] = true
+		if p := m.Paragraphs[0].ID; !strings.HasPrefix(p, m.ID+"#") {
+			t.Errorf("paragraph ID %s not scoped to report %s", p, m.ID)
+		}
+	}
+	if r.Paragraphs[0].ID != "2024-x#p1" {
+		t.Errorf("original paragraph ID changed to %s", r.Paragraphs[0].ID)
+	}
+	ix, err := index.OpenMemory(many)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if n := ix.NumParagraphs(); n != 5 {
+		t.Errorf("index of the copies has %d paragraphs, want 5", n)
+	}
+}
+
+// buildCorpus indexes the shared reports into a temporary folder and
+// returns it with the bench's question list.
+func buildCorpus(tb testing.TB, opts index.Options) (dir string, questions []string) {
+	tb.Helper()
+	shared := sharedtest.Dir(tb)
+	reports, errs := corpus.LoadDir(filepath.Join(shared, "reports"))
+	if len(errs) > 0 || len(reports) == 0 {
+		tb.Fatalf("load reports: %v", errs)
+	}
+	dir = tb.TempDir()
+	if _, err := index.UpdateWith(context.Background(), dir, reports, opts); err != nil {
+		tb.Fatal(err)
+	}
+	return dir, Questions(filepath.Join(shared, "eval"), dir)
+}
+
+// BenchmarkAnswer measures answer.Engine.Ask over the full shared corpus,
+// the bench's questions in turn, one per op.
+func BenchmarkAnswer(b *testing.B) {
+	dir, qs := buildCorpus(b, index.Options{})
+	eng, err := answer.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer eng.Close()
+	ctx := context.Background()
+	for _, q := range qs { // warm: the reports' catalog entries are loaded
+		if _, err := eng.Ask(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := eng.Ask(ctx, qs[i%len(qs)]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkSearchCorpus measures index.Search over the full shared corpus
+// as the engine calls it (the question's text, 60 hits), for govbot's
+// analyzer and bleve's cjk analyzer.
+func BenchmarkSearchCorpus(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		opts index.Options
+	}{{"gse", index.Options{}}, {"cjk", index.Options{Analyzer: "cjk"}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			dir, qs := buildCorpus(b, bc.opts)
+			ix, err := index.Open(dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer ix.Close()
+			ctx := context.Background()
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := ix.Search(ctx, index.Query{Text: qs[i%len(qs)], Size: 60}); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
