@@ -17,6 +17,45 @@ type Point struct {
 	// Figure is that year's figure; Passage indexes Answer.Answers.
 	Figure  Figure `json:"figure"`
 	Passage int    `json:"passage"`
+	// Issuer is set when the comparison is between issuers ("北京和上海").
+	Issuer string `json:"issuer,omitempty"`
+}
+
+// compareAsk is one report a comparison asks, with the year asked of it.
+type compareAsk struct {
+	ri     *index.ReportInfo
+	year   int
+	intent string
+}
+
+// reportFor finds issuer's report speaking of year: the one reviewing it,
+// or (for targets, or failing that) the one delivered in it.
+func reportFor(all []*index.ReportInfo, issuer string, year int, target bool) (compareAsk, bool) {
+	var review, delivered *index.ReportInfo
+	for _, ri := range all {
+		if ri.Report.Issuer != issuer && issuer != "" {
+			continue
+		}
+		switch ri.Report.Year {
+		case year + 1:
+			if review == nil {
+				review = ri
+			}
+		case year:
+			if delivered == nil {
+				delivered = ri
+			}
+		}
+	}
+	switch {
+	case review != nil && !target:
+		return compareAsk{review, year, "review"}, true
+	case delivered != nil:
+		return compareAsk{delivered, year, "target"}, true
+	case review != nil:
+		return compareAsk{review, year, "review"}, true
+	}
+	return compareAsk{}, false
 }
 
 // maxSeries bounds how many years a comparison lists.
@@ -29,31 +68,28 @@ func (e *Engine) answerCompare(ctx context.Context, q *question, terms []term, s
 	// Reports to compare, each with the year it is asked about: those
 	// reviewing the years named (or, failing that, setting their targets),
 	// or else the issuer's reports, newest first, up to maxSeries.
-	type ask struct {
-		ri     *index.ReportInfo
-		year   int
-		intent string
-	}
-	var asks []ask
-	if len(q.years) > 0 {
+	var asks []compareAsk
+	if len(q.issuers) > 1 {
+		// 北京和上海…对比: each issuer for the same year(s).
+		for _, is := range q.issuers {
+			years := q.years
+			if len(years) == 0 {
+				y := sc.newestYear[is] - 1 // the newest review
+				if q.hasRelative {
+					y = sc.newestYear[is] + q.relative
+				}
+				years = []int{y}
+			}
+			for _, y := range years {
+				if k, ok := reportFor(sc.all, is, y, q.target); ok {
+					asks = append(asks, k)
+				}
+			}
+		}
+	} else if len(q.years) > 0 {
 		for _, y := range q.years {
-			var found *ask
-			for _, ri := range sc.all {
-				if ri.Report.Year == y+1 {
-					found = &ask{ri, y, "review"}
-					break
-				}
-			}
-			if found == nil {
-				for _, ri := range sc.all {
-					if ri.Report.Year == y {
-						found = &ask{ri, y, "target"}
-						break
-					}
-				}
-			}
-			if found != nil {
-				asks = append(asks, *found)
+			if k, ok := reportFor(sc.all, "", y, q.target); ok {
+				asks = append(asks, k)
 			}
 		}
 	} else {
@@ -65,7 +101,7 @@ func (e *Engine) answerCompare(ctx context.Context, q *question, terms []term, s
 			if len(asks) == maxSeries {
 				break
 			}
-			asks = append(asks, ask{ri, ri.Report.Year - 1, "review"})
+			asks = append(asks, compareAsk{ri, ri.Report.Year - 1, "review"})
 		}
 	}
 	type row struct {
@@ -99,11 +135,16 @@ func (e *Engine) answerCompare(ctx context.Context, q *question, terms []term, s
 		return nil, nil
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].year < rows[j].year })
+	byIssuer := len(q.issuers) > 1
 	a := &Answer{Answered: true}
 	for i, r := range rows {
 		f := r.c.fig
 		fig := Figure{Text: f.Text, Value: f.Value, Unit: f.Unit, Approx: f.Approx, Context: f.Context}
-		a.Series = append(a.Series, Point{Year: r.year, Figure: fig, Passage: i})
+		pt := Point{Year: r.year, Figure: fig, Passage: i}
+		if byIssuer {
+			pt.Issuer = r.c.rep.Issuer
+		}
+		a.Series = append(a.Series, pt)
 		a.Answers = append(a.Answers, e.passage(r.c, true))
 	}
 	last := a.Series[len(a.Series)-1].Figure

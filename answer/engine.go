@@ -478,6 +478,10 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				if f.Start < s[0] || f.Start >= s[1] {
 					continue
 				}
+				if y := yearBefore(para.Text[s[0]:f.Start]); want > 0 && y > 0 && y != want && !q.compare {
+					// The sentence says the figure is of another year.
+					continue
+				}
 				clause := clauseAround(para.Text, s[0], s[1], f.Start, f.End)
 				ctx := figureSubject(para.Text, s[0], f, para.Figures)
 				covCtx := coverage(terms, ctx)
@@ -493,6 +497,10 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					// 年均/累计/平均 figures answer a different question than
 					// the yearly value asked for.
 					c.score -= 0.6
+				}
+				if strings.Contains(f.Context, "人均") && !strings.Contains(q.norm, "人均") {
+					// Per head is another statistic than the total asked for.
+					c.score -= 0.8
 				}
 				if isRate(f) && !q.percent {
 					// "地区生产总值是多少" asks for the amount, not its growth.
@@ -598,7 +606,7 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 		}
 	}
 	if best == nil {
-		return e.abstain(q, notSaid(terms), sc.all)
+		return e.abstain(q, notSaid(terms, sc.year), sc.all)
 	}
 	a := &Answer{Answered: true}
 	if !q.wantsNumber && listCue.MatchString(q.norm) {
@@ -683,7 +691,7 @@ func (e *Engine) passage(c *candidate, withFigure bool) Passage {
 func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 
 // notSaid words the abstention after the question's heaviest words.
-func notSaid(terms []term) string {
+func notSaid(terms []term, year int) string {
 	ts := append([]term(nil), terms...)
 	sort.SliceStable(ts, func(i, j int) bool { return ts[i].w > ts[j].w })
 	var words []string
@@ -696,6 +704,9 @@ func notSaid(terms []term) string {
 			w = strings.ToUpper(w) // the segmenter folds GDP to gdp
 		}
 		words = append(words, w)
+	}
+	if year > 0 {
+		return fmt.Sprintf("收录的报告中没有找到%d年“%s”的内容。", year, strings.Join(words, " "))
 	}
 	return fmt.Sprintf("收录的报告中没有找到关于“%s”的内容。", strings.Join(words, " "))
 }

@@ -142,7 +142,7 @@ var metaCues = []struct {
 
 // fillerRe blanks question words and fillers from the content: they carry no
 // topic and would otherwise pull in paragraphs that merely share them.
-var fillerRe = regexp.MustCompile(`请问|请告诉我|告诉我|我想知道|想知道|想了解|了解一下|帮我查一下|查一下|一共|总共|共计|一共是|总计|累计|是多少|有多少|为多少|达到了多少|达到多少|达多少|多少钱|多少|几[个件次项份场名家人条户所座]?|什么样|什么|哪些|哪个|哪里|哪儿|怎么样|怎样|如何|怎么|是否|有没有|是不是|吗|呢|吧|啊|呀|了|大概|大约|左右|具体|情况|这份报告|本报告|报告里|报告中|报告|今年来|去年|今年|明年|前年|当年|全年|年末|年底|年初|这几年|近几年|分别|对比|比较|相比`)
+var fillerRe = regexp.MustCompile(`请问|请告诉我|告诉我|我想知道|想知道|想了解|了解一下|帮我查一下|查一下|一共|总共|共计|一共是|总计|累计|是多少|有多少|为多少|达到了多少|达到多少|达多少|多少钱|多少|几[个件次项份场名家人条户所座]?|什么样|什么|哪些|哪个|哪里|哪儿|怎么样|怎样|如何|怎么|是否|有没有|是不是|吗|呢|吧|啊|呀|了|大概|大约|左右|具体|情况|这份报告|本报告|报告里|报告中|报告|今年来|去年|今年|明年|前年|当年|全年|年末|年底|年初|这几年|近几年|几年来|历年|逐年|变化|趋势|分别|对比|比较|相比`)
 
 // placeSuffixRe finds a named place at the start of a question: "武汉市…", "十堰…".
 var placeSuffixRe = regexp.MustCompile(`^([\p{Han}]{1,8}?(?:省|市|县|区|州|盟|旗|自治区|特别行政区))`)
@@ -166,7 +166,7 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 	q.compare = compareCue.MatchString(norm)
 	// "这几年分别是多少": 几年 there is part of the comparison, not a unit.
 	cueText := blank(norm, yearsCue)
-	q.wantsNumber = q.meta == metaNone && (numberCue.MatchString(cueText) || statNounRe.MatchString(norm) ||
+	q.wantsNumber = q.meta == metaNone && (numberCue.MatchString(cueText) || (statNounRe.MatchString(strings.TrimSpace(blank(cueText, compareCue))) && !passageCue.MatchString(norm)) ||
 		(q.target && quantityTarget.MatchString(norm)) ||
 		(len(yearRe.FindAllString(norm, 2)) > 1 && q.compare))
 	if q.wantsNumber {
@@ -235,7 +235,10 @@ var reportYearRe = regexp.MustCompile(`(1[89]\d\d|20\d\d)\s*年度?的?(?:[\p{Ha
 
 // statNounRe marks a question that is only the name of a statistic
 // ("云南2025年地区生产总值"): it asks for its number.
-var statNounRe = regexp.MustCompile(`(生产总值|GDP|gdp|经济总量|总产量|产量|总收入|财政收入|预算收入|新增就业|人数|总额|规模|增速|增幅|失业率|城镇化率|比重|储备|赤字率|赤字)(是|有|为)?(多少|几何)?$`)
+var statNounRe = regexp.MustCompile(`(生产总值|GDP|gdp|经济总量|总产量|产量|总收入|财政收入|预算收入|新增就业|人数|总额|规模|增速|增幅|失业率|城镇化率|比重|储备|赤字率|赤字|增长)(是|有|为|情况)?(多少|几何)?$`)
+
+// passageCue marks questions that ask how or why, not how much.
+var passageCue = regexp.MustCompile(`如何|怎么|怎样|哪些|什么|措施|举措|为什么|为何|办法`)
 
 // yearsCue are phrases of comparisons that contain 几年 without asking for a
 // number of years.

@@ -23,10 +23,12 @@ func RenderText(a *Answer) string {
 	switch {
 	case len(a.Series) > 0:
 		for i, p := range a.Series {
+			if p.Issuer != "" {
+				b.WriteString(strings.TrimSuffix(p.Issuer, "人民政府") + " ")
+			}
 			fmt.Fprintf(&b, "%d年：%s", p.Year, figureLine(&p.Figure))
-			if i > 0 {
-				prev := a.Series[i-1].Figure
-				if c := change(prev, p.Figure); c != "" {
+			if i > 0 && a.Series[i-1].Issuer == p.Issuer && a.Series[i-1].Year == p.Year-1 {
+				if c := change(a.Series[i-1].Figure, p.Figure); c != "" {
 					fmt.Fprintf(&b, "（较上年 %s）", c)
 				}
 			}

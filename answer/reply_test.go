@@ -19,6 +19,9 @@ func TestCompare(t *testing.T) {
 		{"compare_national_jobs", "全国城镇新增就业这几年分别是多少", []int{2022, 2023, 2024}, []string{"1206万人", "1244万人", "1256万人"}},
 		{"compare_hubei_gdp", "湖北2024年和2025年地区生产总值对比", []int{2024, 2025}, []string{"60013亿元", "62661亿元"}},
 		{"compare_beijing_growth", "北京2024年和2025年地区生产总值增长分别是多少", []int{2024, 2025}, []string{"5.2%", "5.4%"}},
+		// Between issuers: one line each for the year asked.
+		{"compare_beijing_shanghai", "北京和上海去年GDP对比", []int{2025, 2025}, []string{"5.2万亿元", "5.67万亿元"}},
+		{"compare_national_growth", "全国GDP历年增长", []int{2022, 2023, 2024}, []string{"3%", "5.2%", "5%"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

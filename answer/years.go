@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/govbot/govbot/corpus"
 )
@@ -22,7 +23,7 @@ const (
 )
 
 // periodCue marks sentences and headings about several years at once.
-var periodCue = regexp.MustCompile(`五年来|过去五年|十年来|过去十年|“?十[一二三四五六]五”?时期|“十[一二三四五六]五”以来|年均|五年累计|规划期|到20\d\d年`)
+var periodCue = regexp.MustCompile(`五年来|过去五年|十年来|过去十年|“?十[一二三四五六]五”?时期|“十[一二三四五六]五”以来|年均|五年累计|规划期|到20\d\d年|五年规划|规划纲要`)
 
 // targetSentence marks a sentence that states the year's goals, wherever it stands.
 var targetSentence = regexp.MustCompile(`预期目标|今年(经济社会)?发展的?主要目标|今年的?目标是`)
@@ -135,4 +136,23 @@ func (e *Engine) noteYear(q *question, sc scope, a *Answer) {
 	default:
 		a.Note = fmt.Sprintf("%d年", top.Year)
 	}
+}
+
+// statedYear matches a year written in a sentence, digits possibly spaced
+// as in old typeset reports ("1 9 9 7 年").
+var statedYear = regexp.MustCompile(`((?:1\s*[89]|2\s*0)\s*\d\s*\d)\s*年(以来|至|到|—|-)?`)
+
+// yearBefore returns the year the text before a figure names for it
+// ("2024年全省地区生产总值57761亿元", "1 9 9 7 年粮食产量达到…"): the last
+// year stated that is not the start of a span; 0 when none.
+func yearBefore(before string) int {
+	y := 0
+	for _, m := range statedYear.FindAllStringSubmatch(before, -1) {
+		if m[2] != "" {
+			continue
+		}
+		v, _ := strconv.Atoi(strings.Join(strings.Fields(m[1]), ""))
+		y = v
+	}
+	return y
 }
