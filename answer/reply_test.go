@@ -1,7 +1,9 @@
 package answer
 
 import (
+	"context"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -188,4 +190,48 @@ func TestListAnswer(t *testing.T) {
 		t.Errorf("want one line per sub-heading, got %q", p.Excerpt)
 	}
 	checkGolden(t, "list_hubei", a.Reply)
+}
+
+// TestBadInput checks that odd questions get a clear reply, not an error
+// and not a figure.
+func TestBadInput(t *testing.T) {
+	e := subsetEngine(t)
+	for _, q := range []string{"", "   \u3000 ", strings.Repeat("行政复议", 200), "？？？", "😀😀", "hello", "\xff\xfe多少"} {
+		a := ask(t, e, nil, q)
+		if a.Figure != nil || a.Reply == "" {
+			t.Errorf("%.20q: want a reply without figure, got %s", q, describe(a))
+		}
+	}
+}
+
+// TestConcurrentAsk asks from several goroutines at once, each its own
+// conversation, and checks that each gets its own answers.
+func TestConcurrentAsk(t *testing.T) {
+	e := subsetEngine(t)
+	qs := map[string]string{"房县行政复议案件办了多少件": "房县人民政府", "湖北2024年地区生产总值是多少": "湖北省人民政府", "2024年城镇新增就业多少人": "国务院"}
+	errs := make(chan string, 30)
+	var wg sync.WaitGroup
+	for q, issuer := range qs {
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var s Session
+				a, err := e.AskIn(context.Background(), &s, q)
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				b, err := e.AskIn(context.Background(), &s, "这份报告的发布机构是谁")
+				if err != nil || !strings.Contains(b.Reply, issuer) || a.Answers[0].Report.Issuer != issuer {
+					errs <- q + ": " + b.Reply
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
 }
