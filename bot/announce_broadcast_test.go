@@ -13,6 +13,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -377,4 +379,106 @@ func TestBroadcastAcceptance(t *testing.T) {
 	}
 	t.Logf("subscribers %d (blocked %d), delivered at stop %d, duplicates %d, lost %d; max sends in any 1s window %d (limit 30), per group per minute %d (limit 20); injected 429s %d, 500s %d, 403s %d; attempts %d; wall %s; outbox %v",
 		len(chats), len(blocked), atStop, dup, lost, perSec, perGroup, api.n429, api.n500, api.n403, len(api.arrivals), wall.Round(time.Millisecond), states)
+}
+
+// Environment of the broadcaster child process of TestBroadcastHardKill.
+const (
+	childStoreEnv = "GOVBOT_ANNOUNCE_CHILD_STORE"
+	childAPIEnv   = "GOVBOT_ANNOUNCE_CHILD_API"
+)
+
+// TestBroadcastChild is the broadcaster process TestBroadcastHardKill
+// kills; run alone it does nothing.
+func TestBroadcastChild(t *testing.T) {
+	path, url := os.Getenv(childStoreEnv), os.Getenv(childAPIEnv)
+	if path == "" {
+		t.Skip("child process of TestBroadcastHardKill")
+	}
+	st, err := store.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := sampleReport(t)
+	a, err := NewAnnouncer(AnnouncerConfig{Store: st, Sender: newTestSender(t, url, SenderConfig{}),
+		Report: func(string) (*corpus.Report, error) { return r, nil }, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = a.Run(context.Background()) // until killed
+}
+
+// TestBroadcastHardKill is the crash the outbox cannot make exactly-once:
+// the broadcaster runs in a child process that is killed with SIGKILL in
+// the middle of a broadcast (calls in flight, commits pending), and a new
+// broadcaster finishes from the same file. Nobody may be left out; a chat
+// whose message Telegram accepted just before the kill, with the "sent"
+// commit lost, may get it twice, and there can be no more of those than
+// sends in flight at the kill (the 4 workers). The measured count is logged.
+func TestBroadcastHardKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns a child process; sends 200 messages at Telegram's real rate")
+	}
+	var chats []int64
+	for i := int64(1); i <= 200; i++ {
+		chats = append(chats, 300000+i)
+	}
+	api := newFlakyAPI(t, 9, 0.02, 0.02)
+	r := sampleReport(t)
+	path := filepath.Join(t.TempDir(), store.FileName)
+	st, err := store.Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	broadcastSetup(t, st, r, chats)
+	st.Close()
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBroadcastChild$")
+	cmd.Env = append(os.Environ(), childStoreEnv+"="+path, childAPIEnv+"="+api.srv.URL)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(time.Minute)
+	for len(api.delivered()) < len(chats)/2 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	atKill := len(api.delivered())
+
+	st, err = store.Open(path, nil)
+	if err != nil {
+		t.Fatalf("open after kill: %v", err)
+	}
+	defer st.Close()
+	if err := st.Check(); err != nil {
+		t.Fatalf("inconsistent after kill: %v", err)
+	}
+	inflight, _ := st.Stats(0)
+	cfg := AnnouncerConfig{Store: st, Sender: newTestSender(t, api.srv.URL, SenderConfig{}),
+		Report: func(string) (*corpus.Report, error) { return r, nil }, Logger: slog.New(slog.DiscardHandler)}
+	runAnnouncer(t, cfg, func() bool { return settled(t, st) })
+
+	got := api.delivered()
+	dup, lost := 0, 0
+	for _, id := range chats {
+		switch n := got[id]; {
+		case n == 0:
+			lost++
+		case n > 1:
+			dup += n - 1
+		}
+	}
+	if lost != 0 {
+		t.Errorf("%d subscribers never got the announcement", lost)
+	}
+	if max := inflight.Deliveries[store.Sending]; dup > max {
+		t.Errorf("%d duplicates, but only %d entries were in flight at the kill", dup, max)
+	}
+	if perSec := api.maxInWindow(0, time.Second); perSec > 30 {
+		t.Errorf("%d sends arrived within one second, limit 30", perSec)
+	}
+	t.Logf("SIGKILL after %d of %d delivered; %d entries in flight at the kill; after restart: %d duplicates, %d lost; max %d sends in any 1s window",
+		atKill, len(chats), inflight.Deliveries[store.Sending], dup, lost, api.maxInWindow(0, time.Second))
 }
