@@ -161,9 +161,16 @@ func change(a, b Figure) string {
 	}
 	d := b.Value - a.Value
 	if strings.Contains(ua, "%") || strings.Contains(ua, "百分点") {
+		if math.Abs(d) < 0.05 {
+			return "持平"
+		}
 		return fmt.Sprintf("%+.1f个百分点", d)
 	}
-	return fmt.Sprintf("%+.1f%%", d/math.Abs(a.Value)*100)
+	pct := d / math.Abs(a.Value) * 100
+	if math.Abs(pct) < 0.05 {
+		return "持平"
+	}
+	return fmt.Sprintf("%+.1f%%", pct)
 }
 
 func q2query(words []string, sc scope) index.Query {

@@ -28,7 +28,11 @@ func RenderText(a *Answer) string {
 			}
 			fmt.Fprintf(&b, "%d年：%s", p.Year, figureLine(&p.Figure))
 			if i > 0 && a.Series[i-1].Issuer == p.Issuer && a.Series[i-1].Year == p.Year-1 {
-				if c := change(a.Series[i-1].Figure, p.Figure); c != "" {
+				switch c := change(a.Series[i-1].Figure, p.Figure); c {
+				case "":
+				case "持平":
+					b.WriteString("（与上年持平）")
+				default:
 					fmt.Fprintf(&b, "（较上年 %s）", c)
 				}
 			}
