@@ -28,6 +28,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/govbot/govbot/corpus"
 )
@@ -306,7 +307,7 @@ func update(ctx context.Context, dir string, reports []*corpus.Report, opts Opti
 type pending struct {
 	r    *corpus.Report
 	data []byte // JSON encoding: the hash input
-	gz   []byte // data compressed: the catalog file (dir mode only)
+	zst  []byte // data compressed: the catalog file (dir mode only)
 	e    *catalogEntry
 	tmp  string // staged catalog file, dir mode only
 	old  bool
@@ -468,7 +469,7 @@ func compressAll(todo []*pending) error {
 	parallel(len(todo), func(i int) {
 		p := todo[i]
 		var err error
-		if p.gz, err = gzipBytes(p.data); err != nil {
+		if p.zst, err = compressBytes(p.data); err != nil {
 			errs[i] = fmt.Errorf("index: compress report %s: %w", p.r.ID, err)
 		}
 	})
@@ -516,7 +517,7 @@ func (ix *Index) addBatch(ctx context.Context, group []*pending) (err error) {
 			}
 		}()
 		for _, p := range group {
-			tmp, err := writeTemp(filepath.Join(ix.dir, catalogDir), p.e.File, p.gz)
+			tmp, err := writeTemp(filepath.Join(ix.dir, catalogDir), p.e.File, p.zst)
 			if err != nil {
 				return err
 			}
@@ -686,7 +687,7 @@ func (ix *Index) loaded(id string) (*loadedReport, error) {
 	if e == nil || ix.dir == "" {
 		return nil, fmt.Errorf("index: report %q: %w", id, fs.ErrNotExist)
 	}
-	data, err := readMaybeGzip(filepath.Join(ix.dir, catalogDir, e.File))
+	data, err := readMaybeCompressed(filepath.Join(ix.dir, catalogDir, e.File))
 	if err != nil {
 		return nil, fmt.Errorf("index: load report %q: %w", id, err)
 	}
@@ -866,8 +867,10 @@ func (ix *Index) search(ctx context.Context, q Query) ([]Hit, error) {
 		}
 		h.Seq = seq
 	}
-	if err := ix.matched(ctx, hits, terms, sectionBoost > 0); err != nil {
-		return nil, err
+	if q.WantMatched {
+		if err := ix.matched(ctx, hits, terms, sectionBoost > 0); err != nil {
+			return nil, err
+		}
 	}
 	return hits, nil
 }
@@ -991,7 +994,7 @@ func catalogFileName(id string) string {
 
 func readCatalog(dir string) (map[string]*catalogEntry, error) {
 	entries := make(map[string]*catalogEntry)
-	data, err := readMaybeGzip(filepath.Join(dir, catalogDir, catalogList))
+	data, err := readMaybeCompressed(filepath.Join(dir, catalogDir, catalogList))
 	if errors.Is(err, fs.ErrNotExist) {
 		// An index created but never committed a catalog: empty.
 		return entries, nil
@@ -1025,7 +1028,7 @@ func (ix *Index) writeCatalog() error {
 	if err != nil {
 		return fmt.Errorf("index: encode catalog: %w", err)
 	}
-	if data, err = gzipBytes(data); err != nil {
+	if data, err = compressBytes(data); err != nil {
 		return fmt.Errorf("index: encode catalog: %w", err)
 	}
 	dir := filepath.Join(ix.dir, catalogDir)
@@ -1040,42 +1043,61 @@ func (ix *Index) writeCatalog() error {
 	return syncDir(dir)
 }
 
-// The catalog files are gzip-compressed JSON: Chinese text compresses to a
-// third, and the catalog holds every paragraph. Files written before
-// compression was introduced are plain JSON and still read.
+// The catalog files are zstd-compressed JSON: the catalog holds every
+// paragraph, and zstd's strongest level stores the reports' text in 28% of
+// its size (gzip: 31%), where the data directory's whole budget is 1.5 times
+// the text. Catalogs written before are plain or gzip-compressed JSON and
+// still read.
 
-// gzipBytes compresses data.
-func gzipBytes(data []byte) ([]byte, error) {
-	var b bytes.Buffer
-	b.Grow(len(data) / 3)
-	zw, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
+var (
+	zstdEnc = sync.OnceValues(func() (*zstd.Encoder, error) {
+		// One report is at most a few hundred KB: a 1 MiB window holds it
+		// whole without the 8 MiB per-stream state of the level's default.
+		return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression),
+			zstd.WithWindowSize(1<<20), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)))
+	})
+	zstdDec = sync.OnceValues(func() (*zstd.Decoder, error) {
+		return zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+	})
+)
+
+// compressBytes compresses a catalog file.
+func compressBytes(data []byte) ([]byte, error) {
+	enc, err := zstdEnc()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := zw.Write(data); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return enc.EncodeAll(data, make([]byte, 0, len(data)/3)), nil
 }
 
-// readMaybeGzip reads a file, decompressing it if it is gzip data.
-func readMaybeGzip(path string) ([]byte, error) {
+// readMaybeCompressed reads a catalog file: zstd, gzip or plain.
+func readMaybeCompressed(path string) ([]byte, error) {
 	data, err := os.ReadFile(path)
-	if err != nil || len(data) < 2 || data[0] != 0x1f || data[1] != 0x8b {
-		return data, err
+	switch {
+	case err != nil:
+		return nil, err
+	case bytes.HasPrefix(data, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		dec, err := zstdDec()
+		if err != nil {
+			return nil, err
+		}
+		out, err := dec.DecodeAll(data, nil)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return out, nil
+	case bytes.HasPrefix(data, []byte{0x1f, 0x8b}):
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		out, err := io.ReadAll(zr)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return out, nil
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	out, err := io.ReadAll(zr)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return out, nil
+	return data, nil
 }
 
 // writeTemp writes data to a new temporary file beside name in dir and

@@ -137,7 +137,8 @@ func TestUpdateOpenSearch(t *testing.T) {
 	if n := ix.NumParagraphs(); n != len(rep.Paragraphs) {
 		t.Errorf("NumParagraphs = %d, want %d", n, len(rep.Paragraphs))
 	}
-	hits, err := ix.Search(context.Background(), Query{Text: "行政复议案件有多少件？", Size: 3})
+	// 城中村 is in no paragraph of the sample: never matched.
+	hits, err := ix.Search(context.Background(), Query{Text: "行政复议案件有多少件？城中村", Size: 3, WantMatched: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,8 +147,12 @@ func TestUpdateOpenSearch(t *testing.T) {
 	if i < 0 {
 		t.Fatalf("top hits %+v lack %s", hits, want)
 	}
-	if h := hits[i]; h.Report != rep.ID || h.Seq == 0 || !slices.Contains(h.Matched, "行政复议") || !slices.Contains(h.Matched, "案件") {
-		t.Errorf("hit %+v: want report %s, a seq, matched 行政复议 and 案件", h, rep.ID)
+	if h := hits[i]; h.Report != rep.ID || h.Seq != 25 || !slices.Contains(h.Matched, "行政复议") || !slices.Contains(h.Matched, "案件") || slices.Contains(h.Matched, "城中村") {
+		t.Errorf("hit %+v: want report %s, seq 25, matched 行政复议 and 案件, not 城中村", h, rep.ID)
+	}
+	hits, err = ix.Search(context.Background(), Query{Text: "行政复议案件有多少件？", Size: 3})
+	if err != nil || len(hits) == 0 || hits[0].Matched != nil {
+		t.Errorf("without WantMatched: %v, %+v", err, hits)
 	}
 	r, p, err := ix.Paragraph(want)
 	if err != nil {
