@@ -440,6 +440,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			bm = h.Score / maxScore
 		}
 		want := sc.wantYear(rep.Issuer)
+		hYear, hKind := headingTime(rep, para)
 		sentences := splitSentences(para.Text)
 		for _, s := range sentences {
 			sentence := para.Text[s[0]:s[1]]
@@ -450,7 +451,10 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				covTopic = coverage(topic, sentence+" "+section)
 			}
 			base := 1.0*covSent + 0.8*covPara + 0.4*covNear + 0.4*bm + prior
-			year, kind := speaksOf(rep, para, sentence)
+			year, kind, ok := sentenceTime(rep, sentence)
+			if !ok {
+				year, kind = hYear, hKind
+			}
 			base += timeFit(q, sc, want, year, kind)
 			if !q.wantsNumber {
 				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic}

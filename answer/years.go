@@ -35,22 +35,44 @@ var oneYear = regexp.MustCompile(`一年|去年|上年`)
 var leadYear = regexp.MustCompile(`^[^，,；;。]{0,6}?(20\d\d)年(?:[，,]|[^以到至底末初]{0,2}[\p{Han}])`)
 
 // speaksOf returns the year and kind of period that sentence (of para, in
-// rep) speaks about, from the innermost heading that names a year or a
-// period, then the sentence itself: "一、2024年工作回顾" is the review of
-// 2024, "三、2025年重点工作" the plan for 2025, "过去五年…" a period.
+// rep) speaks about, from the sentence itself, then the innermost heading
+// that names a year or a period: "一、2024年工作回顾" is the review of 2024,
+// "三、2025年重点工作" the plan for 2025, "过去五年…" a period.
 func speaksOf(rep *corpus.Report, para *corpus.Paragraph, sentence string) (int, timeKind) {
-	if targetSentence.MatchString(sentence) && rep.Year > 0 {
-		return rep.Year, timeTarget
+	if y, k, ok := sentenceTime(rep, sentence); ok {
+		return y, k
 	}
-	if periodCue.MatchString(sentence) {
-		return 0, timePeriod
+	return headingTime(rep, para)
+}
+
+// sentenceTime reads the period from the sentence's own words, when they say.
+// The substring tests spare the regular expressions on most sentences.
+func sentenceTime(rep *corpus.Report, sentence string) (int, timeKind, bool) {
+	if rep.Year > 0 && strings.Contains(sentence, "目标") && targetSentence.MatchString(sentence) {
+		return rep.Year, timeTarget, true
 	}
-	if m := leadYear.FindStringSubmatch(sentence); m != nil && rep.Year > 0 {
-		// "2024年，全省地区生产总值…" inside a five-year review.
-		if y, _ := strconv.Atoi(m[1]); y < rep.Year {
-			return y, timeReview
+	if mayPeriod(sentence) && periodCue.MatchString(sentence) {
+		return 0, timePeriod, true
+	}
+	if rep.Year > 0 && strings.Contains(sentence, "年") {
+		if m := leadYear.FindStringSubmatch(sentence); m != nil {
+			// "2024年，全省地区生产总值…" inside a five-year review.
+			if y, _ := strconv.Atoi(m[1]); y < rep.Year {
+				return y, timeReview, true
+			}
 		}
 	}
+	return 0, timeUnknown, false
+}
+
+// mayPeriod is a cheap test that s might match periodCue.
+func mayPeriod(s string) bool {
+	return strings.Contains(s, "五") || strings.Contains(s, "十") || strings.Contains(s, "年均") ||
+		strings.Contains(s, "规划") || strings.Contains(s, "到20")
+}
+
+// headingTime reads the period from the paragraph's headings.
+func headingTime(rep *corpus.Report, para *corpus.Paragraph) (int, timeKind) {
 	for i := len(para.Path) - 1; i >= 0; i-- {
 		h := para.Path[i].Text
 		if m := yearRe.FindStringSubmatch(h); m != nil {
@@ -65,7 +87,7 @@ func speaksOf(rep *corpus.Report, para *corpus.Paragraph, sentence string) (int,
 			}
 			continue
 		}
-		if periodCue.MatchString(h) && !oneYear.MatchString(h) {
+		if mayPeriod(h) && periodCue.MatchString(h) && !oneYear.MatchString(h) {
 			return 0, timePeriod
 		}
 	}
