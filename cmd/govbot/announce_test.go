@@ -73,7 +73,9 @@ func TestServeWatchesAndAnnounces(t *testing.T) {
 	}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, e, []string{"serve", "--api-url", api.URL, "--listen", "-", "--admins", fmt.Sprint(admin)}) }()
+	go func() {
+		done <- run(ctx, e, []string{"serve", "--api-url", api.URL, "--listen", "-", "--admins", fmt.Sprint(admin)})
+	}()
 	defer func() {
 		cancel()
 		select {
