@@ -432,8 +432,11 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			return nil, fmt.Errorf("paragraph %s: %w", h.Paragraph, err)
 		}
 		section := strings.Join(para.SectionPath(), " ")
-		covPara := coverage(terms, para.Text+" "+section)
-		keyHit := key >= 0 && present(terms[key], unquote(para.Text+" "+section)) >= 0.99
+		// Quotes are dropped once per paragraph, not in every coverage.
+		sectionU := unquote(section)
+		paraU := unquote(para.Text) + " " + sectionU
+		covPara := coverageU(terms, paraU)
+		keyHit := key >= 0 && present(terms[key], paraU) >= 0.99
 		prior := e.prior(q, sc, rep, para)
 		bm := 0.0
 		if maxScore > 0 {
@@ -444,11 +447,13 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 		sentences := splitSentences(para.Text)
 		for _, s := range sentences {
 			sentence := para.Text[s[0]:s[1]]
-			covSent := coverage(terms, sentence)
-			covNear := coverage(terms, sentence+" "+section)
+			sentenceU := unquote(sentence)
+			covSent := coverageU(terms, sentenceU)
+			nearU := sentenceU + " " + sectionU
+			covNear := coverageU(terms, nearU)
 			covTopic := covNear
 			if len(topic) < len(terms) {
-				covTopic = coverage(topic, sentence+" "+section)
+				covTopic = coverageU(topic, nearU)
 			}
 			base := 1.0*covSent + 0.8*covPara + 0.4*covNear + 0.4*bm + prior
 			year, kind, ok := sentenceTime(rep, sentence)

@@ -211,7 +211,11 @@ func present(t term, text string) float64 {
 
 // coverage is the weighted share of terms that text shows.
 func coverage(ts []term, text string) float64 {
-	text = unquote(text)
+	return coverageU(ts, unquote(text))
+}
+
+// coverageU is coverage of a text already unquoted.
+func coverageU(ts []term, text string) float64 {
 	var sum, got float64
 	for _, t := range ts {
 		sum += t.w

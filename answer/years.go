@@ -168,6 +168,9 @@ var statedYear = regexp.MustCompile(`((?:1\s*[89]|2\s*0)\s*\d\s*\d)\s*年(以来
 // ("2024年全省地区生产总值57761亿元", "1 9 9 7 年粮食产量达到…"): the last
 // year stated that is not the start of a span; 0 when none.
 func yearBefore(before string) int {
+	if !strings.Contains(before, "年") {
+		return 0
+	}
 	y := 0
 	for _, m := range statedYear.FindAllStringSubmatch(before, -1) {
 		if m[2] != "" {
