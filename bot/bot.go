@@ -71,7 +71,9 @@ type Config struct {
 	Listen string
 	// PollTimeout is the long-poll timeout (default 50s).
 	PollTimeout time.Duration
-	// Workers bounds how many updates are handled at once (default 16).
+	// Workers bounds how many updates are handled at once (default 64).
+	// A handler holds its worker while its reply waits for the chat's rate
+	// limit, and SenderConfig.MaxQueue bounds those waits per chat.
 	Workers int
 	// ShutdownGrace is how long replies in flight may take to finish after
 	// the context is cancelled (default 20s).
@@ -112,7 +114,7 @@ func (c *Config) defaults() {
 		c.PollTimeout = 2 * time.Second // the library polls with timeout-1s
 	}
 	if c.Workers <= 0 {
-		c.Workers = 16
+		c.Workers = 64
 	}
 	if c.ShutdownGrace <= 0 {
 		c.ShutdownGrace = 20 * time.Second

@@ -251,7 +251,7 @@ func TestRetryAfter429DeliversOnce(t *testing.T) {
 
 func TestRetryServerErrorsAndDroppedConnections(t *testing.T) {
 	cfg := testConfig()
-	cfg.Sender.Retry.AttemptTimeout = 300 * time.Millisecond
+	cfg.Sender.Retry.AttemptTimeout = time.Second
 	cfg.Sender.Retry.MaxAttempts = 6
 	h := start(t, cfg, realEngine(t))
 	h.api.Inject(bottest.Fault{Method: "sendMessage", Code: 500, Times: 2})
@@ -352,6 +352,9 @@ func TestBurst(t *testing.T) {
 
 	byReply := map[int]bottest.Call{}
 	for _, c := range calls {
+		if _, dup := byReply[c.ReplyTo()]; dup {
+			t.Errorf("message %d got two replies", c.ReplyTo())
+		}
 		byReply[c.ReplyTo()] = c
 	}
 	var latencies []time.Duration
@@ -705,7 +708,13 @@ func TestHealthAndMetrics(t *testing.T) {
 	if code, body := get("/healthz"); code != 200 || body != "ok\n" {
 		t.Errorf("/healthz = %d %q", code, body)
 	}
+	// The latency is observed once the send has returned, a moment after
+	// the fake server recorded it.
 	code, body := get("/metrics")
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(body, "govbot_reply_seconds_count 1\n") && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		code, body = get("/metrics")
+	}
 	for _, want := range []string{
 		"govbot_questions_total 1\n", "govbot_answered_total 1\n", "govbot_answered_ratio 1\n",
 		"# TYPE govbot_reply_seconds histogram", "govbot_reply_seconds_count 1\n", `govbot_reply_seconds_bucket{le="+Inf"} 1`,
@@ -765,4 +774,40 @@ func TestTokenNeverLeaks(t *testing.T) {
 		}
 	})
 	assertNoToken(t, "logs", logs.String())
+}
+
+// TestBusyGroupDoesNotStallPrivateChats floods a group far past its rate
+// limit. Replies beyond the per-chat queue are dropped at once instead of
+// holding workers, so a private question still gets its answer.
+func TestBusyGroupDoesNotStallPrivateChats(t *testing.T) {
+	cfg := testConfig()
+	cfg.Workers = 4
+	cfg.ShutdownGrace = time.Second
+	cfg.Sender.PerGroup = Rate{1, time.Hour} // one reply, then the group is saturated
+	cfg.Sender.MaxQueue = 2
+	h := start(t, cfg, realEngine(t))
+	g := bottest.GroupChat(-2002, "很忙的群")
+	const asks = 10
+	for i := range asks {
+		h.api.SendText(g, bottest.User(int64(300+i)), "/ask "+fangxianQ)
+	}
+	if _, err := h.api.WaitDelivered(waitCtx(t, 10*time.Second), "sendMessage", 1); err != nil {
+		t.Fatal("the group got no reply at all")
+	}
+	if err := h.api.WaitFor(waitCtx(t, 10*time.Second), func([]bottest.Call) bool {
+		return h.srv.metrics.chatBusy.Load() >= uint64(asks-1-cfg.Sender.MaxQueue)
+	}); err != nil {
+		t.Errorf("%d replies dropped as busy, want %d", h.srv.metrics.chatBusy.Load(), asks-1-cfg.Sender.MaxQueue)
+	}
+	u := bottest.User(399)
+	_, id := h.api.SendText(bottest.PrivateChat(u), u, fangxianQ)
+	if c := h.replyTo(id); !strings.Contains(c.Params["text"], "45件") {
+		t.Errorf("private reply = %q", c.Params["text"])
+	}
+	if n := len(h.api.Delivered("sendMessage")); n != 2 {
+		t.Errorf("%d messages delivered, want 2 (one group reply, the private one)", n)
+	}
+	if !strings.Contains(h.logs.String(), "too many messages waiting") {
+		t.Error("dropped replies were not logged")
+	}
 }

@@ -178,7 +178,11 @@ func testConfig() Config {
 			PerChat:  Rate{1, 20 * time.Millisecond},
 			PerGroup: Rate{20, time.Second},
 			Global:   Rate{30, 100 * time.Millisecond},
-			Retry:    RetryPolicy{BaseBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, AttemptTimeout: 2 * time.Second},
+			// A generous attempt timeout: an attempt that times out after
+			// the server carried it out is retried and delivered twice, as
+			// with Telegram, and a loaded machine (-race, other builds) can
+			// stall a request for seconds.
+			Retry: RetryPolicy{BaseBackoff: 20 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, AttemptTimeout: 15 * time.Second},
 		},
 	}
 }

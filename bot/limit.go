@@ -87,11 +87,33 @@ type outLimiter struct {
 	groups  map[int64]*window
 	sweep   time.Time
 	changed chan struct{} // closed and replaced when a slot's request ends
+	waiting map[int64]int // sends waiting for their turn, per chat
 }
 
 func newOutLimiter(perChat, perGroup, global Rate) *outLimiter {
 	return &outLimiter{perChat: perChat, perGroup: perGroup, global: global,
-		chats: map[int64]*window{}, groups: map[int64]*window{}, changed: make(chan struct{})}
+		chats: map[int64]*window{}, groups: map[int64]*window{}, changed: make(chan struct{}), waiting: map[int64]int{}}
+}
+
+// enter counts one more send waiting for chatID, unless limit (> 0) are
+// waiting already.
+func (l *outLimiter) enter(chatID int64, limit int) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if limit > 0 && l.waiting[chatID] >= limit {
+		return false
+	}
+	l.waiting[chatID]++
+	return true
+}
+
+// leave undoes enter.
+func (l *outLimiter) leave(chatID int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.waiting[chatID]--; l.waiting[chatID] <= 0 {
+		delete(l.waiting, chatID)
+	}
 }
 
 // isGroup reports whether chatID names a group or channel: Telegram gives

@@ -22,6 +22,7 @@ type metrics struct {
 	tooLong     atomic.Uint64 // questions refused for length
 	panics      atomic.Uint64 // handler panics recovered
 	retries     atomic.Uint64 // Bot API calls retried
+	chatBusy    atomic.Uint64 // sends refused: too many waiting for one chat
 	malformed   atomic.Uint64 // updates that did not decode (set by client)
 
 	mu       sync.Mutex
@@ -86,6 +87,7 @@ func (m *metrics) writeTo(w io.Writer) {
 	counter("govbot_panics_total", "Update handlers that panicked (recovered).", m.panics.Load())
 	counter("govbot_telegram_retries_total", "Bot API calls retried after 429, 5xx or a network error.", m.retries.Load())
 	counter("govbot_malformed_updates_total", "Updates that did not decode and were skipped.", m.malformed.Load())
+	counter("govbot_chat_busy_total", "Replies dropped: too many already waiting for the chat's rate limit.", m.chatBusy.Load())
 
 	ans, abs := m.answered.Load(), m.abstained.Load()
 	ratio := math.NaN()

@@ -26,6 +26,12 @@ var ErrBlocked = errors.New("bot blocked or removed from chat")
 // IsBlocked reports whether err says the bot may no longer write to the chat.
 func IsBlocked(err error) bool { return errors.Is(err, ErrBlocked) }
 
+// ErrChatBusy is wrapped by errors of sends refused because too many sends
+// to the same chat are already waiting for their turn (SenderConfig.MaxQueue):
+// a group asking faster than Telegram's 20 messages a minute would
+// otherwise hold the bot's workers for minutes.
+var ErrChatBusy = errors.New("too many messages waiting for this chat")
+
 // RetryPolicy says how the Sender retries failed Bot API calls. A 429 waits
 // for the retry_after Telegram asks for; 5xx answers, network errors and
 // timeouts wait for an exponential backoff with jitter. Other errors
@@ -69,6 +75,10 @@ type SenderConfig struct {
 	// PerChat, PerGroup and Global are the outgoing rate limits. PerGroup
 	// applies on top of PerChat to chats with negative IDs (groups).
 	PerChat, PerGroup, Global Rate
+	// MaxQueue bounds the sends waiting for their turn in one chat; more are
+	// refused at once with ErrChatBusy (default 10: at 20 a minute, half a
+	// minute of replies for a group). A negative value means no bound.
+	MaxQueue int
 	// Retry is the retry policy.
 	Retry RetryPolicy
 	// Logger receives retries and failures; slog.Default() when nil.
@@ -120,12 +130,13 @@ func (e *APIError) Unwrap() error { return e.Err }
 // use; announcements and other bulk sends should share the bot's Sender so
 // that everything sent counts against the same limits.
 type Sender struct {
-	b       *tgbot.Bot
-	lim     *outLimiter
-	retry   RetryPolicy
-	red     redactor
-	log     *slog.Logger
-	metrics *metrics
+	b        *tgbot.Bot
+	lim      *outLimiter
+	maxQueue int
+	retry    RetryPolicy
+	red      redactor
+	log      *slog.Logger
+	metrics  *metrics
 }
 
 // NewSender returns a Sender for b.
@@ -143,12 +154,19 @@ func NewSender(b *tgbot.Bot, cfg SenderConfig) *Sender {
 	if log == nil {
 		log = slog.Default()
 	}
+	switch {
+	case cfg.MaxQueue == 0:
+		cfg.MaxQueue = 10
+	case cfg.MaxQueue < 0:
+		cfg.MaxQueue = 0
+	}
 	return &Sender{
-		b:     b,
-		lim:   newOutLimiter(cfg.PerChat, cfg.PerGroup, cfg.Global),
-		retry: cfg.Retry.withDefaults(),
-		red:   newRedactor(b.Token()),
-		log:   log,
+		b:        b,
+		maxQueue: cfg.MaxQueue,
+		lim:      newOutLimiter(cfg.PerChat, cfg.PerGroup, cfg.Global),
+		retry:    cfg.Retry.withDefaults(),
+		red:      newRedactor(b.Token()),
+		log:      log,
 	}
 }
 
@@ -369,6 +387,13 @@ func (s *Sender) waitTurn(ctx context.Context, chatID int64) error {
 // turn blocks until chatID may be sent to within the rate limits and
 // returns the booked send; release it when the request is over.
 func (s *Sender) turn(ctx context.Context, chatID int64) (*ticket, error) {
+	if !s.lim.enter(chatID, s.maxQueue) {
+		if s.metrics != nil {
+			s.metrics.chatBusy.Add(1)
+		}
+		return nil, ErrChatBusy
+	}
+	defer s.lim.leave(chatID)
 	for {
 		tk, d, changed := s.lim.book(chatID, time.Now())
 		if tk != nil {
