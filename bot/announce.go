@@ -330,7 +330,12 @@ func (a *Announcer) deliver(ctx context.Context, d store.Delivery) {
 	if err != nil {
 		tk.release(time.Now())
 		if !errors.Is(err, store.ErrStale) {
+			// The state file failed: do not spin on the same entry.
 			a.log.Error("announcer: begin send", "err", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
 		}
 		return
 	}
