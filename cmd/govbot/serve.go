@@ -30,7 +30,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	webhookURL := fs.String("webhook-url", "", "public HTTPS URL for Telegram to post updates to; long polling when empty (default $TELEGRAM_WEBHOOK_URL)")
 	webhookSecret := fs.String("webhook-secret", "", "secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (default $TELEGRAM_WEBHOOK_SECRET, else random)")
 	listen := fs.String("listen", "", "address for /healthz, /metrics and the webhook; \"-\" for none in polling mode (default $GOVBOT_LISTEN, else 127.0.0.1:8080)")
-	indexFrom := fs.String("index-if-missing", "", "build the index from the reports in `DIR` when the data directory has none (default $GOVBOT_REPORTS; without either, an empty data directory serves the embedded sample report)")
+	indexFrom := fs.String("index-if-missing", "", "index the reports in `DIR` when the data directory has no index, or only the embedded sample report (default $GOVBOT_REPORTS; without either, an empty data directory serves the sample)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
 	var af announceFlags // subscriptions, announcements, sources (announce.go)
@@ -87,7 +87,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer eng.Close()
 	if reps := eng.Reports(); len(reps) == 1 {
 		if def, err := answer.DefaultReport(); err == nil && reps[0].ID == def.ID {
-			log.Warn("serving the embedded sample report only: index reports with govbot index, or start with an empty data directory and --index-if-missing", "data", dir)
+			log.Warn("serving the embedded sample report only: index reports with govbot index, or set --index-if-missing DIR (or GOVBOT_REPORTS)", "data", dir)
 		}
 	}
 	addr := orEnv(*listen, "GOVBOT_LISTEN")
