@@ -811,3 +811,31 @@ func TestBusyGroupDoesNotStallPrivateChats(t *testing.T) {
 		t.Error("dropped replies were not logged")
 	}
 }
+
+// TestGroupRate asks 20 questions at once in one group: every one is
+// answered, and the group's replies keep within the per-group rate
+// (scaled down from 20 a minute), measured on the fake server's clock.
+func TestGroupRate(t *testing.T) {
+	cfg := testConfig()
+	cfg.Sender.PerGroup = Rate{5, 500 * time.Millisecond}
+	cfg.Sender.MaxQueue = 30
+	h := start(t, cfg, realEngine(t))
+	g := bottest.GroupChat(-3003, "政务群")
+	const asks = 20
+	for i := range asks {
+		h.api.SendText(g, bottest.User(int64(500+i)), "/ask "+fangxianQ)
+	}
+	calls, err := h.api.WaitDelivered(waitCtx(t, 20*time.Second), "sendMessage", asks)
+	if err != nil {
+		t.Fatalf("%d of %d group replies: %v", len(calls), asks, err)
+	}
+	all := h.api.Calls("sendMessage")
+	if n := maxInWindow(all, cfg.Sender.PerGroup.Per); n > cfg.Sender.PerGroup.N {
+		t.Errorf("%d group sends within %v; limit %d", n, cfg.Sender.PerGroup.Per, cfg.Sender.PerGroup.N)
+	}
+	if n := maxInWindow(all, cfg.Sender.PerChat.Per); n > cfg.Sender.PerChat.N {
+		t.Errorf("%d sends within %v to the group; per-chat limit %d", n, cfg.Sender.PerChat.Per, cfg.Sender.PerChat.N)
+	}
+	span := all[len(all)-1].Time.Sub(all[0].Time)
+	t.Logf("group: %d replies in %v, max %d per %v (limit %d)", len(all), span.Round(time.Millisecond), maxInWindow(all, cfg.Sender.PerGroup.Per), cfg.Sender.PerGroup.Per, cfg.Sender.PerGroup.N)
+}
