@@ -701,14 +701,19 @@ func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 
 // notSaid words the abstention after the question's heaviest words.
 func notSaid(terms []term, year int) string {
-	ts := append([]term(nil), terms...)
-	sort.SliceStable(ts, func(i, j int) bool { return ts[i].w > ts[j].w })
+	// The two heaviest words, in the order the question has them.
+	idx := make([]int, len(terms))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return terms[idx[i]].w > terms[idx[j]].w })
+	if len(idx) > 2 {
+		idx = idx[:2]
+	}
+	sort.Ints(idx)
 	var words []string
-	for _, t := range ts {
-		if len(words) == 2 {
-			break
-		}
-		w := t.word
+	for _, i := range idx {
+		w := terms[i].word
 		if w == strings.ToLower(w) && strings.ToUpper(w) != w {
 			w = strings.ToUpper(w) // the segmenter folds GDP to gdp
 		}

@@ -21,6 +21,8 @@ type term struct {
 	// place is set for place names (the dictionary's ns tag): they locate
 	// the topic rather than name it.
 	place bool
+	// verb is set for verbs (the dictionary's v tags).
+	verb bool
 }
 
 // topicTerms returns the terms that are not place names, or all terms when
@@ -111,6 +113,7 @@ func questionTerms(ix *index.Index, content string) []term {
 		if addTerm(w, []string{w}) {
 			_, pos, ok := index.Segmenter().Find(w)
 			out[len(out)-1].place = ok && pos == "ns"
+			out[len(out)-1].verb = ok && (pos == "v" || pos == "vd") && utf8.RuneCountInString(w) >= 2
 		}
 	}
 	n := ix.NumParagraphs()
@@ -129,6 +132,10 @@ func questionTerms(ix *index.Index, content string) []term {
 		// commonest part).
 		if r := utf8.RuneCountInString(out[i].alts[0]); r >= 4 {
 			out[i].w *= 1.2
+		}
+		if out[i].verb {
+			// Verbs (发放, 开展) say what was done; the nouns say to what.
+			out[i].w *= 0.5
 		}
 	}
 	return out

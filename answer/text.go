@@ -136,7 +136,7 @@ func figureSubject(text string, sStart int, f *corpus.Figure, figs []corpus.Figu
 		a = sStart + i + n
 	}
 	before := text[a:f.Start]
-	if a > sStart && utf8.RuneCountInString(strings.TrimSpace(before)) <= 3 {
+	if a > sStart && bareVerb(strings.TrimSpace(before)) {
 		// "粮食总产量再上新台阶，突破1600亿斤大关": a clause that is only a
 		// verb and the figure takes its subject from the clause before.
 		_, n := utf8.DecodeLastRuneInString(text[:a])
@@ -239,6 +239,20 @@ func leadIn(sentence string) bool {
 func hasFigureIn(p *corpus.Paragraph, start, end int) bool {
 	for i := range p.Figures {
 		if f := &p.Figures[i]; f.Start >= start && f.Start < end {
+			return true
+		}
+	}
+	return false
+}
+
+// bareVerbs are the verbs a clause may consist of before its figure when
+// the subject is in the clause before ("…，突破1600亿斤大关").
+var bareVerbs = []string{"突破", "达到", "达", "超过", "超", "增长", "增加", "实现", "迈上", "跃上", "站上", "跨上", "为",
+	"增至", "提高到", "提升到", "提高至", "稳定在", "保持在", "完成", "总量达到", "总量达", "共", "累计", "首次突破", "首次超过"}
+
+func bareVerb(s string) bool {
+	for _, v := range bareVerbs {
+		if s == v {
 			return true
 		}
 	}
