@@ -171,6 +171,9 @@ func newMapping(analyzer string) *mapping.IndexMappingImpl {
 	dm.AddFieldMappingsAt(fieldText, analysed(fieldText))
 	dm.AddFieldMappingsAt(fieldSection, analysed(fieldSection))
 	dm.AddFieldMappingsAt(fieldReport, kw)
+	// No "_all" composite field: nothing searches it, and bleve would
+	// otherwise fill it with every document's _id, term vectors included.
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	im.DefaultMapping = dm
 	return im
 }

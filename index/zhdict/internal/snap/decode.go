@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"runtime"
 
 	"github.com/go-ego/gse"
 	"github.com/vcaesar/cedar"
@@ -137,11 +138,13 @@ func decodeFast(data string) (*gse.Dictionary, error) {
 		return nil, err
 	}
 	capacity := h.size + spareBlocks*256
-	array := make([]node, capacity)
-	nInfos := make([]ninfo, capacity)
+	array, freeArray := offHeap[node](capacity)
+	nInfos, freeInfos := offHeap[ninfo](capacity)
+	release := func(struct{}) { freeArray(); freeInfos() }
 	used := make([]uint64, h.size/64)
 
 	if err := placeWords(h, array, nInfos, used); err != nil {
+		release(struct{}{})
 		return nil, err
 	}
 
@@ -204,6 +207,10 @@ func decodeFast(data string) (*gse.Dictionary, error) {
 
 	c := new(cedar.Cedar)
 	*trieOf(c) = *t
+	// The arrays are unmapped once the trie is unreachable. Should cedar
+	// outgrow them (words added), it copies them to the heap and the
+	// mapping stays unused until then.
+	runtime.AddCleanup(c, release, struct{}{})
 
 	tokens := make([]gse.Token, h.nClasses, h.nClasses+1024)
 	tv := tokensOf(tokens)
