@@ -256,7 +256,9 @@ func preview(on bool) *models.LinkPreviewOptions {
 
 // Do runs one Bot API call fn with the Sender's limits and retries. When
 // chatID is not 0 every attempt first waits for the chat's (and the
-// global) rate limit; pass 0 for calls that send nothing to a chat. fn must
+// global) rate limit, and counts against it until its answer is back; it
+// fails at once with ErrChatBusy when SenderConfig.MaxQueue sends already
+// wait for the chat. Pass 0 for calls that send nothing to a chat. fn must
 // use the context it is given: it carries the attempt's timeout.
 func (s *Sender) Do(ctx context.Context, chatID int64, method string, fn func(ctx context.Context) error) error {
 	for attempt := 1; ; attempt++ {
