@@ -402,6 +402,8 @@ type candidate struct {
 	covTopic float64
 	// figTopic is that coverage in the figure's own clause and subject.
 	figTopic float64
+	// conflict is set when the sentence is about another year than asked.
+	conflict bool
 	keyHit   bool // the heaviest term is in the paragraph or its section
 	unitOK   bool
 	year     int      // the year the sentence speaks of, 0 when unknown
@@ -460,9 +462,12 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			if !ok {
 				year, kind = hYear, hKind
 			}
+			// A year named (explicitly or 去年/今年) rules out sentences
+			// known to be about another year.
+			conflict := want > 0 && !sc.yearNote && year != 0 && year != want
 			base += timeFit(q, sc, want, year, kind)
 			if !q.wantsNumber {
-				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic}
+				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
 				c.score = base + 0.6*covSent + 0.5*bigramOverlap(q.phrase, sentence)
 				if isHeadingSentence(para, sentence) {
 					c.score -= 0.3 // the heading is already cited as the section
@@ -477,7 +482,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			if !hasFigureIn(para, s[0], s[1]) {
 				// No number here, but the sentence may be the best passage
 				// to show when the reports give no figure for the question.
-				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic}
+				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
 				c.score = base + 0.6*covSent - 1.0
 				out = append(out, c)
 				continue
@@ -487,9 +492,19 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				if f.Start < s[0] || f.Start >= s[1] {
 					continue
 				}
-				if y := yearBefore(para.Text[s[0]:f.Start]); want > 0 && y > 0 && y != want && !q.compare {
+				fy := yearBefore(para.Text[s[0]:f.Start])
+				if want > 0 && fy > 0 && fy != want && !q.compare {
 					// The sentence says the figure is of another year.
 					continue
+				}
+				figConflict := conflict
+				switch {
+				case want > 0 && fy == want:
+					// "…增长到2025年的4.93万亿元": stated for the year asked.
+					figConflict = false
+				case want > 0 && !sc.yearNote && kind == timePeriod:
+					// A five-year average is not the value of the year asked.
+					figConflict = true
 				}
 				clause := clauseAround(para.Text, s[0], s[1], f.Start, f.End)
 				ctx := figureSubject(para.Text, s[0], f, para.Figures)
@@ -498,7 +513,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				// 60013亿元") is read with it.
 				clause += " " + ctx
 				covClause := coverage(terms, clause)
-				c := &candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic}
+				c := &candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: figConflict}
 				c.unitOK = unitFits(q.unit, f.Unit, f.BaseUnit)
 				c.figTopic = coverage(topic, clause)
 				c.score = base + 2.0*covCtx + 1.5*covClause + 1.0*precision(terms, ctx) + 1.0*bigramOverlap(q.phrase, clause)
@@ -585,7 +600,7 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 	}
 	var best *candidate
 	for _, c := range cands {
-		if !relevant(c) {
+		if !relevant(c) || c.conflict {
 			continue
 		}
 		if q.wantsNumber && (c.fig == nil || q.unit != "" && !c.unitOK) {
@@ -603,7 +618,7 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 		// No figure of the kind asked: fall back to the best relevant passage,
 		// stated as such, rather than an unrelated number.
 		for _, c := range cands {
-			if relevant(c) {
+			if relevant(c) && !c.conflict {
 				best = c
 				break
 			}

@@ -23,7 +23,7 @@ const (
 )
 
 // periodCue marks sentences and headings about several years at once.
-var periodCue = regexp.MustCompile(`五年来|过去五年|十年来|过去十年|“?十[一二三四五六]五”?时期|“十[一二三四五六]五”以来|年均|五年累计|规划期|到20\d\d年|五年规划|规划纲要`)
+var periodCue = regexp.MustCompile(`五年来|过去的?五年|五年中|五年间|十年来|过去的?十年|平均每年|每年平均|“?十[一二三四五六]五”?时期|“十[一二三四五六]五”以来|年均|五年累计|规划期|到20\d\d年|五年规划|规划纲要`)
 
 // targetSentence marks a sentence that states the year's goals, wherever it stands.
 var targetSentence = regexp.MustCompile(`预期目标|今年(经济社会)?发展的?主要目标|今年的?目标是`)
@@ -48,6 +48,7 @@ func speaksOf(rep *corpus.Report, para *corpus.Paragraph, sentence string) (int,
 // sentenceTime reads the period from the sentence's own words, when they say.
 // The substring tests spare the regular expressions on most sentences.
 func sentenceTime(rep *corpus.Report, sentence string) (int, timeKind, bool) {
+	sentence = foldDigits(sentence)
 	if rep.Year > 0 && strings.Contains(sentence, "目标") && targetSentence.MatchString(sentence) {
 		return rep.Year, timeTarget, true
 	}
@@ -74,7 +75,7 @@ func mayPeriod(s string) bool {
 // headingTime reads the period from the paragraph's headings.
 func headingTime(rep *corpus.Report, para *corpus.Paragraph) (int, timeKind) {
 	for i := len(para.Path) - 1; i >= 0; i-- {
-		h := para.Path[i].Text
+		h := foldDigits(para.Path[i].Text)
 		if m := yearRe.FindStringSubmatch(h); m != nil {
 			y, _ := strconv.Atoi(m[1])
 			switch {
@@ -171,6 +172,7 @@ func yearBefore(before string) int {
 	if !strings.Contains(before, "年") {
 		return 0
 	}
+	before = foldDigits(before)
 	y := 0
 	for _, m := range statedYear.FindAllStringSubmatch(before, -1) {
 		if m[2] != "" {
@@ -180,4 +182,18 @@ func yearBefore(before string) int {
 		y = v
 	}
 	return y
+}
+
+// foldDigits turns full-width digits (１９９４年, as old reports write them)
+// into ASCII ones; text without them is returned as is.
+func foldDigits(s string) string {
+	if !strings.ContainsAny(s, "０１２３４５６７８９") {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= '０' && r <= '９' {
+			return r - '０' + '0'
+		}
+		return r
+	}, s)
 }
