@@ -21,7 +21,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/govbot/govbot/answer"
@@ -300,9 +299,7 @@ func Spawn(ctx context.Context, binary string, args []string) (Measured, error) 
 	if err != nil {
 		return m, fmt.Errorf("bench: %s %s: %w", binary, strings.Join(args, " "), err)
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		m.MaxRSS = ru.Maxrss * 1024 // Linux reports KiB
-	}
+	m.MaxRSS = maxRSS(cmd.ProcessState)
 	return m, nil
 }
 
@@ -455,15 +452,6 @@ func dirSize(dir string) (int64, error) {
 		return 0, fmt.Errorf("bench: size of %s: %w", dir, err)
 	}
 	return n, nil
-}
-
-// cpuTime returns the process's user+system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func loadavg() string {
