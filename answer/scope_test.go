@@ -166,6 +166,8 @@ func TestYearScoping(t *testing.T) {
 		{q: "2024年国内生产总值是多少", report: "2025-state-council-gwr", figure: "134.9万亿元", year: 2024, period: "review"},
 		{q: "2023年城镇新增就业多少人", report: "2024-state-council-gwr", figure: "1244万人", year: 2023, period: "review"},
 		{q: "2024年粮食产量是多少", report: "2025-state-council-gwr", figure: "1.4万亿斤", year: 2024, period: "review"},
+		// Not the 2023 target (5%左右) of the 2023 report: the result, reviewed in 2024.
+		{q: "2023年国内生产总值增长多少", report: "2024-state-council-gwr", figure: "5.2%", year: 2023, period: "review"},
 		{q: "北京2025年地区生产总值增长多少", report: "2026-beijing-gwr", figure: "5.4%", year: 2025, period: "review"},
 		{q: "上海2025年全市生产总值是多少", report: "2026-shanghai-gwr", figure: "5.67万亿元", year: 2025, period: "review"},
 		// Targets for Y are in the report delivered in Y.

@@ -34,6 +34,8 @@ func TestSpeaksOf(t *testing.T) {
 		{path("三、2026年工作安排"), "今年经济社会发展主要预期目标是：地区生产总值增长5%左右。", 2026, timeTarget},
 		{path("一、一年接着一年干，新福建建设持续取得新进展新成效"), "城镇新增就业54.58万人。", 2025, timeReview},
 		{nil, "各位代表：", 0, timeUnknown},
+		{path("一、１９９４年国内工作的回顾"), "国内生产总值达到４３８００亿元。", 1994, timeReview},
+		{path("一、“六五”计划执行情况的回顾"), "在过去的五年中，工业总产值平均每年增长百分之十二。", 0, timePeriod},
 	}
 	for _, tt := range tests {
 		p := &corpus.Paragraph{Path: tt.path, Text: tt.sentence}
@@ -53,6 +55,7 @@ func TestYearBefore(t *testing.T) {
 		{"1 9 9 7 年粮食产量达到", 1997},
 		{"全省生产总值从2020年的3.68万亿元增长到2025年的", 2025},
 		{"2021年以来累计", 0},
+		{"１９８２年重工业总产值比上年增长", 1982},
 		{"粮食产量", 0},
 	}
 	for _, tt := range tests {
