@@ -72,6 +72,8 @@ func TestEvalDefaultCorpus(t *testing.T) {
 	}
 	defer e.Close()
 	evalAt(t, e, filepath.Join(dir, "dev-seed.jsonl"), 20)
+	// Further questions of the same kinds on the same report.
+	evalAt(t, e, filepath.Join("testdata", "seed-extra.jsonl"), 18)
 }
 
 // TestEvalFullCorpus scores the question sets over all 117 shared reports:
@@ -86,5 +88,5 @@ func TestEvalFullCorpus(t *testing.T) {
 	e := fullEngine(t)
 	evalAt(t, e, filepath.Join(dir, "dev-seed.jsonl"), 20)
 	evalAt(t, e, filepath.Join(dir, "dev-corpus.jsonl"), 7)
-	evalAt(t, e, filepath.Join("testdata", "corpus-extra.jsonl"), 65)
+	evalAt(t, e, filepath.Join("testdata", "corpus-extra.jsonl"), 84)
 }
