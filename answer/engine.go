@@ -630,6 +630,14 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 		}
 	}
 	if best == nil {
+		if len(q.issuers) == 0 {
+			for _, t := range terms {
+				if t.place {
+					// "十堰GDP": a place without reports of its own.
+					return e.abstain(q, fmt.Sprintf("没有收录%s的报告。%s", t.word, e.coverage(nil)), nil)
+				}
+			}
+		}
 		return e.abstain(q, notSaid(terms, sc.year), sc.all)
 	}
 	a := &Answer{Answered: true}
@@ -778,6 +786,8 @@ func (e *Engine) coverage(scope []*index.ReportInfo) string {
 		}
 		sp.lo, sp.hi = min(sp.lo, y), max(sp.hi, y)
 	}
+	// The national reports first: the most asked about.
+	sort.SliceStable(order, func(i, j int) bool { return order[i] == nationalIssuer && order[j] != nationalIssuer })
 	const show = 8
 	var names []string
 	for i, is := range order {

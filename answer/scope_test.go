@@ -119,6 +119,8 @@ func TestIssuerScoping(t *testing.T) {
 		{q: "台湾省GDP是多少", reason: "台湾省"},
 		{q: "四川2024年地区生产总值是多少", reason: "四川"},
 		{q: "武汉市2024年地区生产总值", reason: "武汉市"},
+		{q: "请问十堰GDP是多少", reason: "十堰"},
+		{q: "纽约GDP多少", reason: "纽约"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
