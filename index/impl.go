@@ -458,12 +458,27 @@ func (ix *Index) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 					// merged segment is persisted, so that closing the
 					// index now leaves it on disk, and not the parts.
 					_ = ix.bi.Batch(ix.bi.NewBatch())
+					// scorch deletes the parts' files in the background
+					// right after; closing first would leave them until the
+					// next open (twice the index on disk meanwhile).
+					waitOneSegment(filepath.Join(ix.dir, bleveDir, "store"), 3*time.Second)
 				}
 			}
 		}
 	}
 	st.Elapsed = time.Since(start)
 	return st, nil
+}
+
+// waitOneSegment waits, at most timeout, until the scorch store directory
+// dir holds a single segment file.
+func waitOneSegment(dir string, timeout time.Duration) {
+	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		segs, err := filepath.Glob(filepath.Join(dir, "*.zap"))
+		if err != nil || len(segs) <= 1 {
+			return
+		}
+	}
 }
 
 // compressAll fills the reports' compressed catalog files, on every core.
