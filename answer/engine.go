@@ -575,6 +575,14 @@ func (e *Engine) prior(q *question, sc scope, rep *corpus.Report, para *corpus.P
 	if sc.yearNote && sc.newest[rep.ID] {
 		p += 0.3
 	}
+	if sc.yearNote && rep.Year > 0 {
+		// Without a year, what the reports say now: older reports fade
+		// (a tenth per year, at most 1), and win only when the newer ones
+		// do not speak of the topic.
+		if age := sc.newestYear[rep.Issuer] - rep.Year; age > 0 {
+			p -= min(1.0, 0.1*float64(age))
+		}
+	}
 	if sc.prefer[rep.ID] {
 		p += 0.4
 	}
