@@ -42,7 +42,10 @@ func (e *Engine) answerMeta(ctx context.Context, q *question, sc scope) (*Answer
 	}
 	a := &Answer{Answered: true, Fact: label + "：" + value}
 	p := Passage{Report: refOf(rep), Section: []string{}, Figures: []corpus.Figure{}}
-	if len(rep.Paragraphs) > 0 {
+	if line := headerLine(rep, q.meta, value); line != "" {
+		// The line of the report's header that states the fact.
+		p.Excerpt = line
+	} else if len(rep.Paragraphs) > 0 {
 		first := rep.Paragraphs[0]
 		p.Paragraph = first.ID
 		p.Excerpt = firstSentence(first.Text)
@@ -103,4 +106,58 @@ func firstSentence(s string) string {
 		return strings.TrimSpace(s[ss[0][0]:ss[0][1]])
 	}
 	return s
+}
+
+// headerLine returns the line of rep's header (title, disclosure header,
+// speech header) that states value, "" when none does.
+func headerLine(rep *corpus.Report, kind metaKind, value string) string {
+	squeeze := strings.NewReplacer(" ", "", "\u3000", "", "《", "", "》", "")
+	var wants []string
+	switch kind {
+	case metaDate:
+		if !rep.Published.IsZero() {
+			d := rep.Published
+			wants = []string{d.Format("2006年1月2日"), d.Format("2006年01月02日"), d.Format("2006-01-02")}
+		}
+	case metaSpeaker:
+		if f := strings.Fields(rep.Speaker); len(f) > 0 {
+			wants = []string{f[len(f)-1]}
+		}
+	default:
+		wants = []string{squeeze.Replace(value)}
+	}
+	labels := map[metaKind][]string{
+		metaIssuer: {"发布机构", "发文机关", "发文单位"}, metaDate: {"发文日期", "成文日期", "发布日期"},
+		metaDocNumber: {"文号", "发文字号"}, metaIndexNumber: {"索引号"}, metaTopic: {"主题分类"},
+	}[kind]
+	shows := func(l string) bool {
+		sl := squeeze.Replace(l)
+		for _, w := range wants {
+			if w != "" && strings.Contains(sl, w) {
+				return true
+			}
+		}
+		return false
+	}
+	// The disclosure header has the label on one line, the value on the next.
+	for i := 0; i+1 < len(rep.Header); i++ {
+		l := strings.TrimSpace(rep.Header[i])
+		for _, lb := range labels {
+			if strings.TrimRight(l, "：:") == lb && shows(rep.Header[i+1]) {
+				return lb + " " + strings.TrimSpace(rep.Header[i+1])
+			}
+			if strings.HasPrefix(l, lb) && shows(l) {
+				return l
+			}
+		}
+	}
+	for _, l := range rep.Header {
+		sl := squeeze.Replace(l)
+		for _, w := range wants {
+			if w != "" && strings.Contains(sl, w) {
+				return strings.TrimSpace(l)
+			}
+		}
+	}
+	return ""
 }
