@@ -8,11 +8,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-ego/gse"
-	"github.com/vcaesar/cedar"
 
 	"github.com/govbot/govbot/index/zhdict"
 )
@@ -30,7 +30,16 @@ var stopList string
 var (
 	segOnce sync.Once
 	seg     *gse.Segmenter
+	// segLogs holds the log frequencies of seg's tokens: cutHan scores
+	// every candidate word with them (the snapshot has ~20,000 tokens).
+	segLogs atomic.Pointer[logTable]
 )
+
+// logTable is the log frequency of each token of a dictionary.
+type logTable struct {
+	d    *gse.Dictionary
+	logs []float64
+}
 
 // Segmenter returns the process-wide gse segmenter: the embedded simplified
 // Chinese dictionary (zh_s) plus govbot's domain word list. It is loaded on
@@ -48,6 +57,11 @@ func Segmenter() *gse.Segmenter {
 			panic(err)
 		}
 		seg = s
+		t := &logTable{d: s.Dict, logs: make([]float64, len(s.Dict.Tokens))}
+		for i := range s.Dict.Tokens {
+			t.logs[i] = math.Log(s.Dict.Tokens[i].Freq())
+		}
+		segLogs.Store(t)
 	})
 	return seg
 }
@@ -257,11 +271,11 @@ type hanWord struct {
 // cutScratch is cutHan's per-call working memory, pooled: the analysis of a
 // paragraph cuts many runs and would otherwise allocate these each time.
 type cutScratch struct {
-	bo     []int   // byte offset of each rune of the run, and the run's length
-	routes []route // see cutHan
-	span   []int32 // words starting at rune k: ends[span[2k]:span[2k+1]]
-	ends   []int32 // ends (rune index) of the dictionary words, grouped by start
-	freqs  []float64
+	bo     []int     // byte offset of each rune of the run, and the run's length
+	routes []route   // see cutHan
+	span   []int32   // words starting at rune k: ends[span[2k]:span[2k+1]]
+	ends   []int32   // ends (rune index) of the dictionary words, grouped by start
+	logfs  []float64 // their log frequencies
 }
 
 // route is the most probable cut of a run's suffix: its log probability and
@@ -307,14 +321,14 @@ func cutHan(s *gse.Segmenter, run string) []hanWord {
 	// left so that the words starting at k are scored in one trie walk.
 	routes := grow(sc.routes, n+1)
 	span := grow(sc.span, 2*n)
-	ends, freqs := sc.ends[:0], sc.freqs[:0]
+	ends, logfs := sc.ends[:0], sc.logfs[:0]
 	routes[n] = route{}
 	logT := math.Log(s.Dict.TotalFreq())
 	walk := newTrieWalker(s.Dict, b)
 	for k := n - 1; k >= 0; k-- {
 		lo := len(ends)
 		var known bool
-		ends, freqs, known = walk.words(bo, k, ends, freqs)
+		ends, logfs, known = walk.words(bo, k, ends, logfs)
 		span[2*k], span[2*k+1] = int32(lo), int32(len(ends))
 		best := route{score: math.Inf(-1), end: k + 1}
 		if lo == len(ends) {
@@ -330,13 +344,13 @@ func cutHan(s *gse.Segmenter, run string) []hanWord {
 		for i := lo; i < len(ends); i++ {
 			end := int(ends[i])
 			// gse keeps the longer word on a tie.
-			if score := math.Log(freqs[i]) - logT + routes[end].score; score > best.score || score == best.score && end > best.end {
+			if score := logfs[i] - logT + routes[end].score; score > best.score || score == best.score && end > best.end {
 				best = route{score: score, end: end}
 			}
 		}
 		routes[k] = best
 	}
-	sc.routes, sc.span, sc.ends, sc.freqs = routes, span, ends, freqs
+	sc.routes, sc.span, sc.ends, sc.logfs = routes, span, ends, logfs
 
 	var out []hanWord
 	add := func(start, end int) {
@@ -414,23 +428,30 @@ func grow[T any](s []T, n int) []T {
 // trieWalker lists the dictionary words starting at a position of a text.
 type trieWalker struct {
 	d    *gse.Dictionary
-	trie *cedar.Cedar // nil: look prefixes up with d.Find
+	walk zhdict.Walker
+	fast bool      // false: look prefixes up with d.Find
+	logs []float64 // log frequencies of d's tokens, when precomputed
 	b    []byte
 }
 
 func newTrieWalker(d *gse.Dictionary, b []byte) trieWalker {
-	return trieWalker{d: d, trie: zhdict.Trie(d), b: b}
+	w, ok := zhdict.NewWalker(d)
+	tw := trieWalker{d: d, walk: w, fast: ok, b: b}
+	if t := segLogs.Load(); t != nil && t.d == d {
+		tw.logs = t.logs
+	}
+	return tw
 }
 
-// words appends the end (rune index) and frequency of every dictionary word
+// words appends the end (rune index) and log frequency of every dictionary word
 // (frequency > 0) that starts at rune k of the text, whose runes start at
 // byte offsets bo (plus the text's length), shortest first. It also
 // reports whether the trie holds the rune at k at all (as a word or a word's
 // beginning), the distinction gse's Find makes with its ok result.
-func (w trieWalker) words(bo []int, k int, ends []int32, freqs []float64) ([]int32, []float64, bool) {
+func (w trieWalker) words(bo []int, k int, ends []int32, logfs []float64) ([]int32, []float64, bool) {
 	n := len(bo) - 1
 	known := false
-	if w.trie == nil {
+	if !w.fast {
 		for j := k + 1; j <= n; j++ {
 			f, _, ok := w.d.Find(w.b[bo[k]:bo[j]])
 			if !ok {
@@ -438,31 +459,34 @@ func (w trieWalker) words(bo []int, k int, ends []int32, freqs []float64) ([]int
 			}
 			known = true
 			if f > 0 {
-				ends, freqs = append(ends, int32(j)), append(freqs, f)
+				ends, logfs = append(ends, int32(j)), append(logfs, math.Log(f))
 			}
 		}
-		return ends, freqs, known
+		return ends, logfs, known
 	}
-	// Jump continues from the node the previous rune reached, which is what
-	// d.Find(prefix) computes from the root; Value then reads the word's
-	// token index at that node, as d.Find does.
+	// Each step continues from the node the previous rune reached, which is
+	// what d.Find(prefix) computes from the root; Value then reads the
+	// word's token index at that node, as d.Find does.
 	id := 0
 	for j := k + 1; j <= n; j++ {
-		var err error
-		id, err = w.trie.Jump(w.b[bo[j-1]:bo[j]], id)
-		if err != nil {
+		var ok bool
+		if id, ok = w.walk.Step(id, w.b[bo[j-1]:bo[j]]); !ok {
 			break
 		}
 		known = true
-		v, err := w.trie.Value(id)
-		if err != nil {
-			continue
-		}
-		if f := w.d.Tokens[v].Freq(); f > 0 {
-			ends, freqs = append(ends, int32(j)), append(freqs, f)
+		if v, ok := w.walk.Value(id); ok {
+			if f := w.d.Tokens[v].Freq(); f > 0 {
+				lf := 0.0
+				if v < len(w.logs) {
+					lf = w.logs[v]
+				} else {
+					lf = math.Log(f)
+				}
+				ends, logfs = append(ends, int32(j)), append(logfs, lf)
+			}
 		}
 	}
-	return ends, freqs, known
+	return ends, logfs, known
 }
 
 // isNumberJoint reports whether the separator f at text[i] joins two digit

@@ -29,7 +29,6 @@ import (
 	"fmt"
 
 	"github.com/go-ego/gse"
-	"github.com/vcaesar/cedar"
 
 	"github.com/govbot/govbot/index/zhdict/internal/snap"
 )
@@ -75,12 +74,16 @@ func Load(seg *gse.Segmenter) error {
 	return nil
 }
 
-// Trie returns the cedar double-array trie behind d (any gse dictionary,
-// loaded by Load or not), so that callers can walk the words starting at a
-// position byte by byte (cedar's Jump from the last node, then Value) instead
-// of looking up every prefix from the root with d.Find. A node's value
-// indexes d.Tokens, whose Freq is the word's frequency; Text is not the word
-// on a snapshot dictionary (tokens are shared). Trie returns nil when gse's
-// internal layout does not match the one this package was written for; use
-// d.Find then.
-func Trie(d *gse.Dictionary) *cedar.Cedar { return snap.TrieOf(d) }
+// Walker walks the words of a dictionary's trie byte by byte: Step(from,
+// key) follows key from a node (0 is the root) as cedar's Jump does, and
+// Value(node) reads the token index stored there (an index into the
+// dictionary's Tokens, whose Freq is the word's frequency; on a snapshot
+// dictionary Text is not the word, as tokens are shared). It reads the trie
+// in place, so it is several times faster than looking every prefix up with
+// d.Find, and is valid until words are added to the dictionary.
+type Walker = snap.Walker
+
+// NewWalker returns a Walker over d (any gse dictionary, loaded by Load or
+// not). ok is false when gse's or cedar's internal layout does not match
+// the one this package was written for; use d.Find then.
+func NewWalker(d *gse.Dictionary) (w Walker, ok bool) { return snap.NewWalker(d) }

@@ -358,3 +358,42 @@ func benchParagraphs(b *testing.B) []string {
 	}
 	return paras
 }
+
+// TestWalkerMatchesFind walks every word of gse's zh_s dictionary, and every
+// word's prefixes and one-rune extensions, byte by byte with a Walker and
+// requires what Find says: the path exists exactly when Find's ok is true,
+// and the value's token has Find's frequency.
+func TestWalkerMatchesFind(t *testing.T) {
+	fast, ref := mustLoad(t), mustReference(t)
+	w, ok := NewWalker(fast.Dict)
+	if !ok {
+		t.Fatal("NewWalker: layout mismatch")
+	}
+	check := func(word string) {
+		id, ok := w.Step(0, []byte(word))
+		f, _, fok := ref.Find(word)
+		if ok != fok {
+			t.Fatalf("Step(%q) ok = %v, Find ok = %v", word, ok, fok)
+		}
+		if !ok {
+			return
+		}
+		got := 0.0
+		if v, ok := w.Value(id); ok {
+			got = fast.Dict.Tokens[v].Freq()
+		}
+		if got != f {
+			t.Fatalf("Walker frequency of %q = %v, Find = %v", word, got, f)
+		}
+	}
+	for i := range ref.Dict.Tokens[:352275] {
+		word := ref.Dict.Tokens[i].Text()
+		check(word)
+		rs := []rune(word)
+		for j := 1; j < len(rs); j++ {
+			check(string(rs[:j]))
+		}
+		check(word + "的")
+		check(word + "x")
+	}
+}

@@ -124,11 +124,62 @@ func tokensOf(ts []gse.Token) []token {
 	return unsafe.Slice((*token)(unsafe.Pointer(unsafe.SliceData(ts))), len(ts))
 }
 
-// TrieOf returns d's cedar trie, or nil when the mirrors do not match the
-// linked gse (FastPath is false).
-func TrieOf(d *gse.Dictionary) *cedar.Cedar {
+// Walker reads a dictionary's cedar trie in place: cedar's Jump and Value
+// without their per-byte function calls. It is valid until words are added
+// to the dictionary (cedar may then move its arrays).
+type Walker struct {
+	array   []node
+	reduced bool
+}
+
+// NewWalker returns a walker over d's trie; ok is false when the mirrors do
+// not match the linked gse and cedar (FastPath is false).
+func NewWalker(d *gse.Dictionary) (w Walker, ok bool) {
 	if !layoutOK || d == nil {
-		return nil
+		return Walker{}, false
 	}
-	return dictOf(d).trie
+	t := trieOf(dictOf(d).trie)
+	return Walker{array: t.array, reduced: t.Reduced}, true
+}
+
+// Step follows key from node from, as cedar's Jump(key, from) does, and
+// reports whether the trie holds the path.
+func (w Walker) Step(from int, key []byte) (int, bool) {
+	for _, k := range key {
+		if uint(from) >= uint(len(w.array)) {
+			return from, false
+		}
+		base := w.array[from].baseV
+		if w.reduced {
+			if base >= 0 {
+				return from, false // a leaf holding a value
+			}
+			base = -(base + 1)
+		}
+		to := base ^ int(k)
+		if uint(to) >= uint(len(w.array)) || w.array[to].check != from {
+			return from, false
+		}
+		from = to
+	}
+	return from, true
+}
+
+// Value returns the value stored at node id, as cedar's Value(id) does.
+func (w Walker) Value(id int) (int, bool) {
+	if uint(id) >= uint(len(w.array)) {
+		return 0, false
+	}
+	n := w.array[id]
+	if n.baseV >= 0 {
+		return n.baseV, true
+	}
+	to := n.baseV
+	if w.reduced {
+		to = -(n.baseV + 1)
+	}
+	if uint(to) < uint(len(w.array)) && w.array[to].check == id && w.array[to].baseV >= 0 {
+		return w.array[to].baseV, true
+	}
+	return 0, false
 }
