@@ -191,6 +191,12 @@ func (a *Announcer) Run(ctx context.Context) error {
 		}
 		a.pace.reserve(d.ChatID, at)
 	}
+	// A send that was in flight at the crash may have reached Telegram
+	// without being recorded: book it too, as of now, the latest it can
+	// have counted.
+	for _, d := range rec {
+		a.pace.reserve(d.ChatID, now)
+	}
 	jobs := make(chan store.Delivery)
 	var wg sync.WaitGroup
 	for range a.cfg.Workers {
@@ -349,7 +355,7 @@ func (a *Announcer) deliver(ctx context.Context, d store.Delivery) {
 		Text:               text,
 		ParseMode:          models.ParseModeHTML,
 		LinkPreviewOptions: preview(false),
-		ReplyMarkup:        markup,
+		ReplyMarkup:        wireMarkup(markup),
 	}
 	// One attempt through the Sender's limiter and error handling; the
 	// retries are the outbox's, persistent across restarts. The call is not

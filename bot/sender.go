@@ -193,7 +193,7 @@ func (s *Sender) Send(ctx context.Context, chatID int64, text string, o *SendOpt
 		p.ReplyParameters = &models.ReplyParameters{MessageID: o.ReplyTo, AllowSendingWithoutReply: true}
 	}
 	if o.Markup != nil {
-		p.ReplyMarkup = o.Markup
+		p.ReplyMarkup = wireMarkup(o.Markup)
 	}
 	var m *models.Message
 	err := s.Do(ctx, chatID, "sendMessage", func(ctx context.Context) error {
@@ -226,7 +226,7 @@ func (s *Sender) edit(ctx context.Context, chatID int64, p *tgbot.EditMessageTex
 		p.ParseMode = models.ParseModeHTML
 	}
 	if o.Markup != nil {
-		p.ReplyMarkup = o.Markup
+		p.ReplyMarkup = wireMarkup(o.Markup)
 	}
 	err := s.Do(ctx, chatID, "editMessageText", func(ctx context.Context) error {
 		_, err := s.b.EditMessageText(ctx, p)

@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -22,10 +23,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-telegram/bot/models"
 )
@@ -649,8 +652,11 @@ func (s *Server) dispatch(ctx context.Context, method string, p map[string]strin
 		if p["text"] == "" {
 			return nil, http.StatusBadRequest, "Bad Request: message text is empty"
 		}
-		if n := len([]rune(p["text"])); n > 4096*2 {
+		if n := visibleLen(p["text"], p["parse_mode"]); n > 4096 {
 			return nil, http.StatusBadRequest, "Bad Request: message is too long"
+		}
+		if msg := checkMarkup(p["reply_markup"]); msg != "" {
+			return nil, http.StatusBadRequest, "Bad Request: " + msg
 		}
 		if method == "editMessageText" && p["inline_message_id"] != "" {
 			return true, http.StatusOK, ""
@@ -799,4 +805,57 @@ type InlineResult struct {
 		MessageText string `json:"message_text"`
 		ParseMode   string `json:"parse_mode"`
 	} `json:"input_message_content"`
+}
+
+// visibleLen counts the characters of a message text as Telegram limits it
+// (4096), after entity parsing: in HTML parse mode tags do not count and
+// an entity such as &amp; is one character.
+func visibleLen(text, parseMode string) int {
+	if parseMode == string(models.ParseModeHTML) {
+		text = html.UnescapeString(htmlTag.ReplaceAllString(text, ""))
+	}
+	return utf8.RuneCountInString(text)
+}
+
+var htmlTag = regexp.MustCompile(`<[^>]*>`)
+
+// checkMarkup checks an inline keyboard the way Telegram does and returns
+// Telegram's error description, or "" when it is acceptable: callback data
+// of 1 to 64 bytes, exactly one action per button, no empty copy_text.
+func checkMarkup(raw string) string {
+	if raw == "" || raw == "null" {
+		return ""
+	}
+	var m struct {
+		InlineKeyboard [][]map[string]json.RawMessage `json:"inline_keyboard"`
+	}
+	if err := json.Unmarshal([]byte(raw), &m); err != nil {
+		return "can't parse reply keyboard markup JSON object"
+	}
+	for _, row := range m.InlineKeyboard {
+		for _, b := range row {
+			actions := 0
+			for k, v := range b {
+				switch k {
+				case "text", "icon_custom_emoji_id", "style":
+					continue
+				case "copy_text":
+					var ct struct{ Text string }
+					if json.Unmarshal(v, &ct) != nil || ct.Text == "" {
+						return "BUTTON_COPY_TEXT_INVALID"
+					}
+				case "callback_data":
+					var d string
+					if json.Unmarshal(v, &d) != nil || d == "" || len(d) > 64 {
+						return "BUTTON_DATA_INVALID"
+					}
+				}
+				actions++
+			}
+			if actions != 1 {
+				return "can't parse inline keyboard button: exactly one of the optional fields must be used"
+			}
+		}
+	}
+	return ""
 }
