@@ -273,7 +273,30 @@ func normalize(s string) string {
 	}, s)
 	s = strings.TrimSpace(s)
 	s = strings.TrimRight(s, "?？!！。.， ,")
-	return strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(s), " ")
+	return spellYears(s)
+}
+
+// cnYearRe matches a year in Chinese numerals: 二〇二四年, 二零二五年.
+var cnYearRe = regexp.MustCompile(`([〇零一二三四五六七八九]{4})年`)
+
+// shortYearRe matches a two-digit year as said in chat ("24年GDP"), not a
+// count of years ("近10年", "连续12年", "20年来").
+var shortYearRe = regexp.MustCompile(`(^|[^\d近连续过去这多几第每数前后])([0-3]\d)年([^来间内前后以度]|$)`)
+
+// spellYears writes years in four Arabic digits, so that yearRe finds them.
+func spellYears(s string) string {
+	s = cnYearRe.ReplaceAllStringFunc(s, func(m string) string {
+		var b strings.Builder
+		for _, r := range strings.TrimSuffix(m, "年") {
+			if r == '零' {
+				r = '〇'
+			}
+			b.WriteRune(rune('0' + strings.IndexRune("〇一二三四五六七八九", r)/len("〇")))
+		}
+		return b.String() + "年"
+	})
+	return shortYearRe.ReplaceAllString(s, "${1}20${2}年${3}")
 }
 
 // asksUnit reports whether figure unit u satisfies the unit the question asks for.

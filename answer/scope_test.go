@@ -67,6 +67,10 @@ func TestParseQuestion(t *testing.T) {
 		{q: "明年粮食产量目标", number: true, relative: 1, hasRelative: true, target: true},
 		{q: "这份报告的发布机构是谁", deict: true},
 		{q: "行政执法三项制度落实得怎么样"},
+		{q: "二〇二四年城镇新增就业多少人", number: true, unit: "人", years: []int{2024}},
+		{q: "24年GDP多少", number: true, years: []int{2024}},
+		{q: "近10年GDP增长多少", number: true, unit: "%"},
+		{q: "连续12年粮食产量多少", number: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
