@@ -376,6 +376,36 @@ func (e *Engine) scope(q *question, focus string) scope {
 	return sc
 }
 
+// nationalIDs returns the national reports in scope when the question names
+// no place among several issuers; nil otherwise.
+func (sc *scope) nationalIDs(q *question) []string {
+	if !sc.multiIssuer || len(q.issuers) > 0 {
+		return nil
+	}
+	var out []string
+	for _, ri := range sc.all {
+		if ri.Report.Issuer == nationalIssuer && (len(sc.ids) == 0 || contains(sc.ids, ri.Report.ID)) {
+			out = append(out, ri.Report.ID)
+		}
+	}
+	return out
+}
+
+// mergeHits adds to hits those of more not already there, best first.
+func mergeHits(hits, more []index.Hit) []index.Hit {
+	seen := make(map[string]bool, len(hits))
+	for _, h := range hits {
+		seen[h.Paragraph] = true
+	}
+	for _, h := range more {
+		if !seen[h.Paragraph] {
+			hits = append(hits, h)
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+	return hits
+}
+
 func contains(xs []string, x string) bool {
 	for _, v := range xs {
 		if v == x {
@@ -417,9 +447,20 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 	for _, t := range terms {
 		words = append(words, t.alts...)
 	}
-	hits, err := e.ix.Search(ctx, index.Query{Text: strings.Join(words, " "), Reports: sc.ids, Size: 60})
+	text := strings.Join(words, " ")
+	hits, err := e.ix.Search(ctx, index.Query{Text: text, Reports: sc.ids, Size: 60})
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
+	}
+	if national := sc.nationalIDs(q); len(national) > 0 {
+		// A question naming no place prefers the national reports; with
+		// common words their paragraphs may not rank among the best 60 of
+		// all reports, so they are searched on their own as well.
+		more, err := e.ix.Search(ctx, index.Query{Text: text, Reports: national, Size: 30})
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		hits = mergeHits(hits, more)
 	}
 	if len(hits) == 0 {
 		return nil, nil
@@ -469,6 +510,11 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			if !q.wantsNumber {
 				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
 				c.score = base + 0.6*covSent + 0.5*bigramOverlap(q.phrase, sentence)
+				if q.target {
+					// "预期目标" is answered by the sentence that lists the
+					// numbers, not by the comment on them.
+					c.score += min(0.6, 0.1*float64(figuresIn(para, s[0], s[1])))
+				}
 				if isHeadingSentence(para, sentence) {
 					c.score -= 0.3 // the heading is already cited as the section
 				}

@@ -258,3 +258,14 @@ func bareVerb(s string) bool {
 	}
 	return false
 }
+
+// figuresIn counts the figures p states within [start,end).
+func figuresIn(p *corpus.Paragraph, start, end int) int {
+	n := 0
+	for i := range p.Figures {
+		if f := &p.Figures[i]; f.Start >= start && f.Start < end {
+			n++
+		}
+	}
+	return n
+}
