@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -170,6 +171,9 @@ func (e *Engine) ask(ctx context.Context, raw, focus string) (*Answer, error) {
 	if n := utf8.RuneCountInString(raw); n > MaxQuestionRunes {
 		return &Answer{Reason: fmt.Sprintf("问题太长了（%d 个字），请控制在 %d 个字以内。", n, MaxQuestionRunes)}, nil
 	}
+	if smallTalk.MatchString(normalize(raw)) {
+		return &Answer{Reason: "你好！我回答政府工作报告里的问题，并给出原文和出处，例如“2024年全国城镇新增就业多少人？”“湖北去年地区生产总值是多少？”"}, nil
+	}
 	e.mu.RLock()
 	dir := e.dir
 	e.mu.RUnlock()
@@ -202,6 +206,9 @@ func (e *Engine) ask(ctx context.Context, raw, focus string) (*Answer, error) {
 	e.noteYear(q, sc, a)
 	return a, nil
 }
+
+// smallTalk matches greetings and thanks: not questions about the reports.
+var smallTalk = regexp.MustCompile(`(?i)^(你好|您好|hi|hello|hey|嗨|哈喽|在吗|在不在|谢谢|谢谢你|多谢|感谢|再见|拜拜|早上好|晚上好|下午好)[!！。.~～ 啊呀]*$`)
 
 // scope is the set of reports a question is about.
 type scope struct {
@@ -391,6 +398,34 @@ func (sc *scope) nationalIDs(q *question) []string {
 	return out
 }
 
+// newestIDs returns, when the question names no year, the newest report of
+// each issuer it names (at most 6), or of the national reports when it
+// names none among several issuers; nil otherwise.
+func (sc *scope) newestIDs(q *question) []string {
+	if !sc.yearNote {
+		return nil
+	}
+	want := func(issuer string) bool {
+		switch {
+		case len(q.issuers) > 0:
+			return contains(q.issuers, issuer)
+		case sc.multiIssuer:
+			return issuer == nationalIssuer
+		}
+		return true
+	}
+	var out []string
+	for _, ri := range sc.all {
+		if sc.newest[ri.Report.ID] && want(ri.Report.Issuer) {
+			out = append(out, ri.Report.ID)
+		}
+	}
+	if len(out) > 6 {
+		return nil
+	}
+	return out
+}
+
 // mergeHits adds to hits those of more not already there, best first.
 func mergeHits(hits, more []index.Hit) []index.Hit {
 	seen := make(map[string]bool, len(hits))
@@ -451,6 +486,16 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 	hits, err := e.ix.Search(ctx, index.Query{Text: text, Reports: sc.ids, Size: 60})
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
+	}
+	if newest := sc.newestIDs(q); len(newest) > 0 {
+		// Without a year the newest report wins; its long paragraphs may
+		// rank low among all of an issuer's reports, so it is searched on
+		// its own as well.
+		more, err := e.ix.Search(ctx, index.Query{Text: text, Reports: newest, Size: 20})
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		hits = mergeHits(hits, more)
 	}
 	if national := sc.nationalIDs(q); len(national) > 0 {
 		// A question naming no place prefers the national reports; with

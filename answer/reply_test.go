@@ -196,11 +196,14 @@ func TestListAnswer(t *testing.T) {
 // and not a figure.
 func TestBadInput(t *testing.T) {
 	e := subsetEngine(t)
-	for _, q := range []string{"", "   \u3000 ", strings.Repeat("行政复议", 200), "？？？", "😀😀", "hello", "\xff\xfe多少"} {
+	for _, q := range []string{"", "   \u3000 ", strings.Repeat("行政复议", 200), "？？？", "😀😀", "hello", "\xff\xfe多少", "你好", "谢谢！"} {
 		a := ask(t, e, nil, q)
-		if a.Figure != nil || a.Reply == "" {
+		if a.Figure != nil || a.Reply == "" || a.Answered {
 			t.Errorf("%.20q: want a reply without figure, got %s", q, describe(a))
 		}
+	}
+	if a := ask(t, e, nil, "你好"); !strings.HasPrefix(a.Reply, "你好！") {
+		t.Errorf("greeting: %q", a.Reply)
 	}
 }
 
