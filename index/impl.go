@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -713,6 +714,7 @@ func (ix *Index) loaded(id string) (*loadedReport, error) {
 	if err := json.Unmarshal(data, r); err != nil {
 		return nil, fmt.Errorf("index: decode report %q: %w", id, err)
 	}
+	compact(r)
 	l = newLoaded(r)
 	ix.mu.Lock()
 	// Keep a concurrent loader's copy, or drop ours if the report was
@@ -724,6 +726,53 @@ func (ix *Index) loaded(id string) (*loadedReport, error) {
 	}
 	ix.mu.Unlock()
 	return l, nil
+}
+
+// compact makes a decoded report share its repeated strings: every
+// paragraph's section path repeats its headings' texts, units repeat across
+// figures, and a figure's text is a piece of its paragraph. The report cache
+// of a long-running process holds every report answers came from, so this
+// is a tenth of `govbot serve`'s memory.
+func compact(r *corpus.Report) {
+	seen := make(map[string]string)
+	intern := func(s string) string {
+		if c, ok := seen[s]; ok {
+			return c
+		}
+		seen[s] = s
+		return s
+	}
+	for i := range r.Headings {
+		h := &r.Headings[i]
+		h.Text, h.Marker = intern(h.Text), intern(h.Marker)
+	}
+	// encoding/json grows slices by doubling: trim them to their length.
+	if cap(r.Paragraphs) > len(r.Paragraphs) {
+		r.Paragraphs = slices.Clone(r.Paragraphs)
+	}
+	for i := range r.Paragraphs {
+		p := &r.Paragraphs[i]
+		if cap(p.Figures) > len(p.Figures) {
+			p.Figures = slices.Clone(p.Figures)
+		}
+		if cap(p.Path) > len(p.Path) {
+			p.Path = slices.Clone(p.Path)
+		}
+		for j := range p.Path {
+			h := &p.Path[j]
+			h.Text, h.Marker = intern(h.Text), intern(h.Marker)
+		}
+		for j := range p.Figures {
+			f := &p.Figures[j]
+			if f.Start >= 0 && f.Start <= f.End && f.End <= len(p.Text) && p.Text[f.Start:f.End] == f.Text {
+				f.Text = p.Text[f.Start:f.End]
+			}
+			f.Unit, f.BaseUnit, f.Approx = intern(f.Unit), intern(f.BaseUnit), intern(f.Approx)
+			if k := strings.Index(p.Text, f.Context); f.Context != "" && k >= 0 {
+				f.Context = p.Text[k : k+len(f.Context)]
+			}
+		}
+	}
 }
 
 func (ix *Index) report(id string) (*corpus.Report, error) {
