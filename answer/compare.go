@@ -98,7 +98,7 @@ func (e *Engine) answerCompare(ctx context.Context, q *question, terms []term, s
 				// Without a place, compare the national reports.
 				continue
 			}
-			if len(asks) == maxSeries {
+			if len(asks) == maxSeries || (q.lastYears > 0 && len(asks) == q.lastYears) {
 				break
 			}
 			asks = append(asks, compareAsk{ri, ri.Report.Year - 1, "review"})

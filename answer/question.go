@@ -56,6 +56,8 @@ type question struct {
 	target bool
 	// compare is set when the question asks for several years side by side.
 	compare bool
+	// lastYears is N for "近N年": how many years a comparison lists.
+	lastYears int
 
 	meta metaKind
 	// reportYear is the year of the report named ("2024年政府工作报告"), 0 for none.
@@ -123,7 +125,10 @@ var yearRe = regexp.MustCompile(`(1[89]\d\d|20\d\d)\s*年`)
 var targetCue = regexp.MustCompile(`目标|预期|计划|力争|打算|安排|将要|要达到|任务`)
 
 // compareCue marks questions asking for several years side by side.
-var compareCue = regexp.MustCompile(`对比|比较|相比|分别|历年|这几年|近几年|近年来各|逐年|变化|趋势|几年来`)
+var compareCue = regexp.MustCompile(`对比|比较|相比|分别|历年|这几年|近几年|近年来各|逐年|变化|趋势|几年来|(?:近|最近|这|过去)[两二三四五六七八2-8]年`)
+
+// lastYearsRe reads how many years "近三年" asks for.
+var lastYearsRe = regexp.MustCompile(`(?:近|最近|这|过去)([两二三四五六七八2-8])年`)
 
 // metaCues maps questions about the report itself to the fact they ask.
 var metaCues = []struct {
@@ -142,7 +147,7 @@ var metaCues = []struct {
 
 // fillerRe blanks question words and fillers from the content: they carry no
 // topic and would otherwise pull in paragraphs that merely share them.
-var fillerRe = regexp.MustCompile(`请问|请告诉我|告诉我|我想知道|想知道|想了解|了解一下|帮我查一下|查一下|一共|总共|共计|一共是|总计|累计|是多少|有多少|为多少|达到了多少|达到多少|达多少|多少钱|多少|几[个件次项份场名家人条户所座]?|什么样|什么|哪些|哪个|哪里|哪儿|怎么样|怎样|如何|怎么|是否|有没有|是不是|吗|呢|吧|啊|呀|了|大概|大约|左右|具体|情况|这份报告|本报告|报告里|报告中|报告|今年来|去年|今年|明年|前年|当年|全年|年末|年底|年初|这几年|近几年|几年来|历年|逐年|变化|趋势|分别|对比|比较|相比`)
+var fillerRe = regexp.MustCompile(`请问|请告诉我|告诉我|我想知道|想知道|想了解|了解一下|帮我查一下|查一下|一共|总共|共计|一共是|总计|累计|是多少|有多少|为多少|达到了多少|达到多少|达多少|多少钱|多少|几[个件次项份场名家人条户所座]?|什么样|什么|哪些|哪个|哪里|哪儿|怎么样|怎样|如何|怎么|是否|有没有|是不是|吗|呢|吧|啊|呀|了|大概|大约|左右|具体|情况|这份报告|本报告|报告里|报告中|报告|今年来|去年|今年|明年|前年|当年|全年|年末|年底|年初|这几年|近几年|几年来|历年|逐年|变化|趋势|分别|对比|比较|相比|(?:近|最近|这|过去)[两二三四五六七八2-8]年`)
 
 // placeSuffixRe finds a named place at the start of a question: "武汉市…", "十堰…".
 var placeSuffixRe = regexp.MustCompile(`^([\p{Han}]{1,8}?(?:省|市|县|区|州|盟|旗|自治区|特别行政区))`)
@@ -164,6 +169,12 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 	q.deictic = deicticRe.MatchString(norm)
 	q.target = targetCue.MatchString(norm)
 	q.compare = compareCue.MatchString(norm)
+	if m := lastYearsRe.FindStringSubmatch(norm); m != nil {
+		q.lastYears = map[string]int{"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8}[m[1]]
+		if q.lastYears == 0 {
+			q.lastYears = int(m[1][0] - '0')
+		}
+	}
 	// "这几年分别是多少": 几年 there is part of the comparison, not a unit.
 	cueText := blank(norm, yearsCue)
 	q.wantsNumber = q.meta == metaNone && (numberCue.MatchString(cueText) || (statNounRe.MatchString(strings.TrimSpace(blank(cueText, compareCue))) && !passageCue.MatchString(norm)) ||
@@ -242,7 +253,7 @@ var passageCue = regexp.MustCompile(`如何|怎么|怎样|哪些|什么|措施|�
 
 // yearsCue are phrases of comparisons that contain 几年 without asking for a
 // number of years.
-var yearsCue = regexp.MustCompile(`这几年|近几年|几年来|前几年`)
+var yearsCue = regexp.MustCompile(`这几年|近几年|几年来|前几年|(?:近|最近|这|过去)[两二三四五六七八2-8]年`)
 
 // quantityTarget marks a question about a goal that is a number ("增长目标",
 // "城镇新增就业目标") rather than about the goals in general ("今年的目标任务").

@@ -24,6 +24,7 @@ func TestCompare(t *testing.T) {
 		// Between issuers: one line each for the year asked.
 		{"compare_beijing_shanghai", "北京和上海去年GDP对比", []int{2025, 2025}, []string{"5.2万亿元", "5.67万亿元"}},
 		{"compare_national_growth", "全国GDP历年增长", []int{2022, 2023, 2024}, []string{"3%", "5.2%", "5%"}},
+		{"compare_hubei_last_two", "湖北近两年GDP", []int{2024, 2025}, []string{"60013亿元", "62661亿元"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -71,6 +71,7 @@ func TestParseQuestion(t *testing.T) {
 		{q: "24年GDP多少", number: true, years: []int{2024}},
 		{q: "近10年GDP增长多少", number: true, unit: "%"},
 		{q: "连续12年粮食产量多少", number: true},
+		{q: "全国近三年城镇新增就业多少", number: true, compare: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
