@@ -66,8 +66,14 @@ func (e *Engine) metaReport(ctx context.Context, q *question, sc scope) (*corpus
 		if err != nil {
 			return nil, err
 		}
-		if len(hits) > 0 && len(sc.ids) != 1 && coverageOfReport(e, hits[0].Report, terms) >= 0.5 {
-			return e.ix.Report(hits[0].Report)
+		if len(hits) > 0 && len(sc.ids) != 1 {
+			if coverageOfReport(e, hits[0].Report, terms) >= 0.5 {
+				return e.ix.Report(hits[0].Report)
+			}
+			// "讲行政复议的那份报告": the report whose paragraph says it all.
+			if _, p, err := e.ix.Paragraph(hits[0].Paragraph); err == nil && coverage(terms, p.Text+" "+strings.Join(p.SectionPath(), " ")) >= 0.8 {
+				return e.ix.Report(hits[0].Report)
+			}
 		}
 	}
 	if len(q.issuers) == 0 && len(sc.all) > 1 && !(q.deictic && len(sc.all) == 1) {

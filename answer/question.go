@@ -145,6 +145,10 @@ var metaCues = []struct {
 	{regexp.MustCompile(`(报告|文件)(的)?(标题|题目|名称|全称)|叫什么(名字)?`), metaTitle},
 }
 
+// metaFillerRe are the words of a question about a report that do not
+// name the report.
+var metaFillerRe = regexp.MustCompile(`那份|这份|那个|这个|提到|讲到|说到|谈到|讲|关于|是谁|是什么|是哪|谁|哪个单位|哪个|哪家|什么时候|的|了|发布|印发|作的|做的`)
+
 // fillerRe blanks question words and fillers from the content: they carry no
 // topic and would otherwise pull in paragraphs that merely share them.
 var fillerRe = regexp.MustCompile(`请问|请告诉我|告诉我|我想知道|想知道|想了解|了解一下|帮我查一下|查一下|一共|总共|共计|一共是|总计|累计|是多少|有多少|为多少|达到了多少|达到多少|达多少|多少钱|多少|几[个件次项份场名家人条户所座]?|什么样|什么|哪些|哪个|哪里|哪儿|怎么样|怎样|如何|怎么|是否|有没有|是不是|吗|呢|吧|啊|呀|了|大概|大约|左右|具体|情况|这份报告|本报告|报告里|报告中|报告|今年来|去年|今年|明年|前年|当年|全年|年末|年底|年初|这几年|近几年|几年来|历年|逐年|变化|趋势|分别|对比|比较|相比|(?:近|最近|这|过去)[两二三四五六七八2-8]年`)
@@ -162,6 +166,8 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 	for _, mc := range metaCues {
 		if mc.re.MatchString(norm) {
 			q.meta = mc.kind
+			// What is left names the report: "讲行政复议的那份报告".
+			content = blank(blank(content, mc.re), metaFillerRe)
 			break
 		}
 	}

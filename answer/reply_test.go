@@ -114,6 +114,10 @@ func TestMeta(t *testing.T) {
 	if !a.Answered || !strings.Contains(a.Reply, "北京市人民政府") {
 		t.Errorf("issuer of Beijing's report: %s", describe(a))
 	}
+	// A report named by what it says.
+	if a := ask(t, e, nil, "讲行政复议的那份报告是谁发布的"); !strings.Contains(a.Reply, "发布机构：房县人民政府") {
+		t.Errorf("report named by its topic: %s", describe(a))
+	}
 	checkGolden(t, "meta_issuer", ask(t, e, &s, "房县的报告是谁发布的").Reply)
 }
 
