@@ -469,6 +469,8 @@ type candidate struct {
 	figTopic float64
 	// conflict is set when the sentence is about another year than asked.
 	conflict bool
+	// figKey is set when the figure's clause and subject show the heaviest term.
+	figKey bool
 	keyHit   bool // the heaviest term is in the paragraph or its section
 	unitOK   bool
 	year     int      // the year the sentence speaks of, 0 when unknown
@@ -607,6 +609,10 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				c := &candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: figConflict}
 				c.unitOK = unitFits(q.unit, f.Unit, f.BaseUnit)
 				c.figTopic = coverage(topic, clause)
+				// The heaviest word must be in the figure's part of the
+				// sentence: a list "…；一般公共预算收入增长2.1%；…人均可支配
+				// 收入分别达6.9万元" keeps each statistic to its part.
+				c.figKey = key >= 0 && present(terms[key], unquote(segmentAround(para.Text, s[0], s[1], f.Start)+" "+ctx)) >= 0.5
 				c.score = base + 2.0*covCtx + 1.5*covClause + 1.0*precision(terms, ctx) + 1.0*bigramOverlap(q.phrase, clause)
 				if aggregate.MatchString(f.Context) && !aggregate.MatchString(q.norm) {
 					// 年均/累计/平均 figures answer a different question than
@@ -705,7 +711,7 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 		if q.wantsNumber && (c.fig == nil || q.unit != "" && !c.unitOK) {
 			continue
 		}
-		if c.fig != nil && c.figTopic < 0.2 {
+		if c.fig != nil && (c.figTopic < 0.2 || !c.figKey && c.figTopic < 0.5) {
 			// The sentence is on topic but this figure counts something
 			// else ("武汉跨入地区生产总值两万亿级城市行列，…黄冈3个…").
 			continue

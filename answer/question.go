@@ -234,8 +234,7 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 
 	if q.unit != "" && q.unit != "%" {
 		// "多少件" → drop the unit with the cue so it is not taken for a topic word.
-		content = strings.Replace(content, "多少"+q.unit, " ", 1)
-		content = strings.Replace(content, "几"+q.unit, " ", 1)
+		content = regexp.MustCompile(`(多少|几)(万亿|亿|万|千|百)?`+regexp.QuoteMeta(q.unit)).ReplaceAllString(content, " ")
 	}
 	q.phrase = blank(content, phraseFillerRe)
 	content = blank(content, fillerRe)

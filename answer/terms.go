@@ -65,6 +65,8 @@ var synonyms = map[string][]string{
 	"规上工业":   {"规上工业", "规模以上工业"},
 	"社零":     {"社会消费品零售总额"},
 	"消费品零售":  {"社会消费品零售总额", "消费品零售"},
+	"财政赤字":  {"财政赤字", "赤字规模", "赤字率"},
+	"细颗粒物":  {"细颗粒物", "PM2.5"},
 	"案子":     {"案件"},
 	"房子":     {"住房"},
 	"看病":     {"就医", "医疗"},
@@ -257,7 +259,7 @@ func unquote(s string) string {
 }
 
 // aggregate marks figures that sum or average over several years.
-var aggregate = regexp.MustCompile(`年均|平均|累计|五年|十年|历年|总计|合计`)
+var aggregate = regexp.MustCompile(`年均(增|提|下|降|新增|减)|平均每年|每年平均|累计|五年|十年|历年|总计|合计`)
 
 // precision is the share of text's characters that the question's terms
 // cover: a figure whose context is all question words ("突出单位") fits

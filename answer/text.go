@@ -269,3 +269,16 @@ func figuresIn(p *corpus.Paragraph, start, end int) int {
 	}
 	return n
 }
+
+// segmentAround returns the part of the sentence text[sStart:sEnd] between
+// semicolons that holds offset at.
+func segmentAround(text string, sStart, sEnd, at int) string {
+	a, b := sStart, sEnd
+	if i := strings.LastIndexAny(text[sStart:at], "；;"); i >= 0 {
+		a = sStart + i
+	}
+	if i := strings.IndexAny(text[at:sEnd], "；;"); i >= 0 {
+		b = at + i
+	}
+	return text[a:b]
+}

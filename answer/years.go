@@ -23,7 +23,7 @@ const (
 )
 
 // periodCue marks sentences and headings about several years at once.
-var periodCue = regexp.MustCompile(`五年来|过去的?五年|五年中|五年间|十年来|过去的?十年|平均每年|每年平均|“?十[一二三四五六]五”?时期|“十[一二三四五六]五”以来|年均|五年累计|规划期|到20\d\d年|五年规划|规划纲要`)
+var periodCue = regexp.MustCompile(`五年来|过去的?五年|五年中|五年间|十年来|过去的?十年|平均每年|每年平均|每年超过|每年新增|“?十[一二三四五六]五”?时期|“十[一二三四五六]五”以来|年均(?:增|提高|下降|降低|新增|减少)|五年累计|规划期|到20\d\d年|五年规划|规划纲要`)
 
 // targetSentence marks a sentence that states the year's goals, wherever it stands.
 var targetSentence = regexp.MustCompile(`预期目标|今年(经济社会)?发展的?主要目标|今年的?目标是`)
@@ -68,7 +68,7 @@ func sentenceTime(rep *corpus.Report, sentence string) (int, timeKind, bool) {
 
 // mayPeriod is a cheap test that s might match periodCue.
 func mayPeriod(s string) bool {
-	return strings.Contains(s, "五") || strings.Contains(s, "十") || strings.Contains(s, "年均") ||
+	return strings.Contains(s, "五") || strings.Contains(s, "十") || strings.Contains(s, "年") ||
 		strings.Contains(s, "规划") || strings.Contains(s, "到20")
 }
 
@@ -135,11 +135,19 @@ func timeFit(q *question, sc scope, want, year int, kind timeKind) float64 {
 // noteYear says in the answer which year a figure is about when the
 // question named none and the issuer has reports of several years.
 func (e *Engine) noteYear(q *question, sc scope, a *Answer) {
-	if !a.Answered || len(a.Answers) == 0 || a.Figure == nil || !sc.yearNote {
+	if !a.Answered || len(a.Answers) == 0 || a.Figure == nil {
 		return
 	}
 	top := a.Answers[0]
 	if top.Year == 0 {
+		return
+	}
+	if top.Period == "target" && !q.target {
+		// Asked for a result, the reports give only the goal: say so.
+		a.Note = fmt.Sprintf("%d年目标", top.Year)
+		return
+	}
+	if !sc.yearNote {
 		return
 	}
 	e.mu.RLock()
