@@ -471,10 +471,10 @@ type candidate struct {
 	conflict bool
 	// figKey is set when the figure's clause and subject show the heaviest term.
 	figKey bool
-	keyHit   bool // the heaviest term is in the paragraph or its section
-	unitOK   bool
-	year     int      // the year the sentence speaks of, 0 when unknown
-	kind     timeKind // review, target or period
+	keyHit bool // the heaviest term is in the paragraph or its section
+	unitOK bool
+	year   int      // the year the sentence speaks of, 0 when unknown
+	kind   timeKind // review, target or period
 }
 
 // candidates searches the scope and scores every figure (and sentence) of
