@@ -6,9 +6,12 @@
 //
 // A data directory DIR holds:
 //
-//	DIR/bleve/                  the bleve index (scorch)
+//	DIR/bleve/                  the bleve index (scorch, zap v16 segments)
 //	DIR/catalog/index.json      the catalog list: one entry per report
 //	DIR/catalog/<reportID>.json one parsed report, paragraphs and figures included
+//
+// The catalog files are zstd-compressed JSON (plain or gzip-compressed JSON,
+// as earlier versions wrote, are read too).
 //
 // Every process that opens an index must have the gse tokenizer registered
 // with bleve; importing this package does that (see init in analyzer.go).
