@@ -201,17 +201,22 @@ func present(t term, text string) float64 {
 		if strings.Contains(text, a) {
 			return 1
 		}
-		r := []rune(a)
-		if len(r) < 3 {
+		n := utf8.RuneCountInString(a)
+		if n < 3 {
 			continue
 		}
+		// Two-character pieces, taken as byte ranges of a (no allocation).
 		hit := 0
-		for i := 0; i+1 < len(r); i++ {
-			if strings.Contains(text, string(r[i:i+2])) {
+		i := 0
+		_, w1 := utf8.DecodeRuneInString(a)
+		for j := w1; j < len(a); {
+			_, w := utf8.DecodeRuneInString(a[j:])
+			if strings.Contains(text, a[i:j+w]) {
 				hit++
 			}
+			i, j = j, j+w
 		}
-		if f := 0.7 * float64(hit) / float64(len(r)-1); f > best {
+		if f := 0.7 * float64(hit) / float64(n-1); f > best {
 			best = f
 		}
 	}

@@ -66,10 +66,17 @@ func sentenceTime(rep *corpus.Report, sentence string) (int, timeKind, bool) {
 	return 0, timeUnknown, false
 }
 
+// periodHints are substrings every match of periodCue contains one of.
+var periodHints = []string{"五年", "十年", "每年", "年均", "五”", "五\"", "五时期", "规划", "到20"}
+
 // mayPeriod is a cheap test that s might match periodCue.
 func mayPeriod(s string) bool {
-	return strings.Contains(s, "五") || strings.Contains(s, "十") || strings.Contains(s, "年") ||
-		strings.Contains(s, "规划") || strings.Contains(s, "到20")
+	for _, w := range periodHints {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // headingTime reads the period from the paragraph's headings.
