@@ -596,8 +596,10 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					// "…增长到2025年的4.93万亿元": stated for the year asked.
 					figConflict = false
 				case want > 0 && !sc.yearNote && kind == timePeriod:
-					// A five-year average is not the value of the year asked.
-					figConflict = true
+					// A five-year average is not the value of the year asked;
+					// but a level a five-year review reached ("全省地区生产总值
+					// 达到13697.5亿元") is that of its last year.
+					figConflict = !(want == rep.Year-1 && periodLevel(para.Text, s[0], f))
 				}
 				clause := clauseAround(para.Text, s[0], s[1], f.Start, f.End)
 				ctx := figureSubject(para.Text, s[0], f, para.Figures)

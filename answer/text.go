@@ -282,3 +282,23 @@ func segmentAround(text string, sStart, sEnd, at int) string {
 	}
 	return text[a:b]
 }
+
+// periodLevel reports whether f, in a sentence about a period, is the level
+// reached at its end: an amount (not a rate or a change), not a sum or
+// average, not a base value ("较…末的9323.1亿元", "从…").
+func periodLevel(text string, sStart int, f *corpus.Figure) bool {
+	if isRate(f) || aggregate.MatchString(f.Context) {
+		return false
+	}
+	a := sStart
+	if i := strings.LastIndexAny(text[sStart:f.Start], "，,；;。"); i >= 0 {
+		a = sStart + i
+	}
+	before := text[a:f.Start]
+	for _, w := range []string{"较", "比", "从", "累计", "年均", "平均", "增加", "增长", "减少", "下降"} {
+		if strings.Contains(before, w) {
+			return false
+		}
+	}
+	return true
+}
