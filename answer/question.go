@@ -147,7 +147,7 @@ var metaCues = []struct {
 
 // metaFillerRe are the words of a question about a report that do not
 // name the report.
-var metaFillerRe = regexp.MustCompile(`那份|这份|那个|这个|提到|讲到|说到|谈到|讲|关于|是谁|是什么|是哪|谁|哪个单位|哪个|哪家|什么时候|的|了|发布|印发|作的|做的`)
+var metaFillerRe = regexp.MustCompile(`那份|这份|那个|这个|提到|讲到|说到|谈到|讲|关于|是谁|是什么|是哪|谁|哪个单位|哪个|哪家|什么时候|发布|印发|作的|做的`)
 
 // fillerRe blanks question words and fillers from the content: they carry no
 // topic and would otherwise pull in paragraphs that merely share them.
@@ -198,13 +198,18 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 	if m := reportYearRe.FindStringSubmatch(content); m != nil {
 		// "2024年政府工作报告" names the report, delivered that year.
 		q.reportYear, _ = strconv.Atoi(m[1])
-		content = blank(content, reportYearRe)
+		// Keep the issuer inside the name: "2025年湖南省政府工作报告".
+		content = reportYearRe.ReplaceAllString(content, " $2 ")
 	}
 	for _, m := range yearRe.FindAllStringSubmatchIndex(content, -1) {
 		y, _ := strconv.Atoi(content[m[2]:m[3]])
 		q.years = append(q.years, y)
 	}
 	content = blank(content, yearRe)
+	if q.meta != metaNone && q.reportYear == 0 && len(q.years) == 1 {
+		// A question about a report names the report's own year.
+		q.reportYear, q.years = q.years[0], nil
+	}
 	switch {
 	case strings.Contains(norm, "前年"):
 		q.relative, q.hasRelative = -2, true
@@ -247,7 +252,7 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 var trendCue = regexp.MustCompile(`增长|增速|增幅|涨幅|降幅|下降|提高|上涨|降低`)
 
 // reportYearRe matches a report named by its year: 2024年政府工作报告, 2025年的报告.
-var reportYearRe = regexp.MustCompile(`(1[89]\d\d|20\d\d)\s*年度?的?(?:[\p{Han}]{0,10}?(?:政府工作报告|工作报告)|报告)`)
+var reportYearRe = regexp.MustCompile(`(1[89]\d\d|20\d\d)\s*年度?的?(?:([\p{Han}]{0,10}?)(?:政府工作报告|工作报告)|报告)`)
 
 // statNounRe marks a question that is only the name of a statistic
 // ("云南2025年地区生产总值"): it asks for its number.
