@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"sync"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	// bleve's CJK analyzer, for indexes built with it for comparison.
@@ -127,7 +128,11 @@ func (Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 
 func tokenize(input []byte) analysis.TokenStream {
 	// analyze works on a string; the conversion copies once per field.
-	var ts analysis.TokenStream
+	// The tokens are allocated in one slab, and their terms share the
+	// analysed text's memory instead of a copy each: bleve only reads token
+	// streams of an analyzer without filters (govbot_zh has none), and the
+	// strings they alias are never modified.
+	var slab []analysis.Token
 	analyze(string(input), func(t token) {
 		typ := analysis.AlphaNumeric
 		switch {
@@ -136,13 +141,17 @@ func tokenize(input []byte) analysis.TokenStream {
 		case t.num:
 			typ = analysis.Numeric
 		}
-		ts = append(ts, &analysis.Token{
-			Term:     []byte(t.term),
+		slab = append(slab, analysis.Token{
+			Term:     unsafe.Slice(unsafe.StringData(t.term), len(t.term)),
 			Start:    t.start,
 			End:      t.end,
 			Position: t.pos,
 			Type:     typ,
 		})
 	})
+	ts := make(analysis.TokenStream, len(slab))
+	for i := range slab {
+		ts[i] = &slab[i]
+	}
 	return ts
 }
