@@ -101,7 +101,12 @@ func (e *Engine) answerCompare(ctx context.Context, q *question, terms []term, s
 			if len(asks) == maxSeries || (q.lastYears > 0 && len(asks) == q.lastYears) {
 				break
 			}
-			asks = append(asks, compareAsk{ri, ri.Report.Year - 1, "review"})
+			if q.target {
+				// 这几年的目标: each report's goals for its own year.
+				asks = append(asks, compareAsk{ri, ri.Report.Year, "target"})
+			} else {
+				asks = append(asks, compareAsk{ri, ri.Report.Year - 1, "review"})
+			}
 		}
 	}
 	type row struct {
@@ -121,7 +126,7 @@ func (e *Engine) answerCompare(ctx context.Context, q *question, terms []term, s
 			return nil, err
 		}
 		for _, c := range cands {
-			if c.fig == nil || !c.keyHit || c.covNear < 0.5 || (q.unit != "" && !c.unitOK) {
+			if c.fig == nil || !c.keyHit || c.covNear < 0.5 || (q.unit != "" && !c.unitOK) || !c.figureFits() {
 				continue
 			}
 			if c.kind == timePeriod || c.year != 0 && c.year != k.year {

@@ -477,6 +477,13 @@ type candidate struct {
 	kind   timeKind // review, target or period
 }
 
+// figureFits reports whether the candidate's figure counts what was asked:
+// the sentence may be on topic while this figure counts something else
+// ("武汉跨入地区生产总值两万亿级城市行列，…黄冈3个…").
+func (c *candidate) figureFits() bool {
+	return c.figTopic >= 0.2 && (c.figKey || c.figTopic >= 0.5)
+}
+
 // candidates searches the scope and scores every figure (and sentence) of
 // the paragraphs found.
 func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc scope) ([]*candidate, error) {
@@ -713,9 +720,7 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 		if q.wantsNumber && (c.fig == nil || q.unit != "" && !c.unitOK) {
 			continue
 		}
-		if c.fig != nil && (c.figTopic < 0.2 || !c.figKey && c.figTopic < 0.5) {
-			// The sentence is on topic but this figure counts something
-			// else ("武汉跨入地区生产总值两万亿级城市行列，…黄冈3个…").
+		if c.fig != nil && !c.figureFits() {
 			continue
 		}
 		best = c

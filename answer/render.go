@@ -26,7 +26,11 @@ func RenderText(a *Answer) string {
 			if p.Issuer != "" {
 				b.WriteString(strings.TrimSuffix(p.Issuer, "人民政府") + " ")
 			}
-			fmt.Fprintf(&b, "%d年：%s", p.Year, figureLine(&p.Figure))
+			label := "年"
+			if p.Passage < len(a.Answers) && a.Answers[p.Passage].Period == "target" {
+				label = "年目标"
+			}
+			fmt.Fprintf(&b, "%d%s：%s", p.Year, label, figureLine(&p.Figure))
 			if i > 0 && a.Series[i-1].Issuer == p.Issuer && a.Series[i-1].Year == p.Year-1 {
 				switch c := change(a.Series[i-1].Figure, p.Figure); c {
 				case "":

@@ -25,6 +25,9 @@ func TestCompare(t *testing.T) {
 		{"compare_beijing_shanghai", "北京和上海去年GDP对比", []int{2025, 2025}, []string{"5.2万亿元", "5.67万亿元"}},
 		{"compare_national_growth", "全国GDP历年增长", []int{2022, 2023, 2024}, []string{"3%", "5.2%", "5%"}},
 		{"compare_hubei_last_two", "湖北近两年GDP", []int{2024, 2025}, []string{"60013亿元", "62661亿元"}},
+		// Goals: each report's own year.
+		{"compare_national_targets", "全国这几年经济增长目标分别是多少", []int{2023, 2024, 2025}, []string{"5%", "5%", "5%"}},
+		{"compare_targets_two_places", "湖北和北京今年经济增长目标对比", []int{2026, 2026}, []string{"5.5%", "5%"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -36,7 +39,11 @@ func TestCompare(t *testing.T) {
 				if p.Year != tt.years[i] || p.Figure.Text != tt.figures[i] {
 					t.Errorf("line %d: %d %s, want %d %s", i, p.Year, p.Figure.Text, tt.years[i], tt.figures[i])
 				}
-				if ps := a.Answers[p.Passage]; ps.Report.Year != p.Year+1 {
+				ps := a.Answers[p.Passage]
+				switch {
+				case ps.Period == "target" && ps.Report.Year != p.Year:
+					t.Errorf("line %d: goal for %d cited from the %d report, want the one of that year", i, p.Year, ps.Report.Year)
+				case ps.Period != "target" && ps.Report.Year != p.Year+1:
 					t.Errorf("line %d: %d cited from the %d report, want the one reviewing it", i, p.Year, ps.Report.Year)
 				}
 			}

@@ -3,6 +3,7 @@ package answer
 import (
 	"math"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -81,6 +82,21 @@ var synonyms = map[string][]string{
 	"空气质量":   {"优良天数", "空气质量"},
 }
 
+// synonymKeys are the keys of synonyms, longest first.
+var synonymKeys = func() []string {
+	keys := make([]string, 0, len(synonyms))
+	for k := range synonyms {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if len(keys[i]) != len(keys[j]) {
+			return len(keys[i]) > len(keys[j])
+		}
+		return keys[i] < keys[j]
+	})
+	return keys
+}()
+
 // questionTerms returns the weighted content terms of q's content, using the
 // segmenter's accurate cut (not the index's overlapping search cut, so that a
 // word is not counted twice through its sub-words).
@@ -98,6 +114,15 @@ func questionTerms(ix *index.Index, content string) []term {
 		seen[key] = true
 		out = append(out, term{word: word, alts: alts})
 		return true
+	}
+	// Synonym phrases are found before segmenting: the segmenter may cut
+	// 经济增长 into 经济 and 增长, and then no phrase would match.
+	for _, k := range synonymKeys {
+		if utf8.RuneCountInString(k) < 3 || !strings.Contains(content, k) {
+			continue
+		}
+		addTerm(k, synonyms[k])
+		content = strings.ReplaceAll(content, k, " ")
 	}
 	for _, w := range index.Segmenter().Cut(content, true) {
 		w = strings.TrimSpace(w)
