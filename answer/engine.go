@@ -560,7 +560,8 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			// A year named (explicitly or 去年/今年) rules out sentences
 			// known to be about another year.
 			conflict := want > 0 && !sc.yearNote && year != 0 && year != want
-			base += timeFit(q, sc, want, year, kind)
+			sentenceFit := timeFit(q, sc, want, year, kind)
+			base += sentenceFit
 			if !q.wantsNumber {
 				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
 				c.score = base + 0.6*covSent + 0.5*bigramOverlap(q.phrase, sentence)
@@ -598,15 +599,20 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					continue
 				}
 				figConflict := conflict
+				figFit := sentenceFit
 				switch {
 				case want > 0 && fy == want:
 					// "…增长到2025年的4.93万亿元": stated for the year asked.
 					figConflict = false
+					figFit = timeFit(q, sc, want, want, timeReview)
+				case want > 0 && kind == timePeriod && want == rep.Year-1 && periodLevel(para.Text, s[0], f):
+					// A level a five-year review reached ("全省地区生产总值达到
+					// 13697.5亿元") is that of its last year.
+					figConflict = false
+					figFit = timeFit(q, sc, want, want, timeReview)
 				case want > 0 && !sc.yearNote && kind == timePeriod:
-					// A five-year average is not the value of the year asked;
-					// but a level a five-year review reached ("全省地区生产总值
-					// 达到13697.5亿元") is that of its last year.
-					figConflict = !(want == rep.Year-1 && periodLevel(para.Text, s[0], f))
+					// A five-year average is not the value of the year asked.
+					figConflict = true
 				}
 				clause := clauseAround(para.Text, s[0], s[1], f.Start, f.End)
 				ctx := figureSubject(para.Text, s[0], f, para.Figures)
@@ -616,13 +622,16 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				clause += " " + ctx
 				covClause := coverage(terms, clause)
 				c := &candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: figConflict}
+				if figFit != sentenceFit {
+					c.year, c.kind = want, timeReview
+				}
 				c.unitOK = unitFits(q.unit, f.Unit, f.BaseUnit)
 				c.figTopic = coverage(topic, clause)
 				// The heaviest word must be in the figure's part of the
 				// sentence: a list "…；一般公共预算收入增长2.1%；…人均可支配
 				// 收入分别达6.9万元" keeps each statistic to its part.
 				c.figKey = key >= 0 && present(terms[key], unquote(segmentAround(para.Text, s[0], s[1], f.Start)+" "+ctx)) >= 0.5
-				c.score = base + 2.0*covCtx + 1.5*covClause + 1.0*precision(terms, ctx) + 1.0*bigramOverlap(q.phrase, clause)
+				c.score = base - sentenceFit + figFit + 2.0*covCtx + 1.5*covClause + 1.0*precision(terms, ctx) + 1.0*bigramOverlap(q.phrase, clause)
 				if aggregate.MatchString(f.Context) && !aggregate.MatchString(q.norm) {
 					// 年均/累计/平均 figures answer a different question than
 					// the yearly value asked for.
@@ -632,9 +641,12 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					// Per head is another statistic than the total asked for.
 					c.score -= 0.8
 				}
+				if key >= 0 && modifiedSubject(ctx, terms[key], q.norm) {
+					c.score -= 0.8
+				}
 				if isRate(f) && !q.percent {
 					// "地区生产总值是多少" asks for the amount, not its growth.
-					c.score -= 0.8
+					c.score -= 1.5
 				}
 				if isMilestone(para, s[0], s[1], f) {
 					// "迈上6万亿元台阶，达到62661亿元": the round threshold

@@ -88,5 +88,5 @@ func TestEvalFullCorpus(t *testing.T) {
 	e := fullEngine(t)
 	evalAt(t, e, filepath.Join(dir, "dev-seed.jsonl"), 20)
 	evalAt(t, e, filepath.Join(dir, "dev-corpus.jsonl"), 7)
-	evalAt(t, e, filepath.Join("testdata", "corpus-extra.jsonl"), 124)
+	evalAt(t, e, filepath.Join("testdata", "corpus-extra.jsonl"), 132)
 }

@@ -295,10 +295,50 @@ func periodLevel(text string, sStart int, f *corpus.Figure) bool {
 		a = sStart + i
 	}
 	before := text[a:f.Start]
+	for _, w := range []string{"新增", "新建", "新开工", "累计", "每年", "五年", "完成", "共", "合计", "总计",
+		"突破", "超过", "迈上", "跨上", "跃上", "跨过", "首个", "以上"} {
+		// A flow summed over the period (五年城镇新增就业4200万人) is not a
+		// level, nor is a threshold passed (突破5万亿元).
+		if strings.Contains(before, w) || strings.Contains(f.Context, w) {
+			return false
+		}
+	}
+	for _, w := range []string{"增加到", "增长到", "提高到", "提升到", "增至", "升至", "达到"} {
+		if strings.HasSuffix(before, w) && !strings.Contains(before, "从") {
+			return true // the level reached
+		}
+	}
 	for _, w := range []string{"较", "比", "从", "累计", "年均", "平均", "增加", "增长", "减少", "下降"} {
 		if strings.Contains(before, w) {
 			return false
 		}
 	}
 	return true
+}
+
+// otherHeads are nouns that, after the asked term, make the subject another
+// statistic: "单位国内生产总值能耗", "占国内生产总值比重".
+var otherHeads = []string{"能耗", "比重", "比例", "之比", "占比", "强度", "排放", "贡献率", "增加值"}
+
+// modifiedSubject reports whether the subject ctx names the asked term
+// only as a modifier of something else: "单位国内生产总值能耗下降" is about
+// energy use, "服务业增加值占国内生产总值比重" about a share.
+func modifiedSubject(ctx string, t term, question string) bool {
+	for _, a := range t.alts {
+		i := strings.LastIndex(ctx, a)
+		if i < 0 {
+			continue
+		}
+		if strings.HasSuffix(ctx[:i], "单位") || strings.HasSuffix(ctx[:i], "占") {
+			return !strings.Contains(question, "单位") && !strings.Contains(question, "占")
+		}
+		rest := ctx[i+len(a):]
+		for _, h := range otherHeads {
+			if strings.Contains(rest, h) && !strings.Contains(question, h) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
 }

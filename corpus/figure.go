@@ -262,6 +262,11 @@ func readQuantity(text string, i int) (quantity, bool) {
 		} else if _, ok := matchMagnitude(text, pos+1); ok {
 			pos++
 		}
+	} else if pos < len(text) && text[pos] == ' ' && !n.chinese && n.mag == "" {
+		// Old typesetting puts a space before the magnitude: "39.8 万亿元".
+		if m, ok := matchMagnitude(text, pos+1); ok && m.exp >= 4 {
+			pos++
+		}
 	}
 	takeInner := func() {
 		if q.inner == "" && (strings.HasPrefix(text[pos:], "余") || strings.HasPrefix(text[pos:], "多") || strings.HasPrefix(text[pos:], "餘")) {

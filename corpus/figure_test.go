@@ -114,6 +114,11 @@ func TestExtractFigures(t *testing.T) {
 				{Text: "134.9万亿元", Unit: "万亿元", BaseUnit: "元", Value: 134.9e12, Ctx: "国内生产总值"},
 				{Text: "5%", Unit: "%", BaseUnit: "%", Value: 5, Ctx: "国内生产总值增长"},
 			}},
+		{"space before magnitude", "国内生产总值达到39.8 万亿元，年均增长11.2%",
+			[]wantFigure{
+				{Text: "39.8 万亿元", Unit: "万亿元", BaseUnit: "元", Value: 39.8e12, Ctx: "国内生产总值"},
+				{Text: "11.2%", Unit: "%", BaseUnit: "%", Value: 11.2, Ctx: "年均增长"},
+			}},
 		{"prefix approx", "外汇储备超过3.2万亿美元。",
 			[]wantFigure{{Text: "3.2万亿美元", Unit: "万亿美元", BaseUnit: "美元", Value: 3.2e12, Approx: "超过", Ctx: "外汇储备"}}},
 		{"jin duration", "粮食产量近3年保持稳定",
