@@ -594,13 +594,16 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					continue
 				}
 				fy := yearBefore(para.Text[s[0]:f.Start])
-				if want > 0 && fy > 0 && fy != want && !q.compare {
-					// The sentence says the figure is of another year.
+				if want > 0 && !sc.yearNote && fy > 0 && fy != want && !q.compare {
+					// The sentence says the figure is of another year than asked.
 					continue
 				}
 				figConflict := conflict
 				figFit := sentenceFit
 				switch {
+				case want > 0 && fy > 0 && fy != want:
+					// No year asked: an older year stated loses to the newest.
+					figFit = timeFit(q, sc, want, fy, timeReview)
 				case want > 0 && fy == want:
 					// "…增长到2025年的4.93万亿元": stated for the year asked.
 					figConflict = false
@@ -624,6 +627,9 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				c := &candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: figConflict}
 				if figFit != sentenceFit {
 					c.year, c.kind = want, timeReview
+					if fy > 0 {
+						c.year = fy
+					}
 				}
 				c.unitOK = unitFits(q.unit, f.Unit, f.BaseUnit)
 				c.figTopic = coverage(topic, clause)
