@@ -426,6 +426,7 @@ func (ix *Index) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 			err = ix.addBatch(ctx, group)
 		}
 		if err != nil {
+			unprefetch(cur.texts)
 			if ahead != nil {
 				unprefetch((<-ahead).texts)
 			}

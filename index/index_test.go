@@ -274,6 +274,12 @@ func TestFailedUpdateKeepsOldIndex(t *testing.T) {
 				t.Fatalf("Update error = %v, want context.Canceled", err)
 			}
 			testHookBeforeBatch = nil
+			prefetched.Lock()
+			left := len(prefetched.m)
+			prefetched.Unlock()
+			if left > 0 {
+				t.Errorf("%d token streams analysed ahead left behind", left)
+			}
 
 			ix, err := Open(dir)
 			if err != nil {
