@@ -19,16 +19,21 @@ func BenchmarkCut(b *testing.B) {
 	}
 }
 
+// BenchmarkUpdateCorpus builds a fresh index of the shared corpus in a data
+// directory, with govbot's analyzer and, for comparison, bleve's cjk one.
 func BenchmarkUpdateCorpus(b *testing.B) {
 	reports, size := sharedReports(b)
 	Segmenter()
-	b.SetBytes(size)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		if _, err := Update(context.Background(), b.TempDir(), reports); err != nil {
-			b.Fatal(err)
-		}
+	for _, an := range []string{AnalyzerName, "cjk"} {
+		b.Run(an, func(b *testing.B) {
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := UpdateWith(context.Background(), b.TempDir(), reports, Options{Analyzer: an}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
