@@ -491,7 +491,9 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 	for _, t := range terms {
 		words = append(words, t.alts...)
 	}
-	text := strings.Join(words, " ")
+	// The content as written goes in too: the index's search-mode cut finds
+	// compounds in it (受教育) that the question's accurate cut split.
+	text := strings.Join(words, " ") + " " + q.content
 	hits, err := e.ix.Search(ctx, index.Query{Text: text, Reports: sc.ids, Size: 60})
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)

@@ -70,7 +70,7 @@ type question struct {
 }
 
 // numberCue matches the words that make a question ask for a number.
-var numberCue = regexp.MustCompile(`多少|几[个件次项份场名家人条户所座万千百亿年天倍成批]|几$|多大|多高|多长|多重|多快|比例|比重|占比|百分之|增速|增幅|涨幅|降幅|几何|规模|总量|总额|金额|数量|数额|人数|产量|次数|件数|个数`)
+var numberCue = regexp.MustCompile(`多少|几(?:个百分点|百分点|万亿元|亿元|万元|人次|场次|公里|平方公里|公顷|千瓦|小时|[个件次项份场名家人条户所座万千百亿年天倍成批支辆台套亩吨斤部卷间张处])|几$|多大|多高|多长|多重|多快|比例|比重|占比|百分之|增速|增幅|涨幅|降幅|几何|规模|总量|总额|金额|数量|数额|人数|产量|次数|件数|个数`)
 
 // rateCue matches questions that ask for a rate, share or growth figure.
 var rateCue = regexp.MustCompile(`比例|比重|占比|百分之|增速|增幅|涨幅|降幅|百分点|增长多少|增长了多少|下降多少|下降了多少|提高多少|提高了多少|降低多少|降低了多少|提高到多少|提升到多少|上升到多少|率[^，。,]{0,3}?(多少|几)|率$`)
@@ -182,7 +182,8 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 		}
 	}
 	// "这几年分别是多少": 几年 there is part of the comparison, not a unit.
-	cueText := blank(norm, yearsCue)
+	// "哪几个方面" asks which, not how many.
+	cueText := blank(blank(norm, yearsCue), whichCue)
 	q.wantsNumber = q.meta == metaNone && (numberCue.MatchString(cueText) || (statNounRe.MatchString(strings.TrimSpace(blank(cueText, compareCue))) && !passageCue.MatchString(norm)) ||
 		(q.target && quantityTarget.MatchString(norm)) ||
 		(len(yearRe.FindAllString(norm, 2)) > 1 && q.compare))
@@ -260,6 +261,9 @@ var statNounRe = regexp.MustCompile(`(生产总值|GDP|gdp|经济总量|总产�
 
 // passageCue marks questions that ask how or why, not how much.
 var passageCue = regexp.MustCompile(`如何|怎么|怎样|哪些|什么|措施|举措|为什么|为何|办法`)
+
+// whichCue asks which ones: 哪几个, 哪几项.
+var whichCue = regexp.MustCompile(`哪几[个项条方面点件类种]*`)
 
 // yearsCue are phrases of comparisons that contain 几年 without asking for a
 // number of years.
