@@ -136,7 +136,7 @@ var metaCues = []struct {
 	kind metaKind
 }{
 	// Who delivered it (作报告) before who issued it: "报告是谁作的".
-	{regexp.MustCompile(`(谁|哪位)(作|做)(的)?(报告|政府工作报告)?$|(谁|哪位)(作|做)(的)?(报告|政府工作报告)|谁(作|做)的|报告人|作报告的(是谁|人)`), metaSpeaker},
+	{regexp.MustCompile(`(总理|省长|市长|县长|区长|主席)(是谁|叫什么|是哪位)|(谁|哪位)(作|做)(的)?(报告|政府工作报告)?$|(谁|哪位)(作|做)(的)?(报告|政府工作报告)|谁(作|做)的|报告人|作报告的(是谁|人)`), metaSpeaker},
 	{regexp.MustCompile(`发布机构|发文机关|发布单位|哪个(单位|部门|机关|政府)(发布|印发|发的|出的)|谁(发布|印发|发的|出的)|(报告|文件)(是)?(谁|哪个单位)`), metaIssuer},
 	{regexp.MustCompile(`文号|发文字号`), metaDocNumber},
 	{regexp.MustCompile(`索引号`), metaIndexNumber},

@@ -289,7 +289,7 @@ func unquote(s string) string {
 }
 
 // aggregate marks figures that sum or average over several years.
-var aggregate = regexp.MustCompile(`年均(增|提|下|降|新增|减)|平均每年|每年平均|累计|五年|十年|历年|总计|合计`)
+var aggregate = regexp.MustCompile(`年均(增|提|下|降|新增|减|超过|达|实现|完成|保持|\d)|平均每年|每年平均|累计|五年|十年|历年|总计|合计`)
 
 // precision is the share of text's characters that the question's terms
 // cover: a figure whose context is all question words ("突出单位") fits

@@ -23,7 +23,7 @@ const (
 )
 
 // periodCue marks sentences and headings about several years at once.
-var periodCue = regexp.MustCompile(`五年来|过去的?五年|五年中|五年间|十年来|过去的?十年|平均每年|每年平均|每年超过|每年新增|“?十[一二三四五六]五”?时期|“十[一二三四五六]五”以来|年均(?:增|提高|下降|降低|新增|减少)|五年累计|规划期|到20\d\d年|五年规划|规划纲要`)
+var periodCue = regexp.MustCompile(`五年来|过去的?五年|五年中|五年间|十年来|过去的?十年|平均每年|每年平均|每年超过|每年新增|“?十[一二三四五六]五”?时期|“十[一二三四五六]五”以来|年均(?:增|提高|下降|降低|新增|减少|超过|达到|达|实现|完成|保持|\d)|五年累计|规划期|到20\d\d年|五年规划|规划纲要`)
 
 // targetSentence marks a sentence that states the year's goals, wherever it stands.
 var targetSentence = regexp.MustCompile(`预期目标|今年(经济社会)?发展的?主要目标|今年的?目标是`)
