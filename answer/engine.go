@@ -29,6 +29,8 @@ type Engine struct {
 	reports []index.ReportInfo // newest first
 	byID    map[string]*index.ReportInfo
 	dir     *issuerDirectory
+
+	paras paraCache // per-paragraph facts, question-independent
 }
 
 // ReportSummary describes one indexed report for listings (/reports, govbot reports).
@@ -102,6 +104,7 @@ func (e *Engine) Refresh() {
 	e.mu.Lock()
 	e.reports, e.byID, e.dir = reps, byID, dir
 	e.mu.Unlock()
+	e.paras.reset()
 }
 
 // nationalIssuer is the issuer of the national government work reports.
@@ -530,9 +533,9 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 		if err != nil {
 			return nil, fmt.Errorf("paragraph %s: %w", h.Paragraph, err)
 		}
-		section := strings.Join(para.SectionPath(), " ")
+		pf := e.paras.facts(rep, para)
 		// Quotes are dropped once per paragraph, not in every coverage.
-		sectionU := unquote(section)
+		sectionU := pf.sectionU
 		paraU := unquote(para.Text) + " " + sectionU
 		covPara := coverageU(terms, paraU)
 		keyHit := key >= 0 && present(terms[key], paraU) >= 0.99
@@ -542,11 +545,12 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			bm = h.Score / maxScore
 		}
 		want := sc.wantYear(rep.Issuer)
-		hYear, hKind := headingTime(rep, para)
-		sentences := splitSentences(para.Text)
-		for _, s := range sentences {
+		hYear, hKind := pf.hYear, pf.hKind
+		for i := range pf.sentences {
+			sf := &pf.sentences[i]
+			s := [2]int{int(sf.start), int(sf.end)}
 			sentence := para.Text[s[0]:s[1]]
-			sentenceU := unquote(sentence)
+			sentenceU := sf.text(para)
 			covSent := coverageU(terms, sentenceU)
 			nearU := sentenceU + " " + sectionU
 			covNear := coverageU(terms, nearU)
@@ -555,7 +559,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				covTopic = coverageU(topic, nearU)
 			}
 			base := 1.0*covSent + 0.8*covPara + 0.4*covNear + 0.4*bm + prior
-			year, kind, ok := sentenceTime(rep, sentence)
+			year, kind, ok := int(sf.year), sf.kind, sf.ok
 			if !ok {
 				year, kind = hYear, hKind
 			}

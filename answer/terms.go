@@ -282,10 +282,24 @@ func keyTerm(ts []term) int {
 var quoteMarks = strings.NewReplacer("“", "", "”", "", "\"", "", "‘", "", "’", "", "「", "", "」", "", "《", "", "》", "")
 
 func unquote(s string) string {
-	if !strings.ContainsAny(s, "“”\"‘’「」《》") {
+	if !hasQuoteMark(s) {
 		return s
 	}
 	return quoteMarks.Replace(s)
+}
+
+// hasQuoteMark reports whether s holds one of quoteMarks' marks. It is
+// strings.ContainsAny(s, "“”\"‘’「」《》") without that function's cost
+// on non-ASCII sets (a search of the set per rune of s): unquote runs on
+// every paragraph and sentence of every hit.
+func hasQuoteMark(s string) bool {
+	for _, r := range s {
+		switch r {
+		case '“', '”', '"', '‘', '’', '「', '」', '《', '》':
+			return true
+		}
+	}
+	return false
 }
 
 // aggregate marks figures that sum or average over several years.

@@ -1,0 +1,76 @@
+package answer
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/govbot/govbot/corpus"
+)
+
+// paraFacts is what the engine derives from a paragraph whatever the
+// question: its sentences, the period each speaks of and the unquoted
+// texts. Computing them for every hit of every question was a third of
+// answering; they are computed once per paragraph and kept.
+type paraFacts struct {
+	// sectionU is the paragraph's section path, joined and unquoted.
+	sectionU string
+	// hYear and hKind are headingTime's reading of the paragraph.
+	hYear int
+	hKind timeKind
+	// sentences are splitSentences' ranges with their readings.
+	sentences []sentenceFacts
+}
+
+// sentenceFacts describes one sentence of a paragraph.
+type sentenceFacts struct {
+	start, end int32
+	// year and kind are sentenceTime's reading; ok says it found one.
+	year int32
+	kind timeKind
+	ok   bool
+	// unquoted is the sentence without quote marks when quoted is set
+	// (most sentences have none: no copy is kept).
+	unquoted string
+	quoted   bool
+}
+
+// text returns the sentence's unquoted text in para.
+func (s *sentenceFacts) text(para *corpus.Paragraph) string {
+	if s.quoted {
+		return s.unquoted
+	}
+	return para.Text[s.start:s.end]
+}
+
+// paraCache holds the facts of the paragraphs answers have looked at,
+// keyed by the index's shared *corpus.Paragraph (the index keeps a loaded
+// report until it is updated, and Refresh drops the cache).
+type paraCache struct {
+	m sync.Map // *corpus.Paragraph -> *paraFacts
+}
+
+// facts returns para's facts, computing them on first use.
+func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts {
+	if f, ok := c.m.Load(para); ok {
+		return f.(*paraFacts)
+	}
+	f := &paraFacts{sectionU: unquote(strings.Join(para.SectionPath(), " "))}
+	f.hYear, f.hKind = headingTime(rep, para)
+	for _, s := range splitSentences(para.Text) {
+		sentence := para.Text[s[0]:s[1]]
+		sf := sentenceFacts{start: int32(s[0]), end: int32(s[1])}
+		year, kind, ok := sentenceTime(rep, sentence)
+		sf.year, sf.kind, sf.ok = int32(year), kind, ok
+		if u := unquote(sentence); u != sentence {
+			sf.unquoted, sf.quoted = u, true
+		}
+		f.sentences = append(f.sentences, sf)
+	}
+	if g, loaded := c.m.LoadOrStore(para, f); loaded {
+		return g.(*paraFacts)
+	}
+	return f
+}
+
+// reset drops every paragraph's facts (reports were added or removed).
+func (c *paraCache) reset() { c.m.Clear() }
