@@ -38,6 +38,13 @@ type Asker interface {
 	Ask(ctx context.Context, question string) (*answer.Answer, error)
 }
 
+// ConversationAsker is an Asker that follows a conversation: a question in
+// a Session may refer to the report of the previous answers ("这份报告的发布
+// 机构是谁"). *answer.Engine is one; the bot keeps a Session per chat.
+type ConversationAsker interface {
+	AskIn(ctx context.Context, s *answer.Session, question string) (*answer.Answer, error)
+}
+
 // ReportLister lists the indexed reports, newest first. An Asker that is
 // also a ReportLister (as *answer.Engine is) backs /reports and /latest.
 type ReportLister interface {
@@ -167,6 +174,8 @@ type Server struct {
 	inline *userLimiter // inline queries, counted apart: they come per keystroke
 
 	sessions *buttonState[*answer.Answer]
+	// conversations holds each chat's answer.Session, for follow-ups.
+	conversations *buttonState[*answer.Session]
 
 	mu        sync.RWMutex
 	me        models.User
@@ -200,17 +209,18 @@ func New(cfg Config, ask Asker) (*Server, error) {
 	}
 	log := slog.New(RedactHandler(base.Handler(), cfg.Token))
 	s := &Server{
-		cfg:       cfg,
-		ask:       ask,
-		log:       log,
-		red:       red,
-		cl:        &client{hc: cfg.HTTPClient},
-		metrics:   newMetrics(),
-		inline:    newUserLimiter(3*max(cfg.UserBurst, 0), cfg.UserEvery/3),
-		sessions:  newButtonState[*answer.Answer](cfg.StateSize, cfg.StateTTL),
-		cmds:      map[string]*Command{},
-		callbacks: map[string]CallbackFunc{},
-		sem:       make(chan struct{}, cfg.Workers),
+		cfg:           cfg,
+		ask:           ask,
+		log:           log,
+		red:           red,
+		cl:            &client{hc: cfg.HTTPClient},
+		metrics:       newMetrics(),
+		inline:        newUserLimiter(3*max(cfg.UserBurst, 0), cfg.UserEvery/3),
+		sessions:      newButtonState[*answer.Answer](cfg.StateSize, cfg.StateTTL),
+		conversations: newButtonState[*answer.Session](cfg.StateSize, cfg.StateTTL),
+		cmds:          map[string]*Command{},
+		callbacks:     map[string]CallbackFunc{},
+		sem:           make(chan struct{}, cfg.Workers),
 	}
 	if cfg.UserBurst > 0 {
 		s.users = newUserLimiter(cfg.UserBurst, cfg.UserEvery)

@@ -839,3 +839,26 @@ func TestGroupRate(t *testing.T) {
 	span := all[len(all)-1].Time.Sub(all[0].Time)
 	t.Logf("group: %d replies in %v, max %d per %v (limit %d)", len(all), span.Round(time.Millisecond), maxInWindow(all, cfg.Sender.PerGroup.Per), cfg.Sender.PerGroup.Per, cfg.Sender.PerGroup.N)
 }
+
+// TestFollowUpRefersToTheChatsReport: among several reports, "这份报告" in
+// a follow-up means the report the same chat was just answered from, and
+// another chat's conversation does not leak into it.
+func TestFollowUpRefersToTheChatsReport(t *testing.T) {
+	h := start(t, testConfig(), catalogEngine(t))
+	const followUp = "这份报告的发布机构是谁"
+	u1, u2 := bottest.User(1), bottest.User(2)
+
+	_, id := h.api.SendText(bottest.PrivateChat(u1), u1, fangxianQ)
+	if text := h.replyTo(id).Params["text"]; !strings.Contains(text, "45件") {
+		t.Fatalf("first answer lacks 45件:\n%s", text)
+	}
+	_, id = h.api.SendText(bottest.PrivateChat(u1), u1, followUp)
+	if text := h.replyTo(id).Params["text"]; !strings.Contains(text, "房县人民政府") {
+		t.Errorf("follow-up in the same chat does not name the Fang County report's issuer:\n%s", text)
+	}
+
+	_, id = h.api.SendText(bottest.PrivateChat(u2), u2, followUp)
+	if text := h.replyTo(id).Params["text"]; strings.Contains(text, "房县") {
+		t.Errorf("another chat's follow-up was answered from chat 1's report:\n%s", text)
+	}
+}

@@ -285,7 +285,7 @@ func (s *Server) answerInChat(ctx context.Context, chat int64, thread, replyTo i
 	}
 	s.metrics.questions.Add(1)
 	actx, cancel := context.WithTimeout(ctx, s.cfg.AnswerTimeout)
-	a, err := s.ask.Ask(actx, q)
+	a, err := s.askInChat(actx, chat, q)
 	cancel()
 	if err != nil || a == nil {
 		s.metrics.askErrors.Add(1)
@@ -498,4 +498,16 @@ func latestExample(r answer.ReportSummary) string {
 		who = "报告"
 	}
 	return who + "今年的主要目标是什么？"
+}
+
+// askInChat asks q in the conversation of chat when the engine follows
+// conversations, so that "这份报告" means the report the chat was just told
+// about; otherwise it asks q on its own.
+func (s *Server) askInChat(ctx context.Context, chat int64, q string) (*answer.Answer, error) {
+	ca, ok := s.ask.(ConversationAsker)
+	if !ok {
+		return s.ask.Ask(ctx, q)
+	}
+	sess := s.conversations.getOrPut(strconv.FormatInt(chat, 10), func() *answer.Session { return new(answer.Session) })
+	return ca.AskIn(ctx, sess, q)
 }

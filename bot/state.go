@@ -65,6 +65,32 @@ func (s *buttonState[V]) get(key string) (V, bool) {
 	return ent.val, true
 }
 
+// getOrPut returns the value under the caller's key, storing mk() there
+// first when the key is absent or expired. Each use renews the entry.
+func (s *buttonState[V]) getOrPut(key string, mk func() V) V {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	if e := s.m[key]; e != nil {
+		ent := e.Value.(*storeEntry[V])
+		if !now.After(ent.exp) {
+			ent.exp = now.Add(s.ttl)
+			s.ll.MoveToFront(e)
+			return ent.val
+		}
+		s.ll.Remove(e)
+		delete(s.m, key)
+	}
+	v := mk()
+	s.m[key] = s.ll.PushFront(&storeEntry[V]{key: key, val: v, exp: now.Add(s.ttl)})
+	for s.ll.Len() > s.cap {
+		e := s.ll.Back()
+		s.ll.Remove(e)
+		delete(s.m, e.Value.(*storeEntry[V]).key)
+	}
+	return v
+}
+
 func (s *buttonState[V]) len() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
