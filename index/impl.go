@@ -896,13 +896,17 @@ func (ix *Index) search(ctx context.Context, q Query) ([]Hit, error) {
 		for _, id := range q.Reports {
 			rq := query.NewTermQuery(id)
 			rq.SetField(fieldReport)
+			rq.SetBoost(0)
 			rs = append(rs, rq)
 		}
-		bq := query.NewBooleanQuery([]query.Query{root}, nil, nil)
-		// A filter restricts without scoring: a must clause on the report
-		// would favour paragraphs of small reports (higher IDF).
-		bq.AddFilter(query.NewDisjunctionQuery(rs))
-		root = bq
+		// The reports restrict without scoring: boost 0 adds nothing to a
+		// hit's score nor to the query norm (a boosted must clause would
+		// favour paragraphs of small reports, of higher IDF). A conjunction
+		// rather than a bleve filter: a filter sees every paragraph the
+		// words match in all reports, scored, before it drops those of
+		// other reports, while a conjunction skips the words' postings
+		// ahead to the reports' paragraphs.
+		root = query.NewConjunctionQuery([]query.Query{root, query.NewDisjunctionQuery(rs)})
 	}
 	// Ask for a few extra hits: hits of reports missing from the catalog
 	// (a removal interrupted midway) are dropped below.

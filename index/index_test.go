@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -436,5 +437,53 @@ func TestParsedSample(t *testing.T) {
 	}
 	if len(p.Figures) == 0 {
 		t.Errorf("catalog paragraph %s lost its figures", p.ID)
+	}
+}
+
+// TestSearchRestrictionKeepsScores checks that restricting a search to
+// reports only drops the other reports' paragraphs: the hits left score as
+// in the unrestricted search (the restriction adds nothing, not even to the
+// query norm).
+func TestSearchRestrictionKeepsScores(t *testing.T) {
+	ix, err := OpenMemory(twoReports("推进行政复议规范化建设，行政复议案件办理质效提升。"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	for _, text := range []string{"行政复议案件", "法治政府建设 行政执法", "规范化建设"} {
+		all, err := ix.Search(ctx, Query{Text: text, Size: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{"2024-fangxian-fzzf", "2024-testcounty"} {
+			t.Run(text+"/"+id, func(t *testing.T) {
+				var want []Hit
+				for _, h := range all {
+					if h.Report == id {
+						want = append(want, h)
+					}
+				}
+				got, err := ix.Search(ctx, Query{Text: text, Reports: []string{id}, Size: 1000})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != len(want) || len(got) == 0 {
+					t.Fatalf("%d hits restricted, %d of the report unrestricted", len(got), len(want))
+				}
+				score := make(map[string]float64, len(want))
+				for _, h := range want {
+					score[h.Paragraph] = h.Score
+				}
+				for _, h := range got {
+					// bleve may sum a hit's term scores in another order:
+					// a few ulps, which may also swap equal scores.
+					w, ok := score[h.Paragraph]
+					if !ok || math.Abs(h.Score-w) > 1e-12*w {
+						t.Errorf("%s scores %.17g restricted, %.17g unrestricted (found %v)", h.Paragraph, h.Score, w, ok)
+					}
+				}
+			})
+		}
 	}
 }
