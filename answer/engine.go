@@ -644,7 +644,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				// 收入分别达6.9万元" keeps each statistic to its part.
 				c.figKey = key >= 0 && present(terms[key], unquote(segmentAround(para.Text, s[0], s[1], f.Start)+" "+ctx)) >= 0.5
 				c.score = base - sentenceFit + figFit + 2.0*covCtx + 1.5*covClause + 1.0*precision(terms, ctx) + 1.0*bigramOverlap(q.phrase, clause)
-				if aggregate.MatchString(f.Context) && !aggregate.MatchString(q.norm) {
+				if !q.normAggregate && aggregate.MatchString(f.Context) {
 					// 年均/累计/平均 figures answer a different question than
 					// the yearly value asked for.
 					c.score -= 0.6

@@ -32,6 +32,9 @@ const (
 type question struct {
 	raw  string
 	norm string // width-folded, trimmed, without trailing punctuation
+	// normAggregate and normPeriod are aggregate's and periodCue's
+	// matches on norm, read for every figure and sentence of the hits.
+	normAggregate, normPeriod bool
 	// content is norm with question words, issuer names and years blanked out:
 	// the words that say what is asked about.
 	content string
@@ -161,6 +164,7 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 	q := &question{raw: raw}
 	norm := normalize(raw)
 	q.norm = norm
+	q.normAggregate, q.normPeriod = aggregate.MatchString(norm), periodCue.MatchString(norm)
 	content := norm
 
 	for _, mc := range metaCues {

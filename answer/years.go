@@ -128,7 +128,7 @@ func timeFit(q *question, sc scope, want, year int, kind timeKind) float64 {
 	}
 	switch {
 	case kind == timePeriod:
-		if !aggregate.MatchString(q.norm) && !periodCue.MatchString(q.norm) {
+		if !q.normAggregate && !q.normPeriod {
 			p -= 0.2
 		}
 	case sc.intent == "review" && kind == timeReview, sc.intent == "target" && kind == timeTarget:
