@@ -539,6 +539,8 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 		paraU := unquote(para.Text) + " " + sectionU
 		covPara := coverageU(terms, paraU)
 		keyHit := key >= 0 && present(terms[key], paraU) >= 0.99
+		// The sentences' coverages only look for what the paragraph has.
+		pTerms, pTopic := within(terms, paraU), within(topic, paraU)
 		prior := e.prior(q, sc, rep, para)
 		bm := 0.0
 		if maxScore > 0 {
@@ -551,12 +553,12 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			s := [2]int{int(sf.start), int(sf.end)}
 			sentence := para.Text[s[0]:s[1]]
 			sentenceU := sf.text(para)
-			covSent := coverageU(terms, sentenceU)
+			covSent := coverageU(pTerms, sentenceU)
 			nearU := sentenceU + " " + sectionU
-			covNear := coverageU(terms, nearU)
+			covNear := coverageU(pTerms, nearU)
 			covTopic := covNear
 			if len(topic) < len(terms) {
-				covTopic = coverageU(topic, nearU)
+				covTopic = coverageU(pTopic, nearU)
 			}
 			base := 1.0*covSent + 0.8*covPara + 0.4*covNear + 0.4*bm + prior
 			year, kind, ok := int(sf.year), sf.kind, sf.ok

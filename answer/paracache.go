@@ -3,6 +3,7 @@ package answer
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/govbot/govbot/corpus"
 )
@@ -74,3 +75,64 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 
 // reset drops every paragraph's facts (reports were added or removed).
 func (c *paraCache) reset() { c.m.Clear() }
+
+// within returns ts with each term's alternatives cut to those that can
+// count in a text made of pieces of text (a sentence of a paragraph, the
+// sentence with the section): present gives the same on such a text
+// whether it is given ts or within(ts, text). An alternative is dropped
+// when text holds neither it nor (for three characters or more) any of
+// its two-character pieces; one with a space is kept, as it could match
+// across the joins. ts itself is returned when nothing is dropped.
+func within(ts []term, text string) []term {
+	var out []term
+	for i, t := range ts {
+		keep := t.alts[:0:0]
+		dropped := false
+		for j, a := range t.alts {
+			if mayCount(a, text) {
+				if dropped {
+					keep = append(keep, a)
+				}
+				continue
+			}
+			if !dropped {
+				dropped = true
+				keep = append(keep, t.alts[:j]...)
+			}
+		}
+		if dropped && out == nil {
+			out = append(make([]term, 0, len(ts)), ts[:i]...)
+		}
+		if out != nil {
+			if dropped {
+				t.alts = keep
+			}
+			out = append(out, t)
+		}
+	}
+	if out == nil {
+		return ts
+	}
+	return out
+}
+
+// mayCount reports whether present could find alternative a in a text made
+// of pieces of text.
+func mayCount(a, text string) bool {
+	if strings.Contains(a, " ") || strings.Contains(text, a) {
+		return true
+	}
+	if utf8.RuneCountInString(a) < 3 {
+		return false
+	}
+	i := 0
+	_, w1 := utf8.DecodeRuneInString(a)
+	for j := w1; j < len(a); {
+		_, w := utf8.DecodeRuneInString(a[j:])
+		if strings.Contains(text, a[i:j+w]) {
+			return true
+		}
+		i, j = j, j+w
+	}
+	return false
+}
