@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/govbot/govbot/answer"
+	"github.com/govbot/govbot/corpus"
 )
 
 func init() {
@@ -67,7 +69,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		for {
 			line, err := r.ReadString('\n')
 			if line != "" || err == nil {
-				q := strings.TrimRight(line, "\r\n")
+				q := questionText(strings.TrimRight(line, "\r\n"))
 				if !*asJSON && !first {
 					fmt.Fprintln(e.stdout)
 				}
@@ -84,7 +86,21 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 			}
 		}
 	}
-	return answerOne(strings.Join(fs.Args(), " "))
+	return answerOne(questionText(strings.Join(fs.Args(), " ")))
+}
+
+// questionText returns a question as UTF-8. A terminal or script on a
+// Chinese-locale Windows machine sends GB18030/GBK, which is decoded; text
+// that is neither is passed on as it is, and the engine says it did not
+// understand it.
+func questionText(raw string) string {
+	if utf8.ValidString(raw) {
+		return raw
+	}
+	if s, _, err := corpus.Decode([]byte(raw), ""); err == nil {
+		return s
+	}
+	return raw
 }
 
 // parseFlags parses flags that may come before or after the positional
