@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
-	"text/tabwriter"
+
+	"golang.org/x/text/width"
 
 	"github.com/govbot/govbot/answer"
 )
@@ -50,8 +52,7 @@ func runReports(ctx context.Context, e *env, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(list)
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "DATE\tISSUER\tTITLE\tPARAGRAPHS\tFIGURES")
+	rows := [][]string{{"DATE", "PARAGRAPHS", "FIGURES", "ISSUER", "TITLE"}}
 	for _, r := range list {
 		date := ""
 		switch {
@@ -60,11 +61,54 @@ func runReports(ctx context.Context, e *env, args []string) error {
 		case r.Year > 0:
 			date = fmt.Sprint(r.Year)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\n", date, r.Issuer, r.Title, r.Paragraphs, r.Figures)
+		rows = append(rows, []string{date, fmt.Sprint(r.Paragraphs), fmt.Sprint(r.Figures), r.Issuer, r.Title})
 	}
-	if err := tw.Flush(); err != nil {
+	if err := writeTable(e.stdout, rows); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%d report(s)\n", len(list))
 	return nil
+}
+
+// writeTable writes rows as columns padded to their widest cell, measured
+// as a terminal shows them: text/tabwriter counts a Chinese character as one
+// column, but terminals draw it two columns wide, so its tables of issuers
+// and titles come out ragged.
+func writeTable(w io.Writer, rows [][]string) error {
+	var widths []int
+	for _, row := range rows {
+		for i, c := range row {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
+	var b strings.Builder
+	for _, row := range rows {
+		for i, c := range row {
+			b.WriteString(c)
+			if i < len(row)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// displayWidth is the number of terminal columns s takes: two for East
+// Asian wide and full-width characters, one for the rest.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
