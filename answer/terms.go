@@ -24,6 +24,82 @@ type term struct {
 	place bool
 	// verb is set for verbs (the dictionary's v tags).
 	verb bool
+	// head is set when an alternative is a statistic that sectors qualify
+	// (生产总值 in 海洋生产总值): an occurrence counts only when qualified
+	// as the question asks (whole-economy qualifiers, or the question's
+	// own). ask is the question's content, for its own qualifier.
+	head string
+	ask  string
+}
+
+// sectorHeads are statistics whose bare name is also the tail of sector
+// compounds (海洋生产总值, 农业生产总值, 单位生产总值能耗), with the
+// qualifiers that keep the whole economy: 全省生产总值 is the GDP,
+// 海洋生产总值 one sector's output.
+var sectorHeads = map[string][]string{
+	"生产总值": {"地区", "国内", "国民", "全省", "全市", "全区", "全县", "全州", "全盟", "全国", "本市", "本省", "我省", "我市", "全年", "当年", "经济"},
+}
+
+// sectorHeadOf returns the sector head among alts, "" for none.
+func sectorHeadOf(alts []string) string {
+	for _, a := range alts {
+		if _, ok := sectorHeads[a]; ok {
+			return a
+		}
+	}
+	return ""
+}
+
+// maskSectors blanks, in text, the occurrences of t's head that a
+// qualifier narrows to a sector: a Han character before the head that is
+// neither a whole-economy qualifier, a function word, nor the question's
+// own qualifier. The text keeps its length.
+func maskSectors(t *term, text string) string {
+	if t.head == "" || !strings.Contains(text, t.head) {
+		return text
+	}
+	var b []byte
+	for i := 0; ; {
+		j := strings.Index(text[i:], t.head)
+		if j < 0 {
+			break
+		}
+		at := i + j
+		i = at + len(t.head)
+		if !sectorQualified(text[:at], t) {
+			continue
+		}
+		if b == nil {
+			b = []byte(text)
+		}
+		for k := at; k < i; k++ {
+			b[k] = ' '
+		}
+	}
+	if b == nil {
+		return text
+	}
+	return string(b)
+}
+
+// sectorQualified reports whether before (the text up to an occurrence
+// of t.head) ends in a qualifier that makes it a sector's figure.
+func sectorQualified(before string, t *term) bool {
+	r, n := utf8.DecodeLastRuneInString(before)
+	if n == 0 || !unicode.Is(unicode.Han, r) || strings.ContainsRune("的和与及或是为在使让将把其、", r) {
+		return false
+	}
+	for _, q := range sectorHeads[t.head] {
+		if strings.HasSuffix(before, q) {
+			return false
+		}
+	}
+	// The question's own qualifier: 海洋生产总值 asked is 海洋生产总值.
+	r2, n2 := utf8.DecodeLastRuneInString(before[:len(before)-n])
+	if n2 > 0 && unicode.Is(unicode.Han, r2) && strings.Contains(t.ask, before[len(before)-n-n2:]+t.head) {
+		return false
+	}
+	return !strings.Contains(t.ask, string(r)+t.head)
 }
 
 // topicTerms returns the terms that are not place names, or all terms when
@@ -104,6 +180,7 @@ func questionTerms(ix *index.Index, content string) []term {
 	if strings.TrimSpace(content) == "" {
 		return nil
 	}
+	content0 := content
 	var out []term
 	seen := map[string]bool{}
 	addTerm := func(word string, alts []string) bool {
@@ -141,6 +218,11 @@ func questionTerms(ix *index.Index, content string) []term {
 			_, pos, ok := index.Segmenter().Find(w)
 			out[len(out)-1].place = ok && pos == "ns"
 			out[len(out)-1].verb = ok && (pos == "v" || pos == "vd") && utf8.RuneCountInString(w) >= 2
+		}
+	}
+	for i := range out {
+		if h := sectorHeadOf(out[i].alts); h != "" {
+			out[i].head, out[i].ask = h, content0
 		}
 	}
 	n := ix.NumParagraphs()
@@ -221,6 +303,7 @@ func stopWord(w string) bool {
 // verbatim; for a long word that does not, the share of its two-character
 // pieces that occur (so 网上办理率 partly matches 网上办、一次办率).
 func present(t term, text string) float64 {
+	text = maskSectors(&t, text)
 	best := 0.0
 	for _, a := range t.alts {
 		if strings.Contains(text, a) {

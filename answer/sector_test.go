@@ -1,0 +1,30 @@
+package answer
+
+import "testing"
+
+// TestMaskSectors checks that a statistic named by its bare head
+// (生产总值) counts only where the text qualifies it for the whole
+// economy or as the question does.
+func TestMaskSectors(t *testing.T) {
+	tests := []struct {
+		name, ask, text string
+		want            float64
+	}{
+		{"sector output is not GDP", "GDP", "海洋生产总值突破2万亿元", 0},
+		{"per-unit energy use is not GDP", "GDP", "单位生产总值能耗下降3%", 0},
+		{"province's GDP", "GDP", "全省生产总值增长5.5%", 1},
+		{"regional GDP", "GDP", "地区生产总值达到6万亿元", 1},
+		{"after punctuation", "GDP", "主要指标是：生产总值增长5%", 1},
+		{"the sector asked", "海洋生产总值", "海洋生产总值突破2万亿元", 1},
+		{"another sector than asked", "海洋生产总值", "农业生产总值增长3%", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tm := term{word: "GDP", alts: synonyms["GDP"], ask: tt.ask}
+			tm.head = sectorHeadOf(tm.alts)
+			if got := present(tm, tt.text); got != tt.want {
+				t.Errorf("present(%q) = %v, want %v", tt.text, got, tt.want)
+			}
+		})
+	}
+}
