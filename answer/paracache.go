@@ -57,10 +57,22 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 	}
 	f := &paraFacts{sectionU: unquote(strings.Join(para.SectionPath(), " "))}
 	f.hYear, f.hKind = headingTime(rep, para)
-	for _, s := range splitSentences(para.Text) {
+	// A paragraph opened by "刚刚过去的2017年，…" speaks of that year in
+	// the sentences that follow and say no period of their own (a year
+	// named later, "工业总产值1977年比1976年增长…", is that sentence's own).
+	carry := 0
+	for i, s := range splitSentences(para.Text) {
 		sentence := para.Text[s[0]:s[1]]
 		sf := sentenceFacts{start: int32(s[0]), end: int32(s[1])}
 		year, kind, ok := sentenceTime(rep, sentence)
+		switch {
+		case ok && kind == timeReview && year > 0 && i == 0:
+			carry = year
+		case ok:
+			carry = 0
+		case carry > 0:
+			year, kind, ok = carry, timeReview, true
+		}
 		sf.year, sf.kind, sf.ok = int32(year), kind, ok
 		if u := unquote(sentence); u != sentence {
 			sf.unquoted, sf.quoted = u, true

@@ -231,6 +231,11 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 
 	// Issuers: longest alias first, so 湖北省 wins over 湖北.
 	if dir != nil {
+		if _, ok := dir.aliases["全国"]; ok {
+			// "国家去年研发经费投入多少": 国家 as the subject is the
+			// country, as 全国 is; 国家级, 国家重点… are not.
+			content = countrySubject.ReplaceAllString(content, "${1}全国$2")
+		}
 		var names []string
 		names, content = dir.find(content)
 		q.issuers = names
@@ -251,6 +256,10 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 	q.content = strings.Join(strings.Fields(content), " ")
 	return q
 }
+
+// countrySubject matches 国家 opening the question (after its year), as
+// its subject rather than part of a compound (国家级, 国家重点实验室).
+var countrySubject = regexp.MustCompile(`^(\s*(?:去年|今年|前年|明年|\s)*(?:的)?)国家(?:的)?([^级重队标安机部委])`)
 
 // trendCue marks a question about a change ("增长目标", "增速"): without a
 // unit asked, its answer is a rate.

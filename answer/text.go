@@ -190,14 +190,15 @@ func isRate(f *corpus.Figure) bool {
 	return f.BaseUnit == "%" || strings.ContainsAny(f.Unit, "%％‰") || strings.Contains(f.Unit, "百分点") || f.Unit == "成"
 }
 
-// isFromValue reports whether f is the starting value of a "从A…到B" change
+// isFromValue reports whether f is the starting value of a "从A…到B" (由A…到B) change
 // within its clause.
 func isFromValue(text string, sStart, sEnd int, f *corpus.Figure) bool {
 	a := sStart
 	if i := strings.LastIndexAny(text[sStart:f.Start], "，,；;。"); i >= 0 {
 		a = sStart + i
 	}
-	if !strings.Contains(text[a:f.Start], "从") {
+	// "由2046万吨增加到3178万吨" is the same change as with 从.
+	if !strings.Contains(text[a:f.Start], "从") && !strings.HasSuffix(text[a:f.Start], "由") {
 		return false
 	}
 	rest := text[f.End:sEnd]

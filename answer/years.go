@@ -23,16 +23,26 @@ const (
 )
 
 // periodCue marks sentences and headings about several years at once.
-var periodCue = regexp.MustCompile(`五年来|过去的?五年|五年中|五年间|十年来|过去的?十年|平均每年|每年平均|每年超过|每年新增|“?十[一二三四五六]五”?时期|“十[一二三四五六]五”以来|年均(?:增|提高|下降|降低|新增|减少|超过|达到|达|实现|完成|保持|\d)|五年累计|规划期|到20\d\d年|五年规划|规划纲要`)
+var periodCue = regexp.MustCompile(`五年来|过去的?五年|五年中|五年间|十年来|过去的?十年|平均每年|每年平均|每年超过|每年新增|“?十[一二三四五六]五”?时期|“十[一二三四五六]五”以来|年均(?:增|提高|下降|降低|新增|减少|超过|达到|达|实现|完成|保持|\d)|五年累计|规划期|到(?:19|20)\d\d年|五年规划|规划纲要`)
 
 // targetSentence marks a sentence that states the year's goals, wherever it stands.
 var targetSentence = regexp.MustCompile(`预期目标|今年(经济社会)?发展的?主要目标|今年的?目标是`)
+
+// planThisYear marks a sentence that plans or requires something of the
+// report's own year (今年): its figures are targets.
+var planThisYear = regexp.MustCompile(`(计划|要求|预期|力争|争取|目标|打算|安排)[^。；;]{0,12}今年|今年[^。；;]{0,12}(计划|要求|预期|力争|争取|目标|打算|安排|要达到)`)
+
+// yearSpan matches a span of years (从1974年到1976年, 2021—2025年).
+var yearSpan = regexp.MustCompile(`(1[89]\d\d|20\d\d)年?(到|至|—|－|-|～)(1[89]\d\d|20\d\d)年`)
+
+// spacedDigits matches a digit followed by spaces before another digit or 年.
+var spacedDigits = regexp.MustCompile(`(\d) +(\d|年)`)
 
 // oneYear marks a heading that also covers the last year ("过去一年和五年工作回顾").
 var oneYear = regexp.MustCompile(`一年|去年|上年`)
 
 // leadYear matches a year that opens a sentence ("2024年，…", "初步统计，2024年…").
-var leadYear = regexp.MustCompile(`^[^，,；;。]{0,6}?(20\d\d)年(?:[，,]|[^以到至底末初]{0,2}[\p{Han}])`)
+var leadYear = regexp.MustCompile(`^[^，,；;。]{0,6}?(1[89]\d\d|20\d\d)年(?:[，,]|[^以到至底末初]{0,2}[\p{Han}])`)
 
 // speaksOf returns the year and kind of period that sentence (of para, in
 // rep) speaks about, from the sentence itself, then the innermost heading
@@ -52,7 +62,21 @@ func sentenceTime(rep *corpus.Report, sentence string) (int, timeKind, bool) {
 	if rep.Year > 0 && strings.Contains(sentence, "目标") && targetSentence.MatchString(sentence) {
 		return rep.Year, timeTarget, true
 	}
+	if rep.Year > 0 && strings.Contains(sentence, "今年") && planThisYear.MatchString(sentence) && !strings.Contains(sentence, "今年以来") {
+		// "国家计划要求今年的…粮食产量达到41250万吨": a plan for the
+		// report's own year, not its result.
+		return rep.Year, timeTarget, true
+	}
+	if strings.Contains(sentence, "年") && cnYearRe.MatchString(sentence) {
+		// Years in Chinese numerals (一九七四年) are read as the Arabic ones.
+		sentence = spellYears(sentence)
+	}
 	if mayPeriod(sentence) && periodCue.MatchString(sentence) {
+		return 0, timePeriod, true
+	}
+	if strings.Contains(sentence, "年") && yearSpan.MatchString(sentence) {
+		// "从1974年到1976年，…损失…": several years at once, none of them
+		// the year of the report's review or plan.
 		return 0, timePeriod, true
 	}
 	if rep.Year > 0 && strings.Contains(sentence, "年") {
@@ -67,7 +91,7 @@ func sentenceTime(rep *corpus.Report, sentence string) (int, timeKind, bool) {
 }
 
 // periodHints are substrings every match of periodCue contains one of.
-var periodHints = []string{"五年", "十年", "每年", "年均", "五”", "五\"", "五时期", "规划", "到20"}
+var periodHints = []string{"五年", "十年", "每年", "年均", "五”", "五\"", "五时期", "规划", "到20", "到19"}
 
 // mayPeriod is a cheap test that s might match periodCue.
 func mayPeriod(s string) bool {
@@ -83,6 +107,12 @@ func mayPeriod(s string) bool {
 func headingTime(rep *corpus.Report, para *corpus.Paragraph) (int, timeKind) {
 	for i := len(para.Path) - 1; i >= 0; i-- {
 		h := foldDigits(para.Path[i].Text)
+		if strings.Contains(h, " ") {
+			// "关于1 9 9 8 年政府工作的建议": digits spaced out.
+			for g := ""; g != h; {
+				g, h = h, spacedDigits.ReplaceAllString(h, "$1$2")
+			}
+		}
 		if m := yearRe.FindStringSubmatch(h); m != nil {
 			y, _ := strconv.Atoi(m[1])
 			switch {

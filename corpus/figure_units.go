@@ -30,6 +30,9 @@ var unitTable = func() map[rune][]unitInfo {
 		"头", "只", "车次", "户次", "件次", "部门", "标箱", "床", "家次", "门", "箱", "标准箱", "重量箱", "颗", "枚", "辆次"} {
 		add(true, u, u)
 	}
+	// 人口 is a population, not a count of people in the sense of 人
+	// (13亿多人口的大国): its own unit, so that 多少人 does not take it.
+	add(false, "人口", "人口")
 	add(true, "个", "個")
 	add(true, "项", "項")
 	add(true, "条", "條")
