@@ -601,7 +601,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				if f.Start < s[0] || f.Start >= s[1] {
 					continue
 				}
-				fy := yearBefore(para.Text[s[0]:f.Start])
+				fy := int(pf.figYear[i])
 				if want > 0 && !sc.yearNote && fy > 0 && fy != want && !q.compare {
 					// The sentence says the figure is of another year than asked.
 					continue
@@ -646,7 +646,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				// 收入分别达6.9万元" keeps each statistic to its part.
 				c.figKey = key >= 0 && present(terms[key], unquote(segmentAround(para.Text, s[0], s[1], f.Start)+" "+ctx)) >= 0.5
 				c.score = base - sentenceFit + figFit + 2.0*covCtx + 1.5*covClause + 1.0*precision(terms, ctx) + 1.0*bigramOverlap(q.phrase, clause)
-				if !q.normAggregate && aggregate.MatchString(f.Context) {
+				if !q.normAggregate && pf.figAggregate[i] {
 					// 年均/累计/平均 figures answer a different question than
 					// the yearly value asked for.
 					c.score -= 0.6

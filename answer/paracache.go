@@ -20,6 +20,10 @@ type paraFacts struct {
 	hKind timeKind
 	// sentences are splitSentences' ranges with their readings.
 	sentences []sentenceFacts
+	// figYear is, per figure of the paragraph, yearBefore of its sentence
+	// up to it; figAggregate whether its context sums or averages years.
+	figYear      []int32
+	figAggregate []bool
 }
 
 // sentenceFacts describes one sentence of a paragraph.
@@ -78,6 +82,19 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 			sf.unquoted, sf.quoted = u, true
 		}
 		f.sentences = append(f.sentences, sf)
+	}
+	f.figYear = make([]int32, len(para.Figures))
+	f.figAggregate = make([]bool, len(para.Figures))
+	for i := range para.Figures {
+		fig := &para.Figures[i]
+		f.figAggregate[i] = aggregate.MatchString(fig.Context)
+		for _, s := range f.sentences {
+			// The sentence the figure starts in, as candidates reads it.
+			if fig.Start >= int(s.start) && fig.Start < int(s.end) {
+				f.figYear[i] = int32(yearBefore(para.Text[s.start:fig.Start]))
+				break
+			}
+		}
 	}
 	if g, loaded := c.m.LoadOrStore(para, f); loaded {
 		return g.(*paraFacts)

@@ -7,7 +7,7 @@ import (
 // TestWithinKeepsCoverage checks, on the sample report, that the terms cut
 // to a paragraph's words give every sentence of it (alone and with the
 // section) the coverage the full terms give, and that the facts kept for a
-// paragraph are those computed afresh.
+// paragraph (sentences, periods, figures' years) are those computed afresh.
 func TestWithinKeepsCoverage(t *testing.T) {
 	e, err := OpenDefault()
 	if err != nil {
@@ -59,6 +59,18 @@ func TestWithinKeepsCoverage(t *testing.T) {
 				sentence := para.Text[s[0]:s[1]]
 				if int(sf.start) != s[0] || int(sf.end) != s[1] || sf.text(para) != unquote(sentence) {
 					t.Fatalf("%s: sentence %d kept as %d–%d %q", para.ID, j, sf.start, sf.end, sf.text(para))
+				}
+				for fi := range para.Figures {
+					f := &para.Figures[fi]
+					if f.Start < s[0] || f.Start >= s[1] {
+						continue
+					}
+					if y := yearBefore(para.Text[s[0]:f.Start]); int(pf.figYear[fi]) != y {
+						t.Errorf("%s: figure %s year %d kept, %d computed", para.ID, f.Text, pf.figYear[fi], y)
+					}
+					if a := aggregate.MatchString(f.Context); pf.figAggregate[fi] != a {
+						t.Errorf("%s: figure %s aggregate %v kept, %v computed", para.ID, f.Text, pf.figAggregate[fi], a)
+					}
 				}
 				y, k, ok := sentenceTime(r, sentence)
 				if int(sf.year) != y || sf.kind != k || sf.ok != ok {
