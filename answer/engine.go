@@ -671,6 +671,11 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					// "从4.16万亿元增加到5.67万亿元": the first is the old value.
 					c.score -= 0.8
 				}
+				if !q.percent && isChangeAmount(para.Text, s[0], f) && !asksChange(q.norm) {
+					// "比上年增加505万吨", "损失钢产量2800万吨": the size of a
+					// change, not the level asked for.
+					c.score -= 1.0
+				}
 				switch {
 				case q.unit == "":
 				case c.unitOK:

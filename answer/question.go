@@ -324,7 +324,14 @@ var shortYearRe = regexp.MustCompile(`(^|[^\d近连续过去这多几第每数�
 
 // spellYears writes years in four Arabic digits, so that yearRe finds them.
 func spellYears(s string) string {
-	s = cnYearRe.ReplaceAllStringFunc(s, func(m string) string {
+	return shortYearRe.ReplaceAllString(spellCNYears(s), "${1}20${2}年${3}")
+}
+
+// spellCNYears writes years in Chinese numerals (一九八五年) in Arabic
+// digits; unlike spellYears it leaves two-digit years alone, so that it
+// can read report text ("坚持了10年").
+func spellCNYears(s string) string {
+	return cnYearRe.ReplaceAllStringFunc(s, func(m string) string {
 		var b strings.Builder
 		for _, r := range strings.TrimSuffix(m, "年") {
 			if r == '零' {
@@ -334,7 +341,6 @@ func spellYears(s string) string {
 		}
 		return b.String() + "年"
 	})
-	return shortYearRe.ReplaceAllString(s, "${1}20${2}年${3}")
 }
 
 // asksUnit reports whether figure unit u satisfies the unit the question asks for.

@@ -208,6 +208,33 @@ func isFromValue(text string, sStart, sEnd int, f *corpus.Figure) bool {
 	return strings.Contains(rest, "到") || strings.Contains(rest, "至")
 }
 
+// changeVerbs state a change: the figure after them is the amount of the
+// change (比上年增加505万吨, 损失钢产量2800万吨), not the level.
+var changeVerbs = []string{"增加", "减少", "增产", "减产", "损失", "下降", "降低", "增长", "提高", "多收", "少收", "新增了", "净增"}
+
+// isChangeAmount reports whether f follows a change verb in its clause.
+func isChangeAmount(text string, sStart int, f *corpus.Figure) bool {
+	before := text[sStart:f.Start]
+	if i := strings.LastIndexAny(before, "，,；;。、"); i >= 0 {
+		before = before[i:]
+	}
+	before = strings.TrimSpace(before)
+	for _, p := range []string{"将近", "接近", "超过", "近", "约", "了", "达"} {
+		before = strings.TrimSuffix(before, p)
+	}
+	for _, v := range changeVerbs {
+		if strings.HasSuffix(before, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// asksChange reports whether a question asks for a change rather than a level.
+func asksChange(norm string) bool {
+	return strings.ContainsAny(norm, "增减降") || strings.Contains(norm, "损失") || strings.Contains(norm, "提高") || strings.Contains(norm, "多收") || strings.Contains(norm, "少收")
+}
+
 // milestoneRe marks a figure named as a threshold passed ("迈上6万亿元台阶").
 var milestoneRe = regexp.MustCompile(`^[^，,；;。]{0,3}(台阶|大关|关口)`)
 

@@ -30,7 +30,11 @@ var targetSentence = regexp.MustCompile(`预期目标|今年(经济社会)?发�
 
 // planThisYear marks a sentence that plans or requires something of the
 // report's own year (今年): its figures are targets.
-var planThisYear = regexp.MustCompile(`(计划|要求|预期|力争|争取|目标|打算|安排)[^。；;]{0,12}今年|今年[^。；;]{0,12}(计划|要求|预期|力争|争取|目标|打算|安排|要达到)`)
+var planThisYear = regexp.MustCompile(`(计划|要求|预期|力争|争取|目标|打算|安排)[^。；;]{0,12}今年|今年[^。；;]{0,30}(计划|要求|预期|力争|争取|目标|打算|安排|要达到)`)
+
+// leadLastYear matches a sentence that opens with the year before the
+// report: 过去的一年，…; 去年，….
+var leadLastYear = regexp.MustCompile(`^\s*(?:过去的?一年|去年)[，,]`)
 
 // yearSpan matches a span of years (从1974年到1976年, 2021—2025年).
 var yearSpan = regexp.MustCompile(`(1[89]\d\d|20\d\d)年?(到|至|—|－|-|～)(1[89]\d\d|20\d\d)年`)
@@ -69,7 +73,7 @@ func sentenceTime(rep *corpus.Report, sentence string) (int, timeKind, bool) {
 	}
 	if strings.Contains(sentence, "年") && cnYearRe.MatchString(sentence) {
 		// Years in Chinese numerals (一九七四年) are read as the Arabic ones.
-		sentence = spellYears(sentence)
+		sentence = spellCNYears(sentence)
 	}
 	if mayPeriod(sentence) && periodCue.MatchString(sentence) {
 		return 0, timePeriod, true
@@ -78,6 +82,10 @@ func sentenceTime(rep *corpus.Report, sentence string) (int, timeKind, bool) {
 		// "从1974年到1976年，…损失…": several years at once, none of them
 		// the year of the report's review or plan.
 		return 0, timePeriod, true
+	}
+	if rep.Year > 0 && leadLastYear.MatchString(sentence) {
+		// "过去的一年，…" opens the review of the year before the report.
+		return rep.Year - 1, timeReview, true
 	}
 	if rep.Year > 0 && strings.Contains(sentence, "年") {
 		if m := leadYear.FindStringSubmatch(sentence); m != nil {
@@ -218,6 +226,10 @@ func yearBefore(before string) int {
 		return 0
 	}
 	before = foldDigits(before)
+	if cnYearRe.MatchString(before) {
+		// "一九八五年增加三百六十二亿元，全年总收入达到…": 1985.
+		before = spellCNYears(before)
+	}
 	y := 0
 	for _, m := range statedYear.FindAllStringSubmatch(before, -1) {
 		if m[2] != "" {
