@@ -323,11 +323,21 @@ func periodLevel(text string, sStart int, f *corpus.Figure) bool {
 		a = sStart + i
 	}
 	before := text[a:f.Start]
-	for _, w := range []string{"新增", "新建", "新开工", "累计", "每年", "五年", "完成", "共", "合计", "总计",
-		"突破", "超过", "迈上", "跨上", "跃上", "跨过", "首个", "以上"} {
-		// A flow summed over the period (五年城镇新增就业4200万人) is not a
-		// level, nor is a threshold passed (突破5万亿元).
+	for _, w := range []string{"新增", "新建", "新开工", "累计", "每年", "五年", "完成", "共", "合计", "总计"} {
+		// A flow summed over the period (五年城镇新增就业4200万人) is not a level.
 		if strings.Contains(before, w) || strings.Contains(f.Context, w) {
+			return false
+		}
+	}
+	near := before
+	if i := strings.LastIndex(near, "、"); i >= 0 {
+		// "连续迈上4个万亿元台阶、达14.2万亿元": the threshold is the
+		// other item's.
+		near = near[i:]
+	}
+	for _, w := range []string{"突破", "超过", "迈上", "跨上", "跃上", "跨过", "首个", "以上"} {
+		// Nor is a threshold passed (突破5万亿元).
+		if strings.Contains(near, w) || near == before && strings.Contains(f.Context, w) {
 			return false
 		}
 	}
