@@ -1,6 +1,9 @@
 package answer
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestMaskSectors checks that a statistic named by its bare head
 // (生产总值) counts only where the text qualifies it for the whole
@@ -24,6 +27,38 @@ func TestMaskSectors(t *testing.T) {
 			tm.head = sectorHeadOf(tm.alts)
 			if got := present(tm, tt.text); got != tt.want {
 				t.Errorf("present(%q) = %v, want %v", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPlaceNoted checks that a figure for a question naming no place,
+// found only in a province's report, says whose it is on its first line,
+// while a national figure needs no such note.
+func TestPlaceNoted(t *testing.T) {
+	e := fullEngine(t)
+	tests := []struct {
+		q, place string // place "" for a national figure
+	}{
+		{"研发经费投入多少", "广东省"},
+		{"去年海洋生产总值多少", "广东省"},
+		{"去年粮食产量多少", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a := ask(t, e, nil, tt.q)
+			if a.Figure == nil || len(a.Answers) == 0 {
+				t.Fatalf("want a figure, got %s", describe(a))
+			}
+			first, _, _ := strings.Cut(a.Reply, "\n")
+			issuer := a.Answers[0].Report.Issuer
+			switch {
+			case tt.place == "" && issuer != nationalIssuer:
+				t.Errorf("want a national figure, got %s from %s", first, issuer)
+			case tt.place == "" && strings.Contains(a.Note, "省"):
+				t.Errorf("national figure noted with a place: %q", first)
+			case tt.place != "" && !strings.Contains(first, "（"+tt.place):
+				t.Errorf("first line %q does not say %s", first, tt.place)
 			}
 		})
 	}

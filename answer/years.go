@@ -184,6 +184,19 @@ func (e *Engine) noteYear(q *question, sc scope, a *Answer) {
 		return
 	}
 	top := a.Answers[0]
+	if len(q.issuers) == 0 && sc.multiIssuer && top.Report.Issuer != nationalIssuer {
+		// A question naming no place is taken as national; when only a
+		// province's report gives the figure, the first line says whose
+		// it is ("约5100亿元（广东省，2024年）"), not only the citation.
+		defer func() {
+			place := strings.TrimSuffix(top.Report.Issuer, "人民政府")
+			if a.Note == "" {
+				a.Note = place
+			} else {
+				a.Note = place + "，" + a.Note
+			}
+		}()
+	}
 	if top.Year == 0 {
 		return
 	}
