@@ -476,6 +476,9 @@ type candidate struct {
 	figKey bool
 	keyHit bool // the heaviest term is in the paragraph or its section
 	unitOK bool
+	// change is set when the figure is the size of a change (增加X) and
+	// the question asks for a level.
+	change bool
 	year   int      // the year the sentence speaks of, 0 when unknown
 	kind   timeKind // review, target or period
 }
@@ -675,6 +678,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					// "比上年增加505万吨", "损失钢产量2800万吨": the size of a
 					// change, not the level asked for.
 					c.score -= 1.0
+					c.change = true
 				}
 				switch {
 				case q.unit == "":
@@ -751,7 +755,7 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 		if q.wantsNumber && (c.fig == nil || q.unit != "" && !c.unitOK) {
 			continue
 		}
-		if c.fig != nil && !c.figureFits() {
+		if c.fig != nil && (!c.figureFits() || c.change) {
 			continue
 		}
 		best = c

@@ -198,7 +198,7 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 		if q.percent && q.unit == "" {
 			q.unit = "%"
 		}
-		if q.unit == "" && moneyNoun.MatchString(blank(cueText, numberCue)) {
+		if q.unit == "" && moneyNoun.MatchString(norm) {
 			// "旅游收入多少", "研发经费投入多少": an amount of money, not a
 			// count of projects or a share.
 			q.unit = "元"
@@ -267,7 +267,7 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 var countrySubject = regexp.MustCompile(`^(\s*(?:去年|今年|前年|明年|\s)*(?:的)?)国家(?:的)?([^级重队标安机部委])`)
 
 // moneyNoun marks a question that ends by naming an amount of money.
-var moneyNoun = regexp.MustCompile(`(收入|投入|支出|投资|经费|营收|销售额|资金|税收|利润|赤字|外汇储备|进出口总额|生产总值|GDP|gdp|经济总量)\s*(是|有|为|达到|达|一共|共|总共)?\s*$`)
+var moneyNoun = regexp.MustCompile(`(收入|投入|支出|投资|经费|营收|销售额|资金|税收|利润|赤字|外汇储备|进出口总额|生产总值|GDP|gdp|经济总量)\s*(是|有|为|达到|达|一共|共|总共)?\s*(多少|多少钱|几何)?\s*$`)
 
 // trendCue marks a question about a change ("增长目标", "增速"): without a
 // unit asked, its answer is a rate.

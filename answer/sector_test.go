@@ -63,3 +63,18 @@ func TestPlaceNoted(t *testing.T) {
 		})
 	}
 }
+
+// TestNoChangeForLevel checks that the size of a change (共增加了150万吨)
+// or a figure of another kind (485家 for a money amount) is not given as
+// the level asked for: the passage is shown without a figure.
+func TestNoChangeForLevel(t *testing.T) {
+	e := fullEngine(t)
+	for _, q := range []string{"1957年钢产量多少", "甘肃去年进出口总额", "贵州去年旅游收入多少"} {
+		t.Run(q, func(t *testing.T) {
+			a := ask(t, e, nil, q)
+			if a.Figure != nil {
+				t.Errorf("want no figure, got %s", describe(a))
+			}
+		})
+	}
+}

@@ -229,7 +229,7 @@ func (e *Engine) noteYear(q *question, sc scope, a *Answer) {
 
 // statedYear matches a year written in a sentence, digits possibly spaced
 // as in old typeset reports ("1 9 9 7 年").
-var statedYear = regexp.MustCompile(`((?:1\s*[89]|2\s*0)\s*\d\s*\d)\s*年(以来|至|到|—|-)?`)
+var statedYear = regexp.MustCompile(`((?:1\s*[89]|2\s*0)\s*\d\s*\d)\s*年(以来|至|到|—|-|相比|比较)?`)
 
 // yearBefore returns the year the text before a figure names for it
 // ("2024年全省地区生产总值57761亿元", "1 9 9 7 年粮食产量达到…"): the last
