@@ -500,29 +500,26 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 	// The content as written goes in too: the index's search-mode cut finds
 	// compounds in it (受教育) that the question's accurate cut split.
 	text := strings.Join(words, " ") + " " + q.content
-	hits, err := e.ix.Search(ctx, index.Query{Text: text, Reports: sc.ids, Size: 60})
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
+	var subsets []index.Subset
 	if newest := sc.newestIDs(q); len(newest) > 0 {
 		// Without a year the newest report wins; its long paragraphs may
-		// rank low among all of an issuer's reports, so it is searched on
-		// its own as well.
-		more, err := e.ix.Search(ctx, index.Query{Text: text, Reports: newest, Size: 20})
-		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
-		hits = mergeHits(hits, more)
+		// rank low among all of an issuer's reports, so its best are
+		// taken as well.
+		subsets = append(subsets, index.Subset{Reports: newest, Size: 20})
 	}
 	if national := sc.nationalIDs(q); len(national) > 0 {
 		// A question naming no place prefers the national reports; with
 		// common words their paragraphs may not rank among the best 60 of
-		// all reports, so they are searched on their own as well.
-		more, err := e.ix.Search(ctx, index.Query{Text: text, Reports: national, Size: 30})
-		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
-		hits = mergeHits(hits, more)
+		// all reports, so their best are taken as well.
+		subsets = append(subsets, index.Subset{Reports: national, Size: 30})
+	}
+	// One pass over the index for the scope and its parts.
+	hits, more, err := e.ix.SearchSubsets(ctx, index.Query{Text: text, Reports: sc.ids, Size: 60}, subsets...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	for _, m := range more {
+		hits = mergeHits(hits, m)
 	}
 	if len(hits) == 0 {
 		return nil, nil

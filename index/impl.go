@@ -859,9 +859,14 @@ func (ix *Index) queryTerms(q Query) []queryTerm {
 }
 
 func (ix *Index) search(ctx context.Context, q Query) ([]Hit, error) {
+	hits, _, err := ix.searchSubsets(ctx, q, nil)
+	return hits, err
+}
+
+func (ix *Index) searchSubsets(ctx context.Context, q Query, subsets []Subset) ([]Hit, [][]Hit, error) {
 	terms := ix.queryTerms(q)
 	if len(terms) == 0 {
-		return nil, nil
+		return nil, make([][]Hit, len(subsets)), nil
 	}
 	size := q.Size
 	if size <= 0 {
@@ -888,27 +893,70 @@ func (ix *Index) search(ctx context.Context, q Query) ([]Hit, error) {
 		}
 	}
 	if len(should) == 0 {
-		return nil, nil
+		return nil, make([][]Hit, len(subsets)), nil
 	}
 	var root query.Query = query.NewDisjunctionQuery(should)
 	if len(q.Reports) > 0 {
 		root = ix.restrict(root, q.Reports)
+	}
+	var tap *tapQuery
+	if len(subsets) > 0 {
+		tap = &tapQuery{inner: root}
+		for _, sub := range subsets {
+			n := sub.Size
+			if n <= 0 {
+				n = defaultSize
+			}
+			tap.subsets = append(tap.subsets, &subsetTop{reports: sub.Reports, size: n + 4})
+		}
+		root = tap
 	}
 	// Ask for a few extra hits: hits of reports missing from the catalog
 	// (a removal interrupted midway) are dropped below.
 	req := bleve.NewSearchRequestOptions(root, size+4, 0, false)
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("index: search: %w", err)
+		return nil, nil, fmt.Errorf("index: search: %w", err)
 	}
-	hits := make([]Hit, 0, len(res.Hits))
+	if tap != nil && tap.err != nil {
+		return nil, nil, fmt.Errorf("index: search: %w", tap.err)
+	}
+	found := make([]scored, len(res.Hits))
+	for i, h := range res.Hits {
+		found[i] = scored{h.ID, h.Score}
+	}
+	hits := ix.toHits(found, size)
+	if q.WantMatched {
+		if err := ix.matched(ctx, hits, terms, sectionBoost > 0); err != nil {
+			return nil, nil, err
+		}
+	}
+	subHits := make([][]Hit, len(subsets))
+	if tap != nil {
+		for i, st := range tap.subsets {
+			subHits[i] = ix.toHits(st.found, st.size-4)
+		}
+	}
+	return hits, subHits, nil
+}
+
+// scored is a paragraph ID found by bleve with its score.
+type scored struct {
+	id    string
+	score float64
+}
+
+// toHits turns bleve's best paragraphs into at most size hits, dropping
+// those of reports missing from the catalog.
+func (ix *Index) toHits(found []scored, size int) []Hit {
+	hits := make([]Hit, 0, min(len(found), size))
 	ix.mu.RLock()
-	for _, h := range res.Hits {
-		i := strings.LastIndex(h.ID, "#")
-		if i <= 0 || ix.entries[h.ID[:i]] == nil {
+	for _, h := range found {
+		i := strings.LastIndex(h.id, "#")
+		if i <= 0 || ix.entries[h.id[:i]] == nil {
 			continue
 		}
-		hits = append(hits, Hit{Report: h.ID[:i], Paragraph: h.ID, Score: h.Score})
+		hits = append(hits, Hit{Report: h.id[:i], Paragraph: h.id, Score: h.score})
 		if len(hits) == size {
 			break
 		}
@@ -925,12 +973,7 @@ func (ix *Index) search(ctx context.Context, q Query) ([]Hit, error) {
 		}
 		h.Seq = seq
 	}
-	if q.WantMatched {
-		if err := ix.matched(ctx, hits, terms, sectionBoost > 0); err != nil {
-			return nil, err
-		}
-	}
-	return hits, nil
+	return hits
 }
 
 // restrict limits root to the paragraphs of reports, without scoring:

@@ -175,6 +175,25 @@ func (ix *Index) Paragraph(id string) (*corpus.Report, *corpus.Paragraph, error)
 // Search runs q and returns the best-scoring paragraphs, best first.
 func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) { return ix.search(ctx, q) }
 
+// Subset is a part of a search's scope whose best hits SearchSubsets
+// returns as well.
+type Subset struct {
+	// Reports are report IDs within the search's scope (Query.Reports, or
+	// any when that is empty).
+	Reports []string
+	// Size is the maximum number of hits; 0 means 20.
+	Size int
+}
+
+// SearchSubsets runs q as Search does and returns, besides its hits, the
+// best hits of each subset: those Search would return for q restricted to
+// the subset's reports, with the same scores, from the same pass over the
+// index (a second search over a large part of the index costs as much as
+// the first). Subset hits carry no Matched terms.
+func (ix *Index) SearchSubsets(ctx context.Context, q Query, subsets ...Subset) ([]Hit, [][]Hit, error) {
+	return ix.searchSubsets(ctx, q, subsets)
+}
+
 // DocFreq returns the number of paragraphs whose text field contains the
 // analysed term term; useful as IDF for question words.
 func (ix *Index) DocFreq(term string) int { return ix.docFreq(term) }

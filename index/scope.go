@@ -2,6 +2,8 @@ package index
 
 import (
 	"context"
+	"errors"
+	"sort"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
@@ -24,32 +26,13 @@ type scopeQuery struct {
 
 // Searcher implements query.Query.
 func (q *scopeQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
-	var in bitset
-	var td bindex.TermFieldDoc
-	for _, id := range q.reports {
-		tfr, err := r.TermFieldReader(ctx, []byte(id), fieldReport, false, false, false)
-		if err != nil {
-			return nil, err
-		}
-		for {
-			d, err := tfr.Next(&td)
-			if err != nil {
-				tfr.Close()
-				return nil, err
-			}
-			if d == nil {
-				break
-			}
-			if len(d.ID) != 8 {
-				// Not scorch's numeric document IDs: bleve's own filter.
-				tfr.Close()
-				return q.filtered().Searcher(ctx, r, m, opts)
-			}
-			in.add(d.ID.Value())
-		}
-		if err := tfr.Close(); err != nil {
-			return nil, err
-		}
+	in, ok, err := reportDocs(ctx, r, q.reports)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		// Not scorch's numeric document IDs: bleve's own filter.
+		return q.filtered().Searcher(ctx, r, m, opts)
 	}
 	s, err := q.root.Searcher(ctx, r, m, opts)
 	if err != nil {
@@ -87,4 +70,143 @@ func (b *bitset) add(n uint64) {
 func (b bitset) has(n uint64) bool {
 	w := n / 64
 	return w < uint64(len(b)) && b[w]&(1<<(n%64)) != 0
+}
+
+// tapQuery is inner, and on the way collects, for each of subsets, the best
+// hits among its reports' paragraphs: what inner restricted to them would
+// find, from the same pass over the postings. Scores are inner's; ties go to
+// the hit seen first, as in bleve's collector.
+type tapQuery struct {
+	inner   query.Query
+	subsets []*subsetTop
+	// err is set when reading a subset's hits' IDs failed.
+	err error
+}
+
+// subsetTop is one subset's best hits, best first.
+type subsetTop struct {
+	reports []string
+	size    int
+	in      bitset
+	top     []tapHit // at most size, best first
+	found   []scored // top with the paragraph IDs, once the search is done
+}
+
+type tapHit struct {
+	score float64
+	seen  uint64
+	doc   uint64
+}
+
+// Searcher implements query.Query.
+func (q *tapQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	for _, st := range q.subsets {
+		in, ok, err := reportDocs(ctx, r, st.reports)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, errors.New("subsets need numeric document IDs")
+		}
+		st.in = in
+	}
+	s, err := q.inner.Searcher(ctx, r, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &tapSearcher{Searcher: s, q: q, r: r}, nil
+}
+
+// tapSearcher passes inner's hits on and offers each to the subsets.
+type tapSearcher struct {
+	search.Searcher
+	q    *tapQuery
+	r    bindex.IndexReader
+	seen uint64
+}
+
+func (t *tapSearcher) Next(sctx *search.SearchContext) (*search.DocumentMatch, error) {
+	d, err := t.Searcher.Next(sctx)
+	t.offer(d)
+	return d, err
+}
+
+func (t *tapSearcher) Advance(sctx *search.SearchContext, id bindex.IndexInternalID) (*search.DocumentMatch, error) {
+	d, err := t.Searcher.Advance(sctx, id)
+	t.offer(d)
+	return d, err
+}
+
+func (t *tapSearcher) offer(d *search.DocumentMatch) {
+	if d == nil || len(d.IndexInternalID) != 8 {
+		return
+	}
+	t.seen++
+	doc := d.IndexInternalID.Value()
+	for _, st := range t.q.subsets {
+		if !st.in.has(doc) {
+			continue
+		}
+		if len(st.top) == st.size && d.Score <= st.top[len(st.top)-1].score {
+			continue // not better than the worst kept (a tie goes to the earlier)
+		}
+		h := tapHit{d.Score, t.seen, doc}
+		// Insert after every kept hit scoring at least as much.
+		i := sort.Search(len(st.top), func(i int) bool { return st.top[i].score < h.score })
+		if len(st.top) < st.size {
+			st.top = append(st.top, tapHit{})
+		}
+		copy(st.top[i+1:], st.top[i:])
+		st.top[i] = h
+	}
+}
+
+// Close reads the subsets' paragraph IDs while the reader is still open
+// (bleve closes the searcher before the reader).
+func (t *tapSearcher) Close() error {
+	for _, st := range t.q.subsets {
+		st.found = st.found[:0]
+		for _, h := range st.top {
+			var id bindex.IndexInternalID = make([]byte, 8)
+			id.SetValue(h.doc)
+			ext, err := t.r.ExternalID(id)
+			if err != nil {
+				t.q.err = err
+				break
+			}
+			st.found = append(st.found, scored{ext, h.score})
+		}
+	}
+	return t.Searcher.Close()
+}
+
+// reportDocs reads the document numbers of reports' paragraphs; ok is false
+// when the index's document IDs are not numeric (not scorch).
+func reportDocs(ctx context.Context, r bindex.IndexReader, reports []string) (in bitset, ok bool, err error) {
+	var td bindex.TermFieldDoc
+	for _, id := range reports {
+		tfr, err := r.TermFieldReader(ctx, []byte(id), fieldReport, false, false, false)
+		if err != nil {
+			return nil, false, err
+		}
+		for {
+			d, err := tfr.Next(&td)
+			if err != nil {
+				tfr.Close()
+				return nil, false, err
+			}
+			if d == nil {
+				break
+			}
+			if len(d.ID) != 8 {
+				tfr.Close()
+				return nil, false, nil
+			}
+			in.add(d.ID.Value())
+		}
+		if err := tfr.Close(); err != nil {
+			return nil, false, err
+		}
+	}
+	return in, true, nil
 }

@@ -2,6 +2,8 @@ package index
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -56,5 +58,59 @@ func TestScopeQueryMatchesBleveFilter(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSearchSubsets checks that the subsets' hits from one pass are those
+// a search restricted to each subset returns, and the main hits Search's.
+func TestSearchSubsets(t *testing.T) {
+	ix, err := OpenMemory(twoReports("推进行政复议规范化建设，行政复议案件办理质效提升。"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	subsets := []Subset{
+		{Reports: []string{"2024-fangxian-fzzf"}, Size: 5},
+		{Reports: []string{"2024-testcounty"}, Size: 3},
+		{Reports: []string{"2024-fangxian-fzzf", "2024-testcounty"}},
+		{Reports: []string{"no-such-report"}},
+	}
+	for _, text := range []string{"行政复议案件", "法治政府建设 行政执法 规范化"} {
+		q := Query{Text: text, Size: 4}
+		hits, sub, err := ix.SearchSubsets(ctx, q, subsets...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := ix.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameHits(t, text, hits, want)
+		if len(sub) != len(subsets) {
+			t.Fatalf("%d subset results for %d subsets", len(sub), len(subsets))
+		}
+		for i, s := range subsets {
+			want, err := ix.Search(ctx, Query{Text: text, Reports: s.Reports, Size: s.Size})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameHits(t, fmt.Sprintf("%s %v", text, s.Reports), sub[i], want)
+		}
+	}
+}
+
+// sameHits compares hits up to the ulps bleve's summation order may add.
+func sameHits(t *testing.T, name string, got, want []Hit) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%s: %d hits, want %d", name, len(got), len(want))
+		return
+	}
+	for i := range got {
+		g, w := got[i], want[i]
+		if g.Report != w.Report || g.Seq != w.Seq || math.Abs(g.Score-w.Score) > 1e-12*w.Score {
+			t.Errorf("%s: hit %d is %s %.17g, want %s %.17g", name, i, g.Paragraph, g.Score, w.Paragraph, w.Score)
+		}
 	}
 }
