@@ -91,6 +91,8 @@ type state struct {
 	mu      sync.RWMutex // guards entries and cache
 	entries map[string]*catalogEntry
 	cache   map[string]*loadedReport
+
+	docSets docSetCache // restriction bitsets of the current snapshot
 }
 
 // catalogEntry is one report in DIR/catalog/index.json.
@@ -901,7 +903,7 @@ func (ix *Index) searchSubsets(ctx context.Context, q Query, subsets []Subset) (
 	}
 	var tap *tapQuery
 	if len(subsets) > 0 {
-		tap = &tapQuery{inner: root}
+		tap = &tapQuery{inner: root, sets: &ix.docSets}
 		for _, sub := range subsets {
 			n := sub.Size
 			if n <= 0 {
@@ -997,7 +999,7 @@ func (ix *Index) restrict(root query.Query, reports []string) query.Query {
 	}
 	ix.mu.RUnlock()
 	if inScope*restrictSkipShare >= ix.numParagraphs() {
-		return &scopeQuery{root: root, reports: reports}
+		return &scopeQuery{root: root, reports: reports, sets: &ix.docSets}
 	}
 	rs := make([]query.Query, 0, len(reports))
 	for _, id := range reports {

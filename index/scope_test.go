@@ -114,3 +114,49 @@ func sameHits(t *testing.T, name string, got, want []Hit) {
 		}
 	}
 }
+
+// TestScopeAfterUpdate checks that a restriction read before an update is
+// not reused after it: document numbers change with the snapshot.
+func TestScopeAfterUpdate(t *testing.T) {
+	ix, err := OpenMemory(twoReports("推进行政复议规范化建设。"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	scope := []string{"2024-fangxian-fzzf", "2024-testcounty", "2024-third"}
+	check := func(when string, want int) {
+		t.Helper()
+		hits, err := ix.Search(ctx, Query{Text: "行政复议", Reports: scope, Size: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := ix.Search(ctx, Query{Text: "行政复议", Size: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) != len(all) {
+			t.Errorf("%s: %d hits in scope, %d in all (every report is in scope)", when, len(hits), len(all))
+		}
+		n := 0
+		for _, h := range hits {
+			if h.Report == "2024-third" {
+				n++
+			}
+		}
+		if n != want {
+			t.Errorf("%s: %d hits of the third report, want %d", when, n, want)
+		}
+	}
+	check("before", 0)
+	check("before, again", 0) // from the cache
+	third := parseTestReport("2024-third", "第三县人民政府工作报告\n一、主要工作\n行政复议案件全部办结。\n")
+	if _, err := ix.Add(ctx, third); err != nil {
+		t.Fatal(err)
+	}
+	check("after adding the third report", 1)
+	if err := ix.Remove(ctx, "2024-testcounty"); err != nil {
+		t.Fatal(err)
+	}
+	check("after removing the second", 1)
+}
