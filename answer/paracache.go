@@ -26,25 +26,26 @@ type paraFacts struct {
 	figAggregate []bool
 }
 
-// sentenceFacts describes one sentence of a paragraph.
+// sentenceFacts describes one sentence of a paragraph. It is kept small
+// (24 bytes): the cache holds one per sentence of every paragraph answers
+// looked at, which over the whole corpus is most of them.
 type sentenceFacts struct {
 	start, end int32
 	// year and kind are sentenceTime's reading; ok says it found one.
-	year int32
 	kind timeKind
+	year int16
 	ok   bool
-	// unquoted is the sentence without quote marks when quoted is set
-	// (most sentences have none: no copy is kept).
-	unquoted string
-	quoted   bool
+	// quoted is set when the sentence has quote marks to drop.
+	quoted bool
 }
 
 // text returns the sentence's unquoted text in para.
 func (s *sentenceFacts) text(para *corpus.Paragraph) string {
+	t := para.Text[s.start:s.end]
 	if s.quoted {
-		return s.unquoted
+		return quoteMarks.Replace(t)
 	}
-	return para.Text[s.start:s.end]
+	return t
 }
 
 // paraCache holds the facts of the paragraphs answers have looked at,
@@ -52,6 +53,9 @@ func (s *sentenceFacts) text(para *corpus.Paragraph) string {
 // report until it is updated, and Refresh drops the cache).
 type paraCache struct {
 	m sync.Map // *corpus.Paragraph -> *paraFacts
+	// sections interns the unquoted section paths: the paragraphs of a
+	// section share one.
+	sections sync.Map // string -> string
 }
 
 // facts returns para's facts, computing them on first use.
@@ -59,13 +63,20 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 	if f, ok := c.m.Load(para); ok {
 		return f.(*paraFacts)
 	}
-	f := &paraFacts{sectionU: unquote(strings.Join(para.SectionPath(), " "))}
+	section := strings.Join(para.SectionPath(), " ")
+	sectionU, ok := c.sections.Load(section)
+	if !ok {
+		sectionU, _ = c.sections.LoadOrStore(section, unquote(section))
+	}
+	f := &paraFacts{sectionU: sectionU.(string)}
 	f.hYear, f.hKind = headingTime(rep, para)
 	// A paragraph opened by "刚刚过去的2017年，…" speaks of that year in
 	// the sentences that follow and say no period of their own (a year
 	// named later, "工业总产值1977年比1976年增长…", is that sentence's own).
 	carry := 0
-	for i, s := range splitSentences(para.Text) {
+	split := splitSentences(para.Text)
+	f.sentences = make([]sentenceFacts, 0, len(split))
+	for i, s := range split {
 		sentence := para.Text[s[0]:s[1]]
 		sf := sentenceFacts{start: int32(s[0]), end: int32(s[1])}
 		year, kind, ok := sentenceTime(rep, sentence)
@@ -77,10 +88,8 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 		case carry > 0:
 			year, kind, ok = carry, timeReview, true
 		}
-		sf.year, sf.kind, sf.ok = int32(year), kind, ok
-		if u := unquote(sentence); u != sentence {
-			sf.unquoted, sf.quoted = u, true
-		}
+		sf.year, sf.kind, sf.ok = int16(year), kind, ok
+		sf.quoted = hasQuoteMark(sentence)
 		f.sentences = append(f.sentences, sf)
 	}
 	f.figYear = make([]int32, len(para.Figures))
@@ -103,7 +112,10 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 }
 
 // reset drops every paragraph's facts (reports were added or removed).
-func (c *paraCache) reset() { c.m.Clear() }
+func (c *paraCache) reset() {
+	c.m.Clear()
+	c.sections.Clear()
+}
 
 // within returns ts with each term's alternatives cut to those that can
 // count in a text made of pieces of text (a sentence of a paragraph, the
