@@ -453,6 +453,10 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
+// minPassageCov is the least paragraph coverage (covPara) of a candidate
+// shown as a passage; the answer itself and comparisons want more.
+const minPassageCov = 0.3
+
 // candidate is one possible answer: a figure in a sentence, or (fig nil) a
 // passage.
 type candidate struct {
@@ -538,6 +542,14 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 		sectionU := pf.sectionU
 		paraU := unquote(para.Text) + " " + sectionU
 		covPara := coverageU(terms, paraU)
+		if covPara < minPassageCov {
+			// No candidate of this paragraph can be used: choose wants
+			// more of the question's words in the paragraph, passages and
+			// comparisons at least minPassageCov (a sentence's coverage is
+			// at most its paragraph's). Scoring its sentences and figures
+			// would be most of the work on questions with common words.
+			continue
+		}
 		keyHit := key >= 0 && present(terms[key], paraU) >= 0.99
 		// The sentences' coverages only look for what the paragraph has.
 		pTerms, pTopic := within(terms, paraU), within(topic, paraU)
@@ -808,7 +820,7 @@ func (e *Engine) passages(q *question, cands []*candidate, best *candidate, with
 		if len(out) >= 10 {
 			break
 		}
-		if seen[c.para.ID] || c.covPara < 0.3 {
+		if seen[c.para.ID] || c.covPara < minPassageCov {
 			continue
 		}
 		seen[c.para.ID] = true
