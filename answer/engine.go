@@ -560,6 +560,10 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 		}
 		want := sc.wantYear(rep.Issuer)
 		hYear, hKind := pf.hYear, pf.hKind
+		// The figures' texts (clause, subject, segment) are pieces of the
+		// paragraph and of the figures' contexts: their coverages only
+		// look for what those have (made on the first figure scored).
+		var fTerms, fTopic []term
 		for i := range pf.sentences {
 			sf := &pf.sentences[i]
 			s := [2]int{int(sf.start), int(sf.end)}
@@ -637,13 +641,16 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					// A five-year average is not the value of the year asked.
 					figConflict = true
 				}
+				if fTerms == nil {
+					fTerms, fTopic = figureTerms(terms, topic, paraU, para)
+				}
 				clause := clauseAround(para.Text, s[0], s[1], f.Start, f.End)
 				ctx := figureSubject(para.Text, s[0], f, para.Figures)
-				covCtx := coverage(terms, ctx)
+				covCtx := coverage(fTerms, ctx)
 				// A clause that inherits its subject ("…增长5.8%、总量达到
 				// 60013亿元") is read with it.
 				clause += " " + ctx
-				covClause := coverage(terms, clause)
+				covClause := coverage(fTerms, clause)
 				c := &candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: figConflict}
 				if figFit != sentenceFit {
 					c.year, c.kind = want, timeReview
@@ -652,12 +659,16 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					}
 				}
 				c.unitOK = unitFits(q.unit, f.Unit, f.BaseUnit)
-				c.figTopic = coverage(topic, clause)
-				// The heaviest word must be in the figure's part of the
-				// sentence: a list "…；一般公共预算收入增长2.1%；…人均可支配
-				// 收入分别达6.9万元" keeps each statistic to its part.
-				c.figKey = key >= 0 && present(terms[key], unquote(segmentAround(para.Text, s[0], s[1], f.Start)+" "+ctx)) >= 0.5
-				c.score = base - sentenceFit + figFit + 2.0*covCtx + 1.5*covClause + 1.0*precision(terms, ctx) + 1.0*bigramOverlap(q.phrase, clause)
+				c.figTopic = coverage(fTopic, clause)
+				if c.figTopic >= 0.2 && c.figTopic < 0.5 {
+					// The heaviest word must be in the figure's part of the
+					// sentence: a list "…；一般公共预算收入增长2.1%；…人均可支配
+					// 收入分别达6.9万元" keeps each statistic to its part.
+					// (Only figureFits reads figKey, and only for such a
+					// figTopic: elsewhere it is not worth its cost.)
+					c.figKey = key >= 0 && present(fTerms[key], unquote(segmentAround(para.Text, s[0], s[1], f.Start)+" "+ctx)) >= 0.5
+				}
+				c.score = base - sentenceFit + figFit + 2.0*covCtx + 1.5*covClause + 1.0*precision(fTerms, ctx) + 1.0*bigramOverlap(q.phrase, clause)
 				if !q.normAggregate && pf.figAggregate[i] {
 					// 年均/累计/平均 figures answer a different question than
 					// the yearly value asked for.
@@ -717,6 +728,21 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 		}
 	}
 	return out, nil
+}
+
+// figureTerms returns terms and topic cut by within to what the texts read
+// around a paragraph's figures can hold: pieces of paraU (the paragraph
+// and its section, unquoted) and of the figures' contexts, joined by
+// spaces.
+func figureTerms(terms, topic []term, paraU string, para *corpus.Paragraph) ([]term, []term) {
+	var b strings.Builder
+	b.WriteString(paraU)
+	for i := range para.Figures {
+		b.WriteByte(' ')
+		b.WriteString(unquote(para.Figures[i].Context))
+	}
+	text := b.String()
+	return within(terms, text), within(topic, text)
 }
 
 // prior favours the reports and sections a question's scope points at.
