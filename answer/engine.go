@@ -574,7 +574,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 		sectionU := pf.sectionU
 		covPara, keyHit, prior, bm := f.covPara, f.keyHit, f.prior, f.bm
 		// The sentences' coverages only look for what the paragraph has.
-		pTerms, pTopic := within(terms, paraU), within(topic, paraU)
+		pTerms := within(terms, paraU)
 		want := sc.wantYear(rep.Issuer)
 		hYear, hKind := pf.hYear, pf.hKind
 		// The figures' texts (clause, subject, segment) are pieces of the
@@ -586,13 +586,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			s := [2]int{int(sf.start), int(sf.end)}
 			sentence := para.Text[s[0]:s[1]]
 			sentenceU := sf.text(para)
-			covSent := coverageU(pTerms, sentenceU)
-			nearU := sentenceU + " " + sectionU
-			covNear := coverageU(pTerms, nearU)
-			covTopic := covNear
-			if len(topic) < len(terms) {
-				covTopic = coverageU(pTopic, nearU)
-			}
+			covSent, covNear, covTopic := sentenceCoverages(pTerms, sentenceU, sectionU, len(topic) < len(terms))
 			base := 1.0*covSent + 0.8*covPara + 0.4*covNear + 0.4*bm + prior
 			year, kind, ok := int(sf.year), sf.kind, sf.ok
 			if !ok {
@@ -745,6 +739,46 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 		}
 	}
 	return out, nil
+}
+
+// sentenceCoverages returns the coverages by ts of a sentence (unquoted),
+// of the sentence with its section, and (when topicOnly) of the latter by
+// the terms that are not place names, else the latter again: the values of
+// coverageU(ts, sentenceU), coverageU(ts, sentenceU+" "+sectionU) and
+// coverageU(topicTerms(ts), …), summed in the same order. A term the
+// sentence shows in full is not looked for again with the section.
+func sentenceCoverages(ts []term, sentenceU, sectionU string, topicOnly bool) (covSent, covNear, covTopic float64) {
+	var sum, gotS, gotN, sumT, gotT float64
+	nearU := ""
+	for _, t := range ts {
+		pS := present(t, sentenceU)
+		pN := pS
+		if pS < 1 {
+			if nearU == "" {
+				nearU = sentenceU + " " + sectionU
+			}
+			pN = present(t, nearU)
+		}
+		sum += t.w
+		gotS += t.w * pS
+		gotN += t.w * pN
+		if !t.place {
+			sumT += t.w
+			gotT += t.w * pN
+		}
+	}
+	if sum == 0 {
+		return 0, 0, 0
+	}
+	covSent, covNear = gotS/sum, gotN/sum
+	covTopic = covNear
+	if topicOnly {
+		covTopic = 0
+		if sumT != 0 {
+			covTopic = gotT / sumT
+		}
+	}
+	return covSent, covNear, covTopic
 }
 
 // figureTerms returns terms and topic cut by within to what the texts read
