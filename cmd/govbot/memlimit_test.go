@@ -7,29 +7,35 @@ import (
 	"testing"
 )
 
-// TestServeMemoryLimit checks that serve's default memory limit applies only
-// when GOMEMLIMIT is unset, and that the previous limit comes back.
-func TestServeMemoryLimit(t *testing.T) {
+// TestServeGC checks that serve's GC target applies only when the user
+// tunes neither GOGC nor GOMEMLIMIT, and that the previous setting comes back.
+func TestServeGC(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	before := debug.SetMemoryLimit(-1)
+	before := debug.SetGCPercent(100)
+	debug.SetGCPercent(before)
 	tests := []struct {
 		name string
 		env  map[string]string
-		want int64
+		want int
 	}{
-		{"unset", nil, serveMemoryLimit},
-		{"set by the user", map[string]string{"GOMEMLIMIT": "200MiB"}, before},
+		{"unset", nil, serveGCPercent},
+		{"GOGC set by the user", map[string]string{"GOGC": "200"}, before},
+		{"GOMEMLIMIT set by the user", map[string]string{"GOMEMLIMIT": "200MiB"}, before},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := &env{getenv: func(k string) string { return tt.env[k] }}
-			restore := setServeMemoryLimit(e, log)
-			if got := debug.SetMemoryLimit(-1); got != tt.want {
-				t.Errorf("limit while serving = %d, want %d", got, tt.want)
+			restore := setServeGC(e, log)
+			got := debug.SetGCPercent(-1)
+			debug.SetGCPercent(got)
+			if got != tt.want {
+				t.Errorf("GC percent while serving = %d, want %d", got, tt.want)
 			}
 			restore()
-			if got := debug.SetMemoryLimit(-1); got != before {
-				t.Errorf("limit after serving = %d, want %d", got, before)
+			got = debug.SetGCPercent(-1)
+			debug.SetGCPercent(got)
+			if got != before {
+				t.Errorf("GC percent after serving = %d, want %d", got, before)
 			}
 		})
 	}
