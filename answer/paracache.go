@@ -160,7 +160,7 @@ func within(ts []term, text string) []term {
 // mayCount reports whether present could find alternative a in a text made
 // of pieces of text.
 func mayCount(a, text string) bool {
-	if strings.Contains(a, " ") || strings.Contains(text, a) {
+	if strings.Contains(a, " ") || hasSub(text, a) {
 		return true
 	}
 	if utf8.RuneCountInString(a) < 3 {
@@ -170,7 +170,7 @@ func mayCount(a, text string) bool {
 	_, w1 := utf8.DecodeRuneInString(a)
 	for j := w1; j < len(a); {
 		_, w := utf8.DecodeRuneInString(a[j:])
-		if strings.Contains(text, a[i:j+w]) {
+		if hasSub(text, a[i:j+w]) {
 			return true
 		}
 		i, j = j, j+w

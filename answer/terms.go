@@ -308,7 +308,7 @@ func present(t term, text string) float64 {
 	text = maskSectors(&t, text)
 	best := 0.0
 	for _, a := range t.alts {
-		if strings.Contains(text, a) {
+		if hasSub(text, a) {
 			return 1
 		}
 		n := utf8.RuneCountInString(a)
@@ -321,7 +321,7 @@ func present(t term, text string) float64 {
 		_, w1 := utf8.DecodeRuneInString(a)
 		for j := w1; j < len(a); {
 			_, w := utf8.DecodeRuneInString(a[j:])
-			if strings.Contains(text, a[i:j+w]) {
+			if hasSub(text, a[i:j+w]) {
 				hit++
 			}
 			i, j = j, j+w

@@ -173,7 +173,7 @@ func bigramOverlap(phrase, text string) float64 {
 		}
 		if prev != 0 {
 			n++
-			if strings.Contains(text, string([]rune{prev, r})) {
+			if hasSub(text, string([]rune{prev, r})) {
 				hit++
 			}
 		}

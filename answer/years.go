@@ -104,7 +104,7 @@ var periodHints = []string{"五年", "十年", "每年", "年均", "五”", "�
 // mayPeriod is a cheap test that s might match periodCue.
 func mayPeriod(s string) bool {
 	for _, w := range periodHints {
-		if strings.Contains(s, w) {
+		if hasSub(s, w) {
 			return true
 		}
 	}

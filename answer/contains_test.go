@@ -1,0 +1,51 @@
+package answer
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestContains(t *testing.T) {
+	texts := []string{
+		"", "粮", "粮食", "2024年全国粮食总产量达到14130亿斤，比上年增加221亿斤。",
+		strings.Repeat("推进新型城镇化，常住人口城镇化率达到67%。", 5) + "优良天数比例87.2%",
+		"abcabcabd", "全国城镇新增就业1256万人",
+	}
+	subs := []string{"", "粮", "粮食", "粮食总产量", "87.2%", "城镇化率", "就业", "业1", "abd", "abcabd", "优良天数比例87.2%", "比例8", "人。", "，"}
+	for _, s := range texts {
+		for _, sub := range subs {
+			// Every piece of s too, at every offset (those cut inside a character included).
+			cands := append([]string{}, subs...)
+			for i := 0; i < len(s); i++ {
+				for j := i; j <= len(s) && j <= i+20; j++ {
+					cands = append(cands, s[i:j])
+				}
+			}
+			_ = sub
+			for _, c := range cands {
+				if got, want := hasSub(s, c), strings.Contains(s, c); got != want {
+					t.Fatalf("hasSub(%q, %q) = %v, want %v", s, c, got, want)
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkContains(b *testing.B) {
+	text := strings.Repeat("推进新型城镇化，常住人口城镇化率达到67%。全国城镇新增就业1256万人，粮食产量达到1.4万亿斤。", 3)
+	subs := []string{"粮食总产量", "优良天数", "比例", "城镇化率", "增长", "吨"}
+	b.Run("std", func(b *testing.B) {
+		for b.Loop() {
+			for _, s := range subs {
+				strings.Contains(text, s)
+			}
+		}
+	})
+	b.Run("hasSub", func(b *testing.B) {
+		for b.Loop() {
+			for _, s := range subs {
+				hasSub(text, s)
+			}
+		}
+	})
+}
