@@ -83,6 +83,26 @@ func buildCorpus(tb testing.TB, opts index.Options) (dir string, questions []str
 // the bench's questions in turn, one per op.
 func BenchmarkAnswer(b *testing.B) {
 	dir, qs := buildCorpus(b, index.Options{})
+	benchAsk(b, dir, qs)
+}
+
+// BenchmarkAnswer1000 is BenchmarkAnswer over the shared corpus replicated
+// to 1,000 reports (as `govbot bench --replicate 1000`), where the search
+// dominates the slowest answers. Building the index takes ~20 s.
+func BenchmarkAnswer1000(b *testing.B) {
+	_, qs := buildCorpus(b, index.Options{}) // the bench's questions, as govbot bench asks them
+	reports, errs := corpus.LoadDir(filepath.Join(sharedtest.Dir(b), "reports"))
+	if len(errs) > 0 || len(reports) == 0 {
+		b.Fatalf("load reports: %v", errs)
+	}
+	dir := b.TempDir()
+	if _, err := index.UpdateWith(context.Background(), dir, Replicate(reports, 1000), index.Options{}); err != nil {
+		b.Fatal(err)
+	}
+	benchAsk(b, dir, qs)
+}
+
+func benchAsk(b *testing.B, dir string, qs []string) {
 	eng, err := answer.Open(dir)
 	if err != nil {
 		b.Fatal(err)
