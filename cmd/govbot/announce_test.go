@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,23 +13,6 @@ import (
 	"github.com/govbot/govbot/store"
 )
 
-// annLogBuffer is a log sink safe for concurrent writes.
-type annLogBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *annLogBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *annLogBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // TestServeWatchesAndAnnounces runs govbot serve against the fake Bot API
 // on a fresh data directory with a folder source: the report in the folder
@@ -61,7 +42,7 @@ func TestServeWatchesAndAnnounces(t *testing.T) {
 	api := bottest.New()
 	defer api.Close()
 	api.SetMaxPoll(time.Second)
-	logs := &annLogBuffer{}
+	logs := &lockedBuffer{}
 	e := &env{stdin: strings.NewReader(""), stdout: logs, stderr: logs, getenv: func(k string) string {
 		switch k {
 		case "GOVBOT_DATA":

@@ -15,7 +15,8 @@ import (
 	"github.com/govbot/govbot/internal/sharedtest"
 )
 
-// lockedBuffer is a stderr safe to read while serve writes to it.
+// lockedBuffer is a log sink or stderr safe to read while the command
+// under test writes to it.
 type lockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
