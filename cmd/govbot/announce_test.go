@@ -13,7 +13,6 @@ import (
 	"github.com/govbot/govbot/store"
 )
 
-
 // TestServeWatchesAndAnnounces runs govbot serve against the fake Bot API
 // on a fresh data directory with a folder source: the report in the folder
 // is ingested on the first poll (announce_existing), the engine answers
