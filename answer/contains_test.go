@@ -31,6 +31,35 @@ func TestContains(t *testing.T) {
 	}
 }
 
+// TestHasQuoteMark compares hasQuoteMark with a rune-by-rune test on every
+// piece of texts with and without marks (pieces cut inside a character
+// included).
+func TestHasQuoteMark(t *testing.T) {
+	byRune := func(s string) bool {
+		for _, r := range s {
+			switch r {
+			case '“', '”', '"', '‘', '’', '「', '」', '《', '》':
+				return true
+			}
+		}
+		return false
+	}
+	texts := []string{
+		"全面落实“三个规定”，出台《房县行政执法监督办法》。",
+		"坚持「依法行政」‘一件事’、\"双随机\"。一下‐—…‰", "\xe2\x80\x9c", "\xe4\xe2\x80\x9d", "\x80\x9c",
+		"地区生产总值增长5.2%，城镇新增就业1256万人。",
+	}
+	for _, s := range texts {
+		for i := 0; i <= len(s); i++ {
+			for j := i; j <= len(s); j++ {
+				if got, want := hasQuoteMark(s[i:j]), byRune(s[i:j]); got != want {
+					t.Fatalf("hasQuoteMark(%q) = %v, want %v", s[i:j], got, want)
+				}
+			}
+		}
+	}
+}
+
 func BenchmarkContains(b *testing.B) {
 	text := strings.Repeat("推进新型城镇化，常住人口城镇化率达到67%。全国城镇新增就业1256万人，粮食产量达到1.4万亿斤。", 3)
 	subs := []string{"粮食总产量", "优良天数", "比例", "城镇化率", "增长", "吨"}
