@@ -261,6 +261,17 @@ func TestRetryServerErrorsAndDroppedConnections(t *testing.T) {
 	u := bottest.User(7)
 	_, id := h.api.SendText(bottest.PrivateChat(u), u, fangxianQ)
 	h.replyTo(id)
+	// The abandoned slow call is recorded when the fake notices the client
+	// hung up, which can come just after the retry's reply: wait for it.
+	_ = h.api.WaitFor(waitCtx(t, 3*time.Second), func(calls []bottest.Call) bool {
+		n := 0
+		for _, c := range calls {
+			if c.Method == "sendMessage" {
+				n++
+			}
+		}
+		return n >= 6
+	})
 	calls := h.api.Calls("sendMessage")
 	if len(calls) != 6 || len(h.api.Delivered("sendMessage")) != 1 {
 		t.Errorf("sendMessage calls:%s\nwant 5 failures then 1 success", summarize(calls))
