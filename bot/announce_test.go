@@ -20,26 +20,6 @@ import (
 	"github.com/govbot/govbot/store"
 )
 
-// announceGolden compares got with testdata/announce_NAME.golden; go test
-// -update rewrites it.
-func announceGolden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", "announce_"+name+".golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (go test -update rewrites it)\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
-}
-
 func markupJSON(t *testing.T, m *models.InlineKeyboardMarkup) string {
 	t.Helper()
 	b, err := json.MarshalIndent(m, "", "  ")
@@ -101,7 +81,7 @@ func TestRenderAnnouncementGolden(t *testing.T) {
 					}
 				}
 			}
-			announceGolden(t, tt.name, text+"\n--- markup ---\n"+markupJSON(t, markup)+"\n")
+			golden(t, "announce_"+tt.name, text+"\n--- markup ---\n"+markupJSON(t, markup)+"\n")
 		})
 	}
 }
