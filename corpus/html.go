@@ -78,12 +78,12 @@ func ExtractHTML(page []byte, contentType string) (*HTMLPage, error) {
 	p := &HTMLPage{Charset: enc}
 	heading := htmlArticleTitle(doc)
 	for _, t := range htmlFindDisclosureTables(doc) {
-		htmlMergeMeta(&p.Meta, t.meta)
+		p.Meta = t.meta.Override(p.Meta)
 		t.node.Parent.RemoveChild(t.node)
 	}
 	// The disclosure table's 名称 wins, then the CMS's ArticleTitle meta tag,
 	// then the page heading.
-	htmlMergeMeta(&p.Meta, htmlPageMeta(doc))
+	p.Meta = htmlPageMeta(doc).Override(p.Meta)
 	if p.Meta.Title == "" {
 		p.Meta.Title = heading
 	}
@@ -353,29 +353,6 @@ func htmlParseDate(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC), true
-}
-
-// htmlMergeMeta fills empty fields of dst from src.
-func htmlMergeMeta(dst *Meta, src Meta) {
-	fill := func(d *string, s string) {
-		if *d == "" {
-			*d = s
-		}
-	}
-	fill(&dst.Title, src.Title)
-	fill(&dst.Issuer, src.Issuer)
-	fill(&dst.IndexNumber, src.IndexNumber)
-	fill(&dst.Topic, src.Topic)
-	fill(&dst.DocNumber, src.DocNumber)
-	fill(&dst.URL, src.URL)
-	fill(&dst.Speaker, src.Speaker)
-	fill(&dst.ID, src.ID)
-	if dst.Published.IsZero() {
-		dst.Published = src.Published
-	}
-	if dst.Year == 0 {
-		dst.Year = src.Year
-	}
 }
 
 // htmlPageMeta reads the <meta name="…"> tags that TRS and other government CMSs

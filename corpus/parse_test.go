@@ -477,3 +477,26 @@ func TestFigureHook(t *testing.T) {
 		t.Errorf("%d figures, want 1", n)
 	}
 }
+
+func TestMetaOverride(t *testing.T) {
+	day := time.Date(2025, 1, 16, 0, 0, 0, 0, time.UTC)
+	base := Meta{ID: "a", Title: "旧标题", Issuer: "湖北省人民政府", IndexNumber: "011/2025-1", Source: "manifest", Published: day, Year: 2025}
+	tests := []struct {
+		name string
+		over Meta
+		want Meta
+	}{
+		{"empty over keeps everything", Meta{}, base},
+		{"non-empty fields win", Meta{Title: "新标题", URL: "https://example.org/x"},
+			Meta{ID: "a", Title: "新标题", Issuer: "湖北省人民政府", IndexNumber: "011/2025-1", URL: "https://example.org/x", Source: "manifest", Published: day, Year: 2025}},
+		{"a date brings its year", Meta{Published: day.AddDate(1, 0, 0), Year: 2026},
+			Meta{ID: "a", Title: "旧标题", Issuer: "湖北省人民政府", IndexNumber: "011/2025-1", Source: "manifest", Published: day.AddDate(1, 0, 0), Year: 2026}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := base.Override(tt.over); got != tt.want {
+				t.Errorf("Override = %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}

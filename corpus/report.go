@@ -116,3 +116,30 @@ type Meta struct {
 	// Source is where the text came from when that is not a URL.
 	Source string
 }
+
+// Override returns m with every non-empty field of over in place of m's:
+// metadata from a more authoritative source (command flags over a manifest,
+// a page's disclosure table over its meta tags) laid over what is known.
+func (m Meta) Override(over Meta) Meta {
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&m.ID, over.ID)
+	set(&m.Title, over.Title)
+	set(&m.Issuer, over.Issuer)
+	set(&m.Speaker, over.Speaker)
+	set(&m.DocNumber, over.DocNumber)
+	set(&m.IndexNumber, over.IndexNumber)
+	set(&m.Topic, over.Topic)
+	set(&m.URL, over.URL)
+	set(&m.Source, over.Source)
+	if !over.Published.IsZero() {
+		m.Published = over.Published
+	}
+	if over.Year != 0 {
+		m.Year = over.Year
+	}
+	return m
+}

@@ -57,7 +57,7 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 		if mp := filepath.Join(filepath.Dir(arg), corpus.ManifestName); fileExists(mp) {
 			if man, err := corpus.LoadManifest(mp); err == nil {
 				if mm, ok := man[filepath.Base(arg)]; ok {
-					fm = mergeMeta(mm, m)
+					fm = mm.Override(m)
 				}
 			}
 		}
@@ -118,24 +118,4 @@ func (m *metaFlags) meta() (corpus.Meta, error) {
 		out.Published, out.Year = t, t.Year()
 	}
 	return out, nil
-}
-
-// mergeMeta returns base with the non-empty fields of over applied.
-func mergeMeta(base, over corpus.Meta) corpus.Meta {
-	if over.ID != "" {
-		base.ID = over.ID
-	}
-	if over.Title != "" {
-		base.Title = over.Title
-	}
-	if over.Issuer != "" {
-		base.Issuer = over.Issuer
-	}
-	if over.URL != "" {
-		base.URL = over.URL
-	}
-	if !over.Published.IsZero() {
-		base.Published, base.Year = over.Published, over.Year
-	}
-	return base
 }
