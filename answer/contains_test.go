@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -57,6 +58,39 @@ func TestHasQuoteMark(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestUnquote compares unquote with a strings.Replacer of the marks on
+// every piece of texts with and without marks (pieces cut inside a
+// character included) and on random bytes rich in the marks' bytes.
+func TestUnquote(t *testing.T) {
+	ref := strings.NewReplacer("“", "", "”", "", "\"", "", "‘", "", "’", "", "「", "", "」", "", "《", "", "》", "")
+	texts := []string{
+		"全面落实“三个规定”，出台《房县行政执法监督办法》。“”",
+		"坚持「依法行政」‘一件事’、\"双随机\"。一下‐—…‰\"\"", "\xe2\x80\x9c", "\xe4\xe2\x80\x9d\xe2\x80\x9d", "\x80\x9c",
+		"地区生产总值增长5.2%，城镇新增就业1256万人。",
+	}
+	check := func(s string) {
+		if got, want := unquote(s), ref.Replace(s); got != want {
+			t.Fatalf("unquote(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for _, s := range texts {
+		for i := 0; i <= len(s); i++ {
+			for j := i; j <= len(s); j++ {
+				check(s[i:j])
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte{0xe2, 0xe3, 0x80, 0x98, 0x99, 0x9c, 0x9d, 0x8a, 0x8b, 0x8c, 0x8d, 0x8e, '"', 'a', 0xe4}
+	for range 20000 {
+		b := make([]byte, rng.IntN(24))
+		for k := range b {
+			b[k] = alphabet[rng.IntN(len(alphabet))]
+		}
+		check(string(b))
 	}
 }
 

@@ -43,7 +43,7 @@ type sentenceFacts struct {
 func (s *sentenceFacts) text(para *corpus.Paragraph) string {
 	t := para.Text[s.start:s.end]
 	if s.quoted {
-		return quoteMarks.Replace(t)
+		return unquote(t)
 	}
 	return t
 }

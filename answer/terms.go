@@ -362,18 +362,51 @@ func keyTerm(ts []term) int {
 	return best
 }
 
-// quoteMarks are dropped before matching: reports quote policy names
-// (“八五”普法, “放管服”改革) that users type without quotes.
-var quoteMarks = strings.NewReplacer("“", "", "”", "", "\"", "", "‘", "", "’", "", "「", "", "」", "", "《", "", "》", "")
-
+// unquote drops the quote marks “”"‘’「」《》 from s: reports quote policy
+// names (“八五”普法, “放管服”改革) that users type without quotes. It runs
+// on every paragraph of every hit; a strings.Replacer of the marks cost a
+// tenth of an answer, where this finds them as hasQuoteMark does and
+// copies what lies between.
 func unquote(s string) string {
 	if !hasQuoteMark(s) {
 		return s
 	}
-	return quoteMarks.Replace(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for {
+		// The other marks hold no '"' byte: the pieces between are
+		// unquoted apart.
+		q := strings.IndexByte(s, '"')
+		if q < 0 {
+			break
+		}
+		writeUnquoted(&b, s[:q])
+		s = s[q+1:]
+	}
+	writeUnquoted(&b, s)
+	return b.String()
 }
 
-// hasQuoteMark reports whether s holds one of quoteMarks' marks. It is
+// writeUnquoted writes s to b without its three-byte quote marks.
+func writeUnquoted(b *strings.Builder, s string) {
+	for i := 1; i+1 < len(s); {
+		j := strings.IndexByte(s[i:len(s)-1], 0x80)
+		if j < 0 {
+			break
+		}
+		j += i
+		if isQuoteMark3(s[j-1], s[j+1]) {
+			b.WriteString(s[:j-1])
+			s = s[j+2:]
+			i = 1
+			continue
+		}
+		i = j + 1
+	}
+	b.WriteString(s)
+}
+
+// hasQuoteMark reports whether s holds one of unquote's marks. It is
 // strings.ContainsAny(s, "“”\"‘’「」《》") without that function's cost
 // on non-ASCII sets (a search of the set per rune of s): unquote runs on
 // every paragraph and sentence of every hit.
@@ -393,17 +426,22 @@ func hasQuoteMark(s string) bool {
 			return false
 		}
 		j += i
-		switch c := s[j+1]; s[j-1] {
-		case 0xe2:
-			if c == 0x98 || c == 0x99 || c == 0x9c || c == 0x9d {
-				return true
-			}
-		case 0xe3:
-			if c == 0x8a || c == 0x8b || c == 0x8c || c == 0x8d {
-				return true
-			}
+		if isQuoteMark3(s[j-1], s[j+1]) {
+			return true
 		}
 		i = j + 1
+	}
+	return false
+}
+
+// isQuoteMark3 reports whether lead, 0x80, last is the UTF-8 sequence of
+// one of the marks “”‘’ (e2 80 xx) or 「」《》 (e3 80 xx).
+func isQuoteMark3(lead, last byte) bool {
+	switch lead {
+	case 0xe2:
+		return last == 0x98 || last == 0x99 || last == 0x9c || last == 0x9d
+	case 0xe3:
+		return last == 0x8a || last == 0x8b || last == 0x8c || last == 0x8d
 	}
 	return false
 }
