@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"errors"
+	bits64 "math/bits"
 	"sort"
 	"strings"
 	"sync"
@@ -18,10 +19,10 @@ import (
 // scopeQuery matches root's hits in the paragraphs of reports, each scored
 // as by root alone. It is a bleve filter whose membership test is a bitset
 // of the reports' paragraphs, read once from their postings, where bleve's
-// filter steps a disjunction of one term per report for every hit: over
-// the national reports of a corpus replicated to 1,000 reports (290 report
-// terms, more than half of the paragraphs) that stepping was the larger
-// part of answering a question that names no place.
+// filter steps a disjunction of one term per report for every hit (over
+// the national reports of a corpus replicated to 1,000 reports, 290 report
+// terms). Searches restrict with sumQuery's ranges; this serves when
+// sumQuery falls back to bleve's disjunction.
 type scopeQuery struct {
 	root    query.Query
 	reports []string
@@ -74,6 +75,31 @@ func (b *bitset) add(n uint64) {
 func (b bitset) has(n uint64) bool {
 	w := n / 64
 	return w < uint64(len(b)) && b[w]&(1<<(n%64)) != 0
+}
+
+// docRange is the document numbers from start to end, end excluded.
+type docRange struct{ start, end uint64 }
+
+// ranges returns b's runs of consecutive numbers, in order.
+func (b bitset) ranges() []docRange {
+	var out []docRange
+	for w, bits := range b {
+		for bits != 0 {
+			lo := uint64(bits64.TrailingZeros64(bits))
+			run := uint64(bits64.TrailingZeros64(^(bits >> lo))) // 64 when the run reaches the word's end
+			start := uint64(w)*64 + lo
+			if n := len(out); n > 0 && out[n-1].end == start {
+				out[n-1].end = start + run
+			} else {
+				out = append(out, docRange{start, start + run})
+			}
+			if lo+run >= 64 {
+				break
+			}
+			bits &^= (1<<run - 1) << lo
+		}
+	}
+	return out
 }
 
 // tapQuery is inner, and on the way collects, for each of subsets, the best

@@ -87,29 +87,23 @@ func (ix *Index) searchSubsets(ctx context.Context, q Query, subsets []Subset) (
 	if sectionBoost == 0 {
 		sectionBoost = defaultSectionBoost
 	}
-	var should []query.Query
+	sum := &sumQuery{}
 	for _, t := range terms {
 		if t.weight <= 0 {
 			continue
 		}
-		tq := query.NewTermQuery(t.term)
-		tq.SetField(fieldText)
-		tq.SetBoost(t.weight)
-		should = append(should, tq)
+		sum.clauses = append(sum.clauses, sumClause{t.term, fieldText, t.weight})
 		if sectionBoost > 0 {
-			sq := query.NewTermQuery(t.term)
-			sq.SetField(fieldSection)
-			sq.SetBoost(t.weight * sectionBoost)
-			should = append(should, sq)
+			sum.clauses = append(sum.clauses, sumClause{t.term, fieldSection, t.weight * sectionBoost})
 		}
 	}
-	if len(should) == 0 {
+	if len(sum.clauses) == 0 {
 		return nil, make([][]Hit, len(subsets)), nil
 	}
-	var root query.Query = query.NewDisjunctionQuery(should)
 	if len(q.Reports) > 0 {
-		root = ix.restrict(root, q.Reports)
+		sum.reports, sum.sets = q.Reports, &ix.docSets
 	}
+	var root query.Query = sum
 	var tap *tapQuery
 	if len(subsets) > 0 {
 		tap = &tapQuery{inner: root, sets: &ix.docSets}
@@ -186,45 +180,6 @@ func (ix *Index) toHits(found []scored, size int) []Hit {
 	}
 	return hits
 }
-
-// restrict limits root to the paragraphs of reports, without scoring:
-// the hits keep the scores the unrestricted search gives them (a scored
-// clause on the report would favour paragraphs of small reports, of higher
-// IDF).
-//
-// Over a few reports, a conjunction with a zero-boost report clause (which
-// adds nothing to a score nor to the query norm) skips the words' postings
-// ahead to the reports' paragraphs. Over a large part of the index (all
-// national reports, say) stepping through the report clause costs more than
-// it saves: every paragraph the words match is scored and those of other
-// reports dropped (scopeQuery).
-func (ix *Index) restrict(root query.Query, reports []string) query.Query {
-	inScope := 0
-	ix.mu.RLock()
-	for _, id := range reports {
-		if e := ix.entries[id]; e != nil {
-			inScope += e.Paragraphs
-		}
-	}
-	ix.mu.RUnlock()
-	if inScope*restrictSkipShare >= ix.numParagraphs() {
-		return &scopeQuery{root: root, reports: reports, sets: &ix.docSets}
-	}
-	rs := make([]query.Query, 0, len(reports))
-	for _, id := range reports {
-		rq := query.NewTermQuery(id)
-		rq.SetField(fieldReport)
-		rq.SetBoost(0)
-		rs = append(rs, rq)
-	}
-	return query.NewConjunctionQuery([]query.Query{root, query.NewDisjunctionQuery(rs)})
-}
-
-// restrictSkipShare: reports holding less than 1/restrictSkipShare of the
-// index's paragraphs are searched by skipping (measured on the shared corpus
-// and on it replicated to 1,000 reports: 4 was faster than 16 or always
-// filtering; the national reports, over half of it, search faster filtered).
-const restrictSkipShare = 4
 
 // matched fills the hits' Matched terms. The index keeps no term positions
 // (they tripled its size, and only this needs them), so it reads, for each

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -150,4 +151,16 @@ func BenchmarkSearchCorpus(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkAnswerIndex is BenchmarkAnswer over an index already built
+// (GOVBOT_BENCH_INDEX, e.g. the replicated folder `govbot bench --work W
+// --replicate 1000` leaves in W), so that a profile of the ×1000 case
+// does not rebuild it each run.
+func BenchmarkAnswerIndex(b *testing.B) {
+	dir := os.Getenv("GOVBOT_BENCH_INDEX")
+	if dir == "" {
+		b.Skip("GOVBOT_BENCH_INDEX not set")
+	}
+	benchAsk(b, dir, Questions(filepath.Join(sharedtest.Dir(b), "eval"), dir))
 }

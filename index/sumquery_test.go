@@ -1,0 +1,190 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/govbot/govbot/corpus"
+)
+
+// TestSumQueryScoresAsBleve checks that sumQuery finds the paragraphs
+// bleve's disjunction of term queries finds, with its scores (to the last
+// few bits: the order of the additions may differ) and in its order (up to
+// such near-ties), unrestricted and restricted to reports, on an index of
+// several segments with a report removed, and on the shared corpus.
+func TestSumQueryScoresAsBleve(t *testing.T) {
+	t.Run("sample", func(t *testing.T) {
+		defer func(n int) { batchParagraphs = n }(batchParagraphs)
+		batchParagraphs = 20 // several segments: document numbers span them
+		reports := twoReports("推进行政复议规范化建设，行政复议案件办理质效提升。")
+		gone := parseTestReport("2023-gone", "将被删除的报告\n一、行政复议\n行政复议案件办理12件，行政执法规范化。\n")
+		ix, err := OpenMemory(append(reports, gone))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		if err := ix.Remove(context.Background(), gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		compareSumQuery(t, ix, reports, 40)
+	})
+	t.Run("shared", func(t *testing.T) {
+		all, _ := sharedReports(t)
+		// Every fourth report keeps the test short; the national reports
+		// among them give frequent terms long posting lists.
+		var reports []*corpus.Report
+		for i := 0; i < len(all); i += 4 {
+			reports = append(reports, all[i])
+		}
+		ix, err := OpenMemory(reports)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		compareSumQuery(t, ix, reports, 60)
+	})
+}
+
+// compareSumQuery searches ix with n query texts cut from the reports'
+// paragraphs, each unrestricted, restricted to one report and to half of
+// them, with sumQuery and with bleve's disjunction (and bleve's filter).
+func compareSumQuery(t *testing.T, ix *Index, reports []*corpus.Report, n int) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(1, 2))
+	var half []string
+	for i, r := range reports {
+		if i%2 == 0 {
+			half = append(half, r.ID)
+		}
+	}
+	for i := range n {
+		r := reports[rng.IntN(len(reports))]
+		if len(r.Paragraphs) == 0 {
+			continue
+		}
+		text := []rune(r.Paragraphs[rng.IntN(len(r.Paragraphs))].Text)
+		start := rng.IntN(max(1, len(text)-10))
+		text = text[start:min(len(text), start+4+rng.IntN(20))]
+		sum := &sumQuery{sets: &ix.docSets}
+		for _, qt := range ix.queryTerms(Query{Text: string(text)}) {
+			sum.clauses = append(sum.clauses,
+				sumClause{qt.term, fieldText, qt.weight},
+				sumClause{qt.term, fieldSection, qt.weight * defaultSectionBoost})
+		}
+		for _, scope := range [][]string{nil, {r.ID}, half} {
+			t.Run(fmt.Sprintf("%d/%d", i, len(scope)), func(t *testing.T) {
+				sum.reports = scope
+				var want query.Query = sum.disjunction()
+				if scope != nil {
+					want = (&scopeQuery{root: want, reports: scope}).filtered()
+				}
+				got := searchAll(t, ix, sum)
+				exp := searchAll(t, ix, want)
+				if len(got) != len(exp) {
+					t.Fatalf("%q: %d hits, bleve %d", string(text), len(got), len(exp))
+				}
+				score := make(map[string]float64, len(exp))
+				for _, h := range exp {
+					score[h.ID] = h.Score
+				}
+				for k, h := range got {
+					w, ok := score[h.ID]
+					if !ok || math.Abs(h.Score-w) > 1e-12*w {
+						t.Fatalf("%q: %s scores %.17g, bleve %.17g (found %v)", string(text), h.ID, h.Score, w, ok)
+					}
+					if e := exp[k]; e.ID != h.ID && math.Abs(e.Score-h.Score) > 1e-12*e.Score {
+						t.Errorf("%q: hit %d is %s (%.17g), bleve's %s (%.17g)", string(text), k, h.ID, h.Score, e.ID, e.Score)
+					}
+				}
+			})
+		}
+	}
+}
+
+func searchAll(t *testing.T, ix *Index, q query.Query) []*searchHit {
+	t.Helper()
+	res, err := ix.bi.SearchInContext(context.Background(), bleve.NewSearchRequestOptions(q, 100000, 0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Hits
+}
+
+func TestBitsetRanges(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		nums []uint64
+		want []docRange
+	}{
+		{"empty", nil, nil},
+		{"zero", []uint64{0}, []docRange{{0, 1}}},
+		{"word", seq(0, 64), []docRange{{0, 64}}},
+		{"across words", seq(60, 70), []docRange{{60, 70}}},
+		{"three words", seq(5, 200), []docRange{{5, 200}}},
+		{"runs", append(append(seq(1, 3), seq(63, 65)...), 127, 200), []docRange{{1, 3}, {63, 65}, {127, 128}, {200, 201}}},
+		{"word end", []uint64{63}, []docRange{{63, 64}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bitset
+			for _, n := range tt.nums {
+				b.add(n)
+			}
+			if got := b.ranges(); !slices.Equal(got, tt.want) {
+				t.Errorf("ranges = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	t.Run("random", func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(3, 4))
+		for range 200 {
+			var b bitset
+			in := make(map[uint64]bool)
+			for range rng.IntN(300) {
+				n := rng.Uint64N(700)
+				if rng.IntN(3) == 0 { // runs
+					for k := range rng.Uint64N(130) {
+						b.add(n + k)
+						in[n+k] = true
+					}
+				}
+				b.add(n)
+				in[n] = true
+			}
+			var covered int
+			var last uint64
+			for i, r := range b.ranges() {
+				if r.start >= r.end || i > 0 && r.start <= last {
+					t.Fatalf("ranges %v: not ordered, disjoint and apart", b.ranges())
+				}
+				for n := r.start; n < r.end; n++ {
+					if !in[n] {
+						t.Fatalf("range %v holds %d, not in the set", r, n)
+					}
+				}
+				if in[r.end] || r.start > 0 && in[r.start-1] {
+					t.Fatalf("range %v does not cover its run", r)
+				}
+				covered += int(r.end - r.start)
+				last = r.end
+			}
+			if covered != len(in) {
+				t.Fatalf("ranges cover %d numbers, set has %d", covered, len(in))
+			}
+		}
+	})
+}
+
+func seq(from, to uint64) []uint64 {
+	var out []uint64
+	for n := from; n < to; n++ {
+		out = append(out, n)
+	}
+	return out
+}
