@@ -531,6 +531,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 	maxScore := hits[0].Score
 	key := keyTerm(terms)
 	topic := topicTerms(terms)
+	bigrams := hanBigrams(q.phrase)
 	var out []*candidate
 	// Two stages: what is cheap to know of a paragraph (its coverage of
 	// the question, its BM25 score, the prior of its report) ranks the
@@ -544,9 +545,14 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			return nil, fmt.Errorf("paragraph %s: %w", h.Paragraph, err)
 		}
 		pf := e.paras.facts(rep, para)
-		// Quotes are dropped once per paragraph, not in every coverage.
-		paraU := unquote(para.Text) + " " + pf.sectionU
-		covPara := coverageU(terms, paraU)
+		// Quotes are dropped once per paragraph, not in every coverage;
+		// the paragraph and its section are read as one text, paraU,
+		// given in two pieces.
+		textU := para.Text
+		if pf.quoted {
+			textU = unquote(textU)
+		}
+		covPara, pKey := coverageKey(terms, key, textU, pf.sectionU)
 		if covPara < minPassageCov {
 			// No candidate of this paragraph can be used: choose wants
 			// more of the question's words in the paragraph, passages and
@@ -554,8 +560,8 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			// at most its paragraph's).
 			continue
 		}
-		f := firstStage{h: h, rep: rep, para: para, pf: pf, paraU: paraU, covPara: covPara}
-		f.keyHit = key >= 0 && present(terms[key], paraU) >= 0.99
+		f := firstStage{h: h, rep: rep, para: para, pf: pf, textU: textU, covPara: covPara}
+		f.keyHit = pKey >= 0.99
 		f.prior = e.prior(q, sc, rep, para)
 		if maxScore > 0 {
 			f.bm = h.Score / maxScore
@@ -570,11 +576,11 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 	firsts = bestFirsts(firsts, maxScored)
 	for i := range firsts {
 		f := &firsts[i]
-		h, rep, para, pf, paraU := f.h, f.rep, f.para, f.pf, f.paraU
+		h, rep, para, pf, textU := f.h, f.rep, f.para, f.pf, f.textU
 		sectionU := pf.sectionU
 		covPara, keyHit, prior, bm := f.covPara, f.keyHit, f.prior, f.bm
 		// The sentences' coverages only look for what the paragraph has.
-		pTerms := within(terms, paraU)
+		pTerms := within(terms, textU, sectionU)
 		want := sc.wantYear(rep.Issuer)
 		hYear, hKind := pf.hYear, pf.hKind
 		// The figures' texts (clause, subject, segment) are pieces of the
@@ -599,23 +605,23 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			base += sentenceFit
 			if !q.wantsNumber {
 				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
-				c.score = base + 0.6*covSent + 0.5*bigramOverlap(q.phrase, sentence)
+				c.score = base + 0.6*covSent + 0.5*bigramOverlap(bigrams, sentence)
 				if q.target {
 					// "预期目标" is answered by the sentence that lists the
 					// numbers, not by the comment on them.
-					c.score += min(0.6, 0.1*float64(figuresIn(para, s[0], s[1])))
+					c.score += min(0.6, 0.1*float64(sf.figures))
 				}
-				if isHeadingSentence(para, sentence) {
+				if sf.heading {
 					c.score -= 0.3 // the heading is already cited as the section
 				}
-				if leadIn(sentence) {
+				if sf.leadIn {
 					// "重点做好以下工作：" announces the answer without giving it.
 					c.score -= 0.8
 				}
 				out = append(out, c)
 				continue
 			}
-			if !hasFigureIn(para, s[0], s[1]) {
+			if sf.figures == 0 {
 				// No number here, but the sentence may be the best passage
 				// to show when the reports give no figure for the question.
 				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
@@ -628,7 +634,8 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				if f.Start < s[0] || f.Start >= s[1] {
 					continue
 				}
-				fy := int(pf.figYear[i])
+				ff := &pf.figures[i]
+				fy := int(ff.year)
 				if want > 0 && !sc.yearNote && fy > 0 && fy != want && !q.compare {
 					// The sentence says the figure is of another year than asked.
 					continue
@@ -643,7 +650,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					// "…增长到2025年的4.93万亿元": stated for the year asked.
 					figConflict = false
 					figFit = timeFit(q, sc, want, want, timeReview)
-				case want > 0 && kind == timePeriod && want == rep.Year-1 && periodLevel(para.Text, s[0], f):
+				case want > 0 && kind == timePeriod && want == rep.Year-1 && ff.periodLevel:
 					// A level a five-year review reached ("全省地区生产总值达到
 					// 13697.5亿元") is that of its last year.
 					figConflict = false
@@ -653,15 +660,17 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					figConflict = true
 				}
 				if fTerms == nil {
-					fTerms, fTopic = figureTerms(terms, topic, paraU, para)
+					fTerms, fTopic = figureTerms(terms, topic, textU, sectionU, para)
 				}
-				clause := clauseAround(para.Text, s[0], s[1], f.Start, f.End)
-				ctx := figureSubject(para.Text, s[0], f, para.Figures)
-				covCtx := coverage(fTerms, ctx)
+				clause := para.Text[ff.clauseStart:ff.clauseEnd]
+				ctx := ff.subject(para, f)
+				ctxU := unquote(ctx)
+				covCtx := coverageU(fTerms, ctxU)
 				// A clause that inherits its subject ("…增长5.8%、总量达到
-				// 60013亿元") is read with it.
-				clause += " " + ctx
-				covClause := coverage(fTerms, clause)
+				// 60013亿元") is read with it: the clause and the subject,
+				// joined by a space, given in pieces.
+				clauseU := unquote(clause)
+				covClause := coverageU(fTerms, clauseU, ctxU)
 				c := &candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: figConflict}
 				if figFit != sentenceFit {
 					c.year, c.kind = want, timeReview
@@ -670,22 +679,22 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					}
 				}
 				c.unitOK = unitFits(q.unit, f.Unit, f.BaseUnit)
-				c.figTopic = coverage(fTopic, clause)
+				c.figTopic = coverageU(fTopic, clauseU, ctxU)
 				if c.figTopic >= 0.2 && c.figTopic < 0.5 {
 					// The heaviest word must be in the figure's part of the
 					// sentence: a list "…；一般公共预算收入增长2.1%；…人均可支配
 					// 收入分别达6.9万元" keeps each statistic to its part.
 					// (Only figureFits reads figKey, and only for such a
 					// figTopic: elsewhere it is not worth its cost.)
-					c.figKey = key >= 0 && present(fTerms[key], unquote(segmentAround(para.Text, s[0], s[1], f.Start)+" "+ctx)) >= 0.5
+					c.figKey = key >= 0 && present(fTerms[key], unquote(para.Text[ff.segmentStart:ff.segmentEnd]), ctxU) >= 0.5
 				}
-				c.score = base - sentenceFit + figFit + 2.0*covCtx + 1.5*covClause + 1.0*precision(fTerms, ctx) + 1.0*bigramOverlap(q.phrase, clause)
-				if !q.normAggregate && pf.figAggregate[i] {
+				c.score = base - sentenceFit + figFit + 2.0*covCtx + 1.5*covClause + 1.0*precision(fTerms, ctxU) + 1.0*bigramOverlap(bigrams, clause, ctx)
+				if !q.normAggregate && ff.aggregate {
 					// 年均/累计/平均 figures answer a different question than
 					// the yearly value asked for.
 					c.score -= 0.6
 				}
-				if strings.Contains(f.Context, "人均") && !strings.Contains(q.norm, "人均") {
+				if ff.perHead && !strings.Contains(q.norm, "人均") {
 					// Per head is another statistic than the total asked for.
 					c.score -= 0.8
 				}
@@ -696,16 +705,16 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					// "地区生产总值是多少" asks for the amount, not its growth.
 					c.score -= 1.5
 				}
-				if isMilestone(para, s[0], s[1], f) {
+				if ff.milestone {
 					// "迈上6万亿元台阶，达到62661亿元": the round threshold
 					// is not the value.
 					c.score -= 0.6
 				}
-				if isFromValue(para.Text, s[0], s[1], f) {
+				if ff.fromValue {
 					// "从4.16万亿元增加到5.67万亿元": the first is the old value.
 					c.score -= 0.8
 				}
-				if !q.percent && isChangeAmount(para.Text, s[0], f) && !asksChange(q.norm) {
+				if !q.percent && ff.change && !asksChange(q.norm) {
 					// "比上年增加505万吨", "损失钢产量2800万吨": the size of a
 					// change, not the level asked for.
 					c.score -= 1.0
@@ -749,15 +758,11 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 // sentence shows in full is not looked for again with the section.
 func sentenceCoverages(ts []term, sentenceU, sectionU string, topicOnly bool) (covSent, covNear, covTopic float64) {
 	var sum, gotS, gotN, sumT, gotT float64
-	nearU := ""
 	for _, t := range ts {
 		pS := present(t, sentenceU)
 		pN := pS
 		if pS < 1 {
-			if nearU == "" {
-				nearU = sentenceU + " " + sectionU
-			}
-			pN = present(t, nearU)
+			pN = present(t, sentenceU, sectionU)
 		}
 		sum += t.w
 		gotS += t.w * pS
@@ -782,18 +787,15 @@ func sentenceCoverages(ts []term, sentenceU, sectionU string, topicOnly bool) (c
 }
 
 // figureTerms returns terms and topic cut by within to what the texts read
-// around a paragraph's figures can hold: pieces of paraU (the paragraph
-// and its section, unquoted) and of the figures' contexts, joined by
-// spaces.
-func figureTerms(terms, topic []term, paraU string, para *corpus.Paragraph) ([]term, []term) {
-	var b strings.Builder
-	b.WriteString(paraU)
+// around a paragraph's figures can hold: pieces of the paragraph (textU,
+// unquoted), its section and the figures' contexts.
+func figureTerms(terms, topic []term, textU, sectionU string, para *corpus.Paragraph) ([]term, []term) {
+	var buf [16]string
+	pieces := append(buf[:0], textU, sectionU)
 	for i := range para.Figures {
-		b.WriteByte(' ')
-		b.WriteString(unquote(para.Figures[i].Context))
+		pieces = append(pieces, unquote(para.Figures[i].Context))
 	}
-	text := b.String()
-	return within(terms, text), within(topic, text)
+	return within(terms, pieces...), within(topic, pieces...)
 }
 
 // firstStage is what the first stage of candidates knows of a hit.
@@ -802,7 +804,7 @@ type firstStage struct {
 	rep     *corpus.Report
 	para    *corpus.Paragraph
 	pf      *paraFacts
-	paraU   string
+	textU   string // the paragraph's text, unquoted
 	covPara float64
 	keyHit  bool
 	prior   float64

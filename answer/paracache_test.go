@@ -1,7 +1,10 @@
 package answer
 
 import (
+	"reflect"
+	"strings"
 	"testing"
+	"unicode"
 )
 
 // TestWithinKeepsCoverage checks, on the sample report, that the terms cut
@@ -65,12 +68,30 @@ func TestWithinKeepsCoverage(t *testing.T) {
 					if f.Start < s[0] || f.Start >= s[1] {
 						continue
 					}
-					if y := yearBefore(para.Text[s[0]:f.Start]); int(pf.figYear[fi]) != y {
-						t.Errorf("%s: figure %s year %d kept, %d computed", para.ID, f.Text, pf.figYear[fi], y)
+					ff := &pf.figures[fi]
+					if y := yearBefore(para.Text[s[0]:f.Start]); int(ff.year) != y {
+						t.Errorf("%s: figure %s year %d kept, %d computed", para.ID, f.Text, ff.year, y)
 					}
-					if a := aggregate.MatchString(f.Context); pf.figAggregate[fi] != a {
-						t.Errorf("%s: figure %s aggregate %v kept, %v computed", para.ID, f.Text, pf.figAggregate[fi], a)
+					if a := aggregate.MatchString(f.Context); ff.aggregate != a {
+						t.Errorf("%s: figure %s aggregate %v kept, %v computed", para.ID, f.Text, ff.aggregate, a)
 					}
+					ca, cb := clauseAround(para.Text, s[0], s[1], f.Start, f.End)
+					sa, sb := segmentAround(para.Text, s[0], s[1], f.Start)
+					from, with := figureSubject(para.Text, s[0], f, para.Figures)
+					kept := []any{ff.clauseStart, ff.clauseEnd, ff.segmentStart, ff.segmentEnd, ff.subjectStart, ff.subjectWithContext,
+						ff.perHead, ff.fromValue, ff.change, ff.milestone, ff.periodLevel}
+					computed := []any{int32(ca), int32(cb), int32(sa), int32(sb), int32(from), with,
+						strings.Contains(f.Context, "人均"), isFromValue(para.Text, s[0], s[1], f), isChangeAmount(para.Text, s[0], f),
+						isMilestone(para, s[0], s[1], f), periodLevel(para.Text, s[0], f)}
+					if !reflect.DeepEqual(kept, computed) {
+						t.Errorf("%s: figure %s facts %v kept, %v computed", para.ID, f.Text, kept, computed)
+					}
+					if got, want := ff.subject(para, f), subjectText(para.Text, from, with, f); got != want {
+						t.Errorf("%s: figure %s subject %q kept, %q computed", para.ID, f.Text, got, want)
+					}
+				}
+				if n := figuresIn(para, s[0], s[1]); int(sf.figures) != min(n, 255) || sf.heading != isHeadingSentence(para, sentence) || sf.leadIn != leadIn(sentence) {
+					t.Errorf("%s: sentence %d kept with %d figures, heading %v, lead-in %v", para.ID, j, sf.figures, sf.heading, sf.leadIn)
 				}
 				y, k, ok := sentenceTime(r, sentence)
 				if int(sf.year) != y || sf.kind != k || sf.ok != ok {
@@ -89,5 +110,103 @@ func TestWithinKeepsCoverage(t *testing.T) {
 	}
 	if cut == 0 {
 		t.Error("within never cut a term: the test shows nothing")
+	}
+}
+
+// TestPiecesAsJoined checks that present, coverageU, within and
+// bigramOverlap given a text in pieces give what they give on the pieces
+// joined by spaces, on the pieces candidates passes (a sentence and its
+// section, a clause and a figure's subject, a paragraph, its section and
+// its figures' contexts) of the sample report, and on pieces that put a
+// sector-qualified statistic at a join; and that bigramOverlap counts the
+// question's Han bigrams as a rune-by-rune reading does.
+func TestPiecesAsJoined(t *testing.T) {
+	e, err := OpenDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	r, err := e.ix.Report(e.Reports()[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pieceSets [][]string
+	for i := range r.Paragraphs {
+		para := &r.Paragraphs[i]
+		pf := e.paras.facts(r, para)
+		all := []string{unquote(para.Text), pf.sectionU}
+		for _, s := range pf.sentences {
+			pieceSets = append(pieceSets, []string{s.text(para), pf.sectionU})
+		}
+		for fi := range para.Figures {
+			f := &para.Figures[fi]
+			ff := &pf.figures[fi]
+			ctx := ff.subject(para, f)
+			pieceSets = append(pieceSets, []string{unquote(para.Text[ff.clauseStart:ff.clauseEnd]), unquote(ctx)},
+				[]string{para.Text[ff.clauseStart:ff.clauseEnd], ctx})
+			all = append(all, unquote(f.Context))
+		}
+		pieceSets = append(pieceSets, all)
+	}
+	pieceSets = append(pieceSets,
+		[]string{"海洋", "生产总值突破2万亿元"}, []string{"全省", "生产总值增长"}, []string{"生产总值", "海洋生产总值"},
+		[]string{"单位生产总值", "能耗下降3%", "", "行政", "复议案件"}, []string{"", ""}, []string{"网上办", "一次办率"})
+	questions := []string{"去年办理了多少件行政复议案件？", "网上办理率是多少", "“八五”普法有什么进展", "行政执法人员培训了多少人次", "GDP是多少", "海洋生产总值"}
+	for _, raw := range questions {
+		q := parseQuestion(raw, e.dir)
+		terms := questionTerms(e.ix, q.content)
+		// An alternative with a space may match across a join.
+		terms = append(terms, term{word: "复议", alts: []string{"行政 复议"}, w: 1})
+		bigrams := hanBigrams(q.phrase)
+		for _, ps := range pieceSets {
+			joined := strings.Join(ps, " ")
+			for _, tm := range terms {
+				if a, b := present(tm, ps...), present(tm, joined); a != b {
+					t.Errorf("%s: present(%v, %q) = %v, joined %v", raw, tm.alts, ps, a, b)
+				}
+			}
+			if a, b := coverageU(terms, ps...), coverageU(terms, joined); a != b {
+				t.Errorf("%s: coverageU(%q) = %v, joined %v", raw, ps, a, b)
+			}
+			if a, b := within(terms, ps...), within(terms, joined); !reflect.DeepEqual(a, b) {
+				t.Errorf("%s: within(%q) = %v, joined %v", raw, ps, a, b)
+			}
+			if a, b := bigramOverlap(bigrams, ps...), bigramsByRune(q.phrase, joined); a != b {
+				t.Errorf("%s: bigramOverlap(%q) = %v, by rune %v", raw, ps, a, b)
+			}
+		}
+	}
+}
+
+// bigramsByRune is the share of the Han bigrams of phrase that occur in
+// text, read rune by rune.
+func bigramsByRune(phrase, text string) float64 {
+	n, hit := 0, 0
+	var prev rune
+	for _, r := range phrase {
+		if !unicode.Is(unicode.Han, r) {
+			prev = 0
+			continue
+		}
+		if prev != 0 {
+			n++
+			if strings.Contains(text, string([]rune{prev, r})) {
+				hit++
+			}
+		}
+		prev = r
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(hit) / float64(n)
+}
+
+// TestWordRune compares wordRune with the tables on every rune.
+func TestWordRune(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := wordRune(r), unicode.Is(unicode.Han, r) || unicode.IsLetter(r); got != want {
+			t.Fatalf("wordRune(%U) = %v, want %v", r, got, want)
+		}
 	}
 }

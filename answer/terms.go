@@ -304,11 +304,27 @@ func stopWord(w string) bool {
 // present returns how much of term t text shows: 1 when a form of it occurs
 // verbatim; for a long word that does not, the share of its two-character
 // pieces that occur (so 网上办理率 partly matches 网上办、一次办率).
-func present(t term, text string) float64 {
-	text = maskSectors(&t, text)
+//
+// The text may be given in pieces (a sentence and its section, a clause
+// and the figure's subject): the value is that of the pieces joined by
+// spaces, without the joining. A form without a space cannot match
+// across a space, and maskSectors reads a space before a piece as it reads
+// its start.
+func present(t term, text ...string) float64 {
+	if len(text) > 1 && anySpace(t.alts) {
+		return present(t, strings.Join(text, " "))
+	}
+	if t.head != "" {
+		var buf [4]string
+		masked := buf[:0]
+		for _, s := range text {
+			masked = append(masked, maskSectors(&t, s))
+		}
+		text = masked
+	}
 	best := 0.0
 	for _, a := range t.alts {
-		if hasSub(text, a) {
+		if hasSubIn(text, a) {
 			return 1
 		}
 		n := utf8.RuneCountInString(a)
@@ -321,7 +337,7 @@ func present(t term, text string) float64 {
 		_, w1 := utf8.DecodeRuneInString(a)
 		for j := w1; j < len(a); {
 			_, w := utf8.DecodeRuneInString(a[j:])
-			if hasSub(text, a[i:j+w]) {
+			if hasSubIn(text, a[i:j+w]) {
 				hit++
 			}
 			i, j = j, j+w
@@ -333,22 +349,54 @@ func present(t term, text string) float64 {
 	return best
 }
 
+// hasSubIn reports whether one of the pieces holds sub.
+func hasSubIn(pieces []string, sub string) bool {
+	for _, s := range pieces {
+		if hasSub(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// anySpace reports whether one of alts holds a space.
+func anySpace(alts []string) bool {
+	for _, a := range alts {
+		if strings.IndexByte(a, ' ') >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // coverage is the weighted share of terms that text shows.
 func coverage(ts []term, text string) float64 {
 	return coverageU(ts, unquote(text))
 }
 
-// coverageU is coverage of a text already unquoted.
-func coverageU(ts []term, text string) float64 {
+// coverageU is coverage of a text already unquoted, which may be given in
+// pieces as to present.
+func coverageU(ts []term, text ...string) float64 {
+	cov, _ := coverageKey(ts, -1, text...)
+	return cov
+}
+
+// coverageKey is coverageU that also returns present's value for ts[key]
+// (0 when key is out of range), found on the way.
+func coverageKey(ts []term, key int, text ...string) (cov, keyPresent float64) {
 	var sum, got float64
-	for _, t := range ts {
+	for i, t := range ts {
+		p := present(t, text...)
+		if i == key {
+			keyPresent = p
+		}
 		sum += t.w
-		got += t.w * present(t, text)
+		got += t.w * p
 	}
 	if sum == 0 {
-		return 0
+		return 0, keyPresent
 	}
-	return got / sum
+	return got / sum, keyPresent
 }
 
 // keyTerm returns the index of the heaviest term, or -1.
@@ -449,19 +497,26 @@ func isQuoteMark3(lead, last byte) bool {
 // aggregate marks figures that sum or average over several years.
 var aggregate = regexp.MustCompile(`年均(增|提|下|降|新增|减|超过|达|实现|完成|保持|\d)|平均每年|每年平均|累计|五年|十年|历年|总计|合计`)
 
-// precision is the share of text's characters that the question's terms
-// cover: a figure whose context is all question words ("突出单位") fits
-// better than one whose context only mentions them among much else.
-func precision(ts []term, text string) float64 {
-	text = unquote(text)
-	if text == "" {
+// precision is the share of textU's characters (textU unquoted) that the
+// question's terms cover: a figure whose context is all question words
+// ("突出单位") fits better than one whose context only mentions them among
+// much else.
+func precision(ts []term, textU string) float64 {
+	if textU == "" {
 		return 0
 	}
-	covered := make([]bool, len(text))
+	// It runs for every figure scored: a subject fits the buffer.
+	var buf [256]bool
+	var covered []bool
+	if len(textU) <= len(buf) {
+		covered = buf[:len(textU)]
+	} else {
+		covered = make([]bool, len(textU))
+	}
 	for _, t := range ts {
 		for _, a := range t.alts {
 			for i := 0; a != ""; {
-				j := strings.Index(text[i:], a)
+				j := strings.Index(textU[i:], a)
 				if j < 0 {
 					break
 				}
@@ -473,8 +528,8 @@ func precision(ts []term, text string) float64 {
 		}
 	}
 	n, c := 0, 0
-	for i, r := range text {
-		if !unicode.Is(unicode.Han, r) && !unicode.IsLetter(r) {
+	for i, r := range textU {
+		if !wordRune(r) {
 			continue
 		}
 		n++
@@ -486,4 +541,13 @@ func precision(ts []term, text string) float64 {
 		return 0
 	}
 	return float64(c) / float64(n)
+}
+
+// wordRune reports whether r is Han or a letter, deciding the common
+// Chinese characters (U+4E00–U+9FFF, all Han) without the tables' search.
+func wordRune(r rune) bool {
+	if r >= 0x4e00 && r <= 0x9fff {
+		return true
+	}
+	return unicode.Is(unicode.Han, r) || unicode.IsLetter(r)
 }

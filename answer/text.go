@@ -54,8 +54,9 @@ func splitSentences(text string) [][2]int {
 // clauseMarks separate clauses within a sentence.
 const clauseMarks = "，,；;：:"
 
-// clauseAround returns the clause of text[sStart:sEnd] that holds [fStart,fEnd).
-func clauseAround(text string, sStart, sEnd, fStart, fEnd int) string {
+// clauseAround returns the byte range of the clause of text[sStart:sEnd]
+// that holds [fStart,fEnd).
+func clauseAround(text string, sStart, sEnd, fStart, fEnd int) (int, int) {
 	a := sStart
 	if i := strings.LastIndexAny(text[sStart:fStart], clauseMarks); i >= 0 {
 		_, n := utf8.DecodeRuneInString(text[sStart+i:])
@@ -65,7 +66,7 @@ func clauseAround(text string, sStart, sEnd, fStart, fEnd int) string {
 	if i := strings.IndexAny(text[fEnd:sEnd], clauseMarks); i >= 0 {
 		b = fEnd + i
 	}
-	return text[a:b]
+	return a, b
 }
 
 // windowAround narrows [start,end) to whole clauses around [fStart,fEnd),
@@ -120,8 +121,9 @@ func isHeadingSentence(p *corpus.Paragraph, sentence string) bool {
 // figureSubject returns what a figure counts: its Context; when the
 // figure closes a list of subjects sharing it ("网上办、一次办率均达100%"),
 // the whole list; when its clause is only a verb ("…，突破1600亿斤"), the
-// clause before as well.
-func figureSubject(text string, sStart int, f *corpus.Figure, figs []corpus.Figure) string {
+// clause before as well. It says so as subjectText reads it: the
+// paragraph's words text[from:f.Start], then (withContext) the Context.
+func figureSubject(text string, sStart int, f *corpus.Figure, figs []corpus.Figure) (from int, withContext bool) {
 	figureIn := func(lo, hi int) bool {
 		for i := range figs {
 			if g := &figs[i]; g.Start >= lo && g.Start < hi {
@@ -148,41 +150,64 @@ func figureSubject(text string, sStart int, f *corpus.Figure, figs []corpus.Figu
 		if !figureIn(p, a) {
 			// (When the clause before states a figure, Context already
 			// carries that figure's subject.)
-			return text[p:f.Start] + " " + f.Context
+			return p, true
 		}
 	}
 	if !strings.Contains(before, "、") {
-		return f.Context
+		return f.Start, true
 	}
 	last := before[strings.LastIndex(before, "、"):]
 	if strings.Contains(last, "均") || strings.Contains(last, "分别") || strings.Contains(last, "都") {
-		return before
+		return a, false
 	}
-	return f.Context
+	return f.Start, true
 }
 
-// bigramOverlap is the share of the character bigrams of phrase's Han runs
-// that occur in text: how closely text repeats the question's wording.
-func bigramOverlap(phrase, text string) float64 {
-	n, hit := 0, 0
-	var prev rune
-	for _, r := range phrase {
+// subjectText returns the subject figureSubject described: the words
+// text[from:f.Start] and, withContext, f.Context after a space (the
+// Context alone when there are no words).
+func subjectText(text string, from int, withContext bool, f *corpus.Figure) string {
+	switch {
+	case !withContext:
+		return text[from:f.Start]
+	case from == f.Start:
+		return f.Context
+	}
+	return text[from:f.Start] + " " + f.Context
+}
+
+// hanBigrams returns the character bigrams of phrase's Han runs, as
+// pieces of phrase (so no allocation but the slice's), for bigramOverlap.
+func hanBigrams(phrase string) []string {
+	var out []string
+	prev := -1 // offset of the previous rune when it is Han
+	for i, r := range phrase {
 		if !unicode.Is(unicode.Han, r) {
-			prev = 0
+			prev = -1
 			continue
 		}
-		if prev != 0 {
-			n++
-			if hasSub(text, string([]rune{prev, r})) {
-				hit++
-			}
+		if prev >= 0 {
+			out = append(out, phrase[prev:i+utf8.RuneLen(r)])
 		}
-		prev = r
+		prev = i
 	}
-	if n == 0 {
+	return out
+}
+
+// bigramOverlap is the share of bigrams (hanBigrams of a phrase) that
+// occur in text: how closely text repeats the question's wording. text
+// may be given in pieces, as to present (a bigram holds no space).
+func bigramOverlap(bigrams []string, text ...string) float64 {
+	if len(bigrams) == 0 {
 		return 0
 	}
-	return float64(hit) / float64(n)
+	hit := 0
+	for _, b := range bigrams {
+		if hasSubIn(text, b) {
+			hit++
+		}
+	}
+	return float64(hit) / float64(len(bigrams))
 }
 
 // isRate reports whether f is a rate or a change rather than an amount.
@@ -263,16 +288,6 @@ func leadIn(sentence string) bool {
 	return (strings.HasSuffix(s, "：") || strings.HasSuffix(s, ":")) && utf8.RuneCountInString(s) <= 24
 }
 
-// hasFigureIn reports whether p states a figure within [start,end).
-func hasFigureIn(p *corpus.Paragraph, start, end int) bool {
-	for i := range p.Figures {
-		if f := &p.Figures[i]; f.Start >= start && f.Start < end {
-			return true
-		}
-	}
-	return false
-}
-
 // bareVerbs are the verbs a clause may consist of before its figure when
 // the subject is in the clause before ("…，突破1600亿斤大关").
 var bareVerbs = []string{"突破", "达到", "达", "超过", "超", "增长", "增加", "实现", "迈上", "跃上", "站上", "跨上", "为",
@@ -298,9 +313,9 @@ func figuresIn(p *corpus.Paragraph, start, end int) int {
 	return n
 }
 
-// segmentAround returns the part of the sentence text[sStart:sEnd] between
-// semicolons that holds offset at.
-func segmentAround(text string, sStart, sEnd, at int) string {
+// segmentAround returns the byte range of the part of the sentence
+// text[sStart:sEnd] between semicolons that holds offset at.
+func segmentAround(text string, sStart, sEnd, at int) (int, int) {
 	a, b := sStart, sEnd
 	if i := strings.LastIndexAny(text[sStart:at], "；;"); i >= 0 {
 		a = sStart + i
@@ -308,7 +323,7 @@ func segmentAround(text string, sStart, sEnd, at int) string {
 	if i := strings.IndexAny(text[at:sEnd], "；;"); i >= 0 {
 		b = at + i
 	}
-	return text[a:b]
+	return a, b
 }
 
 // periodLevel reports whether f, in a sentence about a period, is the level
