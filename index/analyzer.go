@@ -126,13 +126,18 @@ func (Tokenizer) Tokenize(input []byte) analysis.TokenStream {
 	return ts
 }
 
+// tokenPool holds tokenize's scratch token lists.
+var tokenPool = sync.Pool{New: func() any { return new([]analysis.Token) }}
+
 func tokenize(input []byte) analysis.TokenStream {
 	// analyze works on a string; the conversion copies once per field.
-	// The tokens are allocated in one slab, and their terms share the
-	// analysed text's memory instead of a copy each: bleve only reads token
-	// streams of an analyzer without filters (govbot_zh has none), and the
-	// strings they alias are never modified.
-	var slab []analysis.Token
+	// The tokens are collected in a pooled list, then copied into one slab
+	// of the exact size, and their terms share the analysed text's memory
+	// instead of a copy each: bleve only reads token streams of an analyzer
+	// without filters (govbot_zh has none), and the strings they alias are
+	// never modified.
+	scratch := tokenPool.Get().(*[]analysis.Token)
+	toks := (*scratch)[:0]
 	analyze(string(input), func(t token) {
 		typ := analysis.AlphaNumeric
 		switch {
@@ -141,7 +146,7 @@ func tokenize(input []byte) analysis.TokenStream {
 		case t.num:
 			typ = analysis.Numeric
 		}
-		slab = append(slab, analysis.Token{
+		toks = append(toks, analysis.Token{
 			Term:     unsafe.Slice(unsafe.StringData(t.term), len(t.term)),
 			Start:    t.start,
 			End:      t.end,
@@ -149,6 +154,11 @@ func tokenize(input []byte) analysis.TokenStream {
 			Type:     typ,
 		})
 	})
+	slab := make([]analysis.Token, len(toks))
+	copy(slab, toks)
+	clear(toks) // drop the references to the text
+	*scratch = toks
+	tokenPool.Put(scratch)
 	ts := make(analysis.TokenStream, len(slab))
 	for i := range slab {
 		ts[i] = &slab[i]

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/go-ego/gse"
 
@@ -30,15 +31,62 @@ var stopList string
 var (
 	segOnce sync.Once
 	seg     *gse.Segmenter
-	// segLogs holds the log frequencies of seg's tokens: cutHan scores
-	// every candidate word with them (the snapshot has ~20,000 tokens).
-	segLogs atomic.Pointer[logTable]
+	// segTables holds lookup tables of seg's dictionary for cut.
+	segTables atomic.Pointer[dictTables]
 )
 
-// logTable is the log frequency of each token of a dictionary.
-type logTable struct {
-	d    *gse.Dictionary
+// dictTables are lookup tables of a dictionary, made once it is loaded (no
+// word is added to the Segmenter's dictionary after that).
+type dictTables struct {
+	d *gse.Dictionary
+	// logs is the log frequency of each of d's tokens (the snapshot has
+	// ~20,000): cut scores every candidate word with them.
 	logs []float64
+	// firsts caches, for each ideograph of the CJK Unified Ideographs
+	// block, the trie node its bytes lead to from the root and the value
+	// there (see firstEntry), filled as runes are met: most trie steps of a
+	// text are the first rune's of a walk, and the node arrays are too
+	// large for the processor's caches, where this table (168 KB) fits.
+	firsts []atomic.Uint64
+}
+
+// The block of ideographs firsts covers.
+const (
+	firstLo = 0x4E00
+	firstHi = 0x9FFF
+)
+
+// firstEntry is a rune's trie node (-1: not in the trie) and the token index
+// stored there (-1: none).
+type firstEntry struct {
+	node, value int32
+}
+
+// first returns the entry of the rune r (its UTF-8 bytes) from the table,
+// after filling it with walk if needed; ok is false if r is not in the
+// table's block.
+func (t *dictTables) first(walk zhdict.Walker, r string) (firstEntry, bool) {
+	if len(r) != 3 {
+		return firstEntry{}, false
+	}
+	c, _ := utf8.DecodeRuneInString(r)
+	if c < firstLo || c > firstHi {
+		return firstEntry{}, false
+	}
+	slot := &t.firsts[c-firstLo]
+	// Bit 63 marks a filled slot; node+1 and value+1 fill the low halves.
+	if v := slot.Load(); v != 0 {
+		return firstEntry{node: int32(uint32(v)) - 1, value: int32(uint32(v>>32)&0x7fffffff) - 1}, true
+	}
+	e := firstEntry{node: -1, value: -1}
+	if id, ok := walk.Step(0, r); ok {
+		e.node = int32(id)
+		if v, ok := walk.Value(id); ok {
+			e.value = int32(v)
+		}
+	}
+	slot.Store(1<<63 | uint64(uint32(e.value+1))<<32 | uint64(uint32(e.node+1)))
+	return e, true
 }
 
 // Segmenter returns the process-wide gse segmenter: the embedded simplified
@@ -57,11 +105,11 @@ func Segmenter() *gse.Segmenter {
 			panic(err)
 		}
 		seg = s
-		t := &logTable{d: s.Dict, logs: make([]float64, len(s.Dict.Tokens))}
+		t := &dictTables{d: s.Dict, logs: make([]float64, len(s.Dict.Tokens)), firsts: make([]atomic.Uint64, firstHi-firstLo+1)}
 		for i := range s.Dict.Tokens {
 			t.logs[i] = math.Log(s.Dict.Tokens[i].Freq())
 		}
-		segLogs.Store(t)
+		segTables.Store(t)
 	})
 	return seg
 }
@@ -198,6 +246,13 @@ func classify(r rune) runeClass {
 func analyze(text string, emit func(token)) {
 	s := Segmenter()
 	stop := stopWords()
+	sc := scratchPool.Get().(*cutScratch)
+	defer scratchPool.Put(sc)
+	// The runs are collected, folded, in one buffer the size of the text
+	// (folding never lengthens a rune), and the terms are strings over it:
+	// one allocation per text instead of one per run, and the buffer is
+	// never written again once a run is taken from it.
+	folded := make([]byte, 0, len(text))
 	pos := 0
 	i := 0
 	for i < len(text) {
@@ -210,8 +265,8 @@ func analyze(text string, emit func(token)) {
 		// Collect the run of the same class, in folded form, keeping the
 		// original byte offset of every folded rune.
 		start := i
-		var b strings.Builder
-		var offs []int
+		from := len(folded)
+		offs := sc.offs[:0]
 		for i < len(text) {
 			r, w := utf8.DecodeRuneInString(text[i:])
 			f := fold(r)
@@ -221,7 +276,7 @@ func analyze(text string, emit func(token)) {
 					// "5.2" and "3,000": keep a number whole.
 					if f == '.' {
 						offs = append(offs, i)
-						b.WriteByte('.')
+						folded = append(folded, '.')
 					}
 					i += w
 					continue
@@ -229,11 +284,12 @@ func analyze(text string, emit func(token)) {
 				break
 			}
 			offs = append(offs, i)
-			b.WriteRune(f)
+			folded = utf8.AppendRune(folded, f)
 			i += w
 		}
 		offs = append(offs, i)
-		run := b.String()
+		sc.offs = offs
+		run := unsafe.String(unsafe.SliceData(folded[from:]), len(folded)-from)
 		if c != classHan {
 			if stop[run] {
 				continue
@@ -243,7 +299,7 @@ func analyze(text string, emit func(token)) {
 			continue
 		}
 		// offs holds one entry per rune of the run (plus the end).
-		for _, w := range cutHan(s, run) {
+		for _, w := range sc.cut(s, run) {
 			ws, we := offs[w.start], offs[w.end]
 			if stop[w.text] {
 				continue
@@ -268,14 +324,19 @@ type hanWord struct {
 	subs       []hanWord
 }
 
-// cutScratch is cutHan's per-call working memory, pooled: the analysis of a
-// paragraph cuts many runs and would otherwise allocate these each time.
+// cutScratch is the working memory of analyze and cut, pooled: the analysis
+// of a paragraph cuts many runs and would otherwise allocate these each time.
 type cutScratch struct {
+	offs   []int     // analyze: byte offset in the text of each rune of a run
 	bo     []int     // byte offset of each rune of the run, and the run's length
-	routes []route   // see cutHan
+	routes []route   // see cut
 	span   []int32   // words starting at rune k: ends[span[2k]:span[2k+1]]
 	ends   []int32   // ends (rune index) of the dictionary words, grouped by start
 	logfs  []float64 // their log frequencies
+	words  []hanWord // cut's result
+	subs   []hanWord // the words' sub-words, which the words' subs slice
+	lens   []int     // word lengths from the HMM
+	hmm    hmmScratch
 }
 
 // route is the most probable cut of a run's suffix: its log probability and
@@ -291,7 +352,13 @@ var scratchPool = sync.Pool{New: func() any { return new(cutScratch) }}
 // (jieba's algorithm: the most probable path through the dictionary word
 // graph, runs of single characters off that path re-cut by the HMM), and
 // also returns, for every word of three or more characters, the dictionary
-// words inside it.
+// words inside it. See cutScratch.cut, which analyze calls.
+func cutHan(s *gse.Segmenter, run string) []hanWord {
+	return new(cutScratch).cut(s, run)
+}
+
+// cut is cutHan with sc's memory: the words it returns, and their subs, are
+// valid until sc's next use.
 //
 // It walks the dictionary trie once per start character, byte by byte from
 // the node reached so far, and records the lengths of the words it passes;
@@ -299,22 +366,19 @@ var scratchPool = sync.Pool{New: func() any { return new(cutScratch) }}
 // length), and reading a length back from a matched token is wrong on the
 // snapshot dictionary, whose tokens are shared among words.
 // TestCutHanMatchesGse checks the words against gse on every shared report.
-func cutHan(s *gse.Segmenter, run string) []hanWord {
-	sc := scratchPool.Get().(*cutScratch)
-	defer scratchPool.Put(sc)
-	b := []byte(run)
+func (sc *cutScratch) cut(s *gse.Segmenter, run string) []hanWord {
 	bo := sc.bo[:0]
-	for i := 0; i < len(b); {
+	for i := 0; i < len(run); {
 		bo = append(bo, i)
-		if b[i] < utf8.RuneSelf {
+		if run[i] < utf8.RuneSelf {
 			i++
 			continue
 		}
-		_, w := utf8.DecodeRune(b[i:])
+		_, w := utf8.DecodeRuneInString(run[i:])
 		i += w
 	}
 	n := len(bo)
-	bo = append(bo, len(b))
+	bo = append(bo, len(run))
 	sc.bo = bo
 
 	// routes[k] is the most probable cut of runes k..n, computed right to
@@ -324,7 +388,7 @@ func cutHan(s *gse.Segmenter, run string) []hanWord {
 	ends, logfs := sc.ends[:0], sc.logfs[:0]
 	routes[n] = route{}
 	logT := math.Log(s.Dict.TotalFreq())
-	walk := newTrieWalker(s.Dict, b)
+	walk := newTrieWalker(s.Dict, run)
 	for k := n - 1; k >= 0; k-- {
 		lo := len(ends)
 		var known bool
@@ -352,12 +416,14 @@ func cutHan(s *gse.Segmenter, run string) []hanWord {
 	}
 	sc.routes, sc.span, sc.ends, sc.logfs = routes, span, ends, logfs
 
-	var out []hanWord
+	out, subs := sc.words[:0], sc.subs[:0]
 	add := func(start, end int) {
 		w := hanWord{text: run[bo[start]:bo[end]], start: start, end: end}
 		if end-start >= 3 {
 			// The dictionary words inside, by start then length: the trie
-			// walks above already listed them.
+			// walks above already listed them. subs only grows, so the
+			// slices of it taken before stay valid.
+			from := len(subs)
 			for k := start; k < end-1; k++ {
 				for _, e := range ends[span[2*k]:span[2*k+1]] {
 					e := int(e)
@@ -367,8 +433,11 @@ func cutHan(s *gse.Segmenter, run string) []hanWord {
 					if e-k < 2 || k == start && e == end {
 						continue
 					}
-					w.subs = append(w.subs, hanWord{text: run[bo[k]:bo[e]], start: k, end: e})
+					subs = append(subs, hanWord{text: run[bo[k]:bo[e]], start: k, end: e})
 				}
+			}
+			if len(subs) > from {
+				w.subs = subs[from:len(subs):len(subs)]
 			}
 		}
 		out = append(out, w)
@@ -387,9 +456,15 @@ func cutHan(s *gse.Segmenter, run string) []hanWord {
 				}
 				return
 			}
+			lens, ok := hmmCut(&sc.hmm, buf, sc.lens[:0])
+			if !ok {
+				for _, w := range s.HMMCut(buf) {
+					lens = append(lens, utf8.RuneCountInString(w))
+				}
+			}
+			sc.lens = lens
 			at := from
-			for _, w := range s.HMMCut(buf) {
-				l := utf8.RuneCountInString(w)
+			for _, l := range lens {
 				if l == 0 || at+l > to {
 					break
 				}
@@ -414,6 +489,7 @@ func cutHan(s *gse.Segmenter, run string) []hanWord {
 		single = k
 	}
 	flush(single, n)
+	sc.words, sc.subs = out, subs
 	return out
 }
 
@@ -429,16 +505,16 @@ func grow[T any](s []T, n int) []T {
 type trieWalker struct {
 	d    *gse.Dictionary
 	walk zhdict.Walker
-	fast bool      // false: look prefixes up with d.Find
-	logs []float64 // log frequencies of d's tokens, when precomputed
-	b    []byte
+	fast bool // false: look prefixes up with d.Find
+	tabs *dictTables
+	s    string
 }
 
-func newTrieWalker(d *gse.Dictionary, b []byte) trieWalker {
+func newTrieWalker(d *gse.Dictionary, s string) trieWalker {
 	w, ok := zhdict.NewWalker(d)
-	tw := trieWalker{d: d, walk: w, fast: ok, b: b}
-	if t := segLogs.Load(); t != nil && t.d == d {
-		tw.logs = t.logs
+	tw := trieWalker{d: d, walk: w, fast: ok, s: s}
+	if t := segTables.Load(); t != nil && t.d == d {
+		tw.tabs = t
 	}
 	return tw
 }
@@ -451,9 +527,9 @@ func newTrieWalker(d *gse.Dictionary, b []byte) trieWalker {
 func (w trieWalker) words(bo []int, k int, ends []int32, logfs []float64) ([]int32, []float64, bool) {
 	n := len(bo) - 1
 	known := false
-	if !w.fast {
+	if !w.fast || w.tabs == nil {
 		for j := k + 1; j <= n; j++ {
-			f, _, ok := w.d.Find(w.b[bo[k]:bo[j]])
+			f, _, ok := w.d.Find([]byte(w.s[bo[k]:bo[j]]))
 			if !ok {
 				break
 			}
@@ -466,23 +542,38 @@ func (w trieWalker) words(bo []int, k int, ends []int32, logfs []float64) ([]int
 	}
 	// Each step continues from the node the previous rune reached, which is
 	// what d.Find(prefix) computes from the root; Value then reads the
-	// word's token index at that node, as d.Find does.
+	// word's token index at that node, as d.Find does. The first rune's
+	// node and value come from a table when the rune is a common ideograph.
+	logs := w.tabs.logs
 	id := 0
-	for j := k + 1; j <= n; j++ {
+	j := k + 1
+	if e, ok := w.tabs.first(w.walk, w.s[bo[k]:bo[j]]); ok {
+		if e.node < 0 {
+			return ends, logfs, false
+		}
+		known = true
+		if e.value >= 0 {
+			// A frequency <= 0 has a log of -Inf or NaN: not a word.
+			if lf := logs[e.value]; lf > math.Inf(-1) {
+				ends, logfs = append(ends, int32(j)), append(logfs, lf)
+			}
+		}
+		id = int(e.node)
+		j++
+	}
+	for ; j <= n; j++ {
 		var ok bool
-		if id, ok = w.walk.Step(id, w.b[bo[j-1]:bo[j]]); !ok {
+		if id, ok = w.walk.Step(id, w.s[bo[j-1]:bo[j]]); !ok {
 			break
 		}
 		known = true
 		if v, ok := w.walk.Value(id); ok {
-			if f := w.d.Tokens[v].Freq(); f > 0 {
-				lf := 0.0
-				if v < len(w.logs) {
-					lf = w.logs[v]
-				} else {
-					lf = math.Log(f)
+			if v < len(logs) {
+				if lf := logs[v]; lf > math.Inf(-1) {
+					ends, logfs = append(ends, int32(j)), append(logfs, lf)
 				}
-				ends, logfs = append(ends, int32(j)), append(logfs, lf)
+			} else if f := w.d.Tokens[v].Freq(); f > 0 {
+				ends, logfs = append(ends, int32(j)), append(logfs, math.Log(f))
 			}
 		}
 	}

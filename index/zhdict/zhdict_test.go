@@ -370,7 +370,7 @@ func TestWalkerMatchesFind(t *testing.T) {
 		t.Fatal("NewWalker: layout mismatch")
 	}
 	check := func(word string) {
-		id, ok := w.Step(0, []byte(word))
+		id, ok := w.Step(0, word)
 		f, _, fok := ref.Find(word)
 		if ok != fok {
 			t.Fatalf("Step(%q) ok = %v, Find ok = %v", word, ok, fok)

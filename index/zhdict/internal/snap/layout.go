@@ -142,10 +142,11 @@ func NewWalker(d *gse.Dictionary) (w Walker, ok bool) {
 	return Walker{array: t.array, reduced: t.Reduced}, true
 }
 
-// Step follows key from node from, as cedar's Jump(key, from) does, and
-// reports whether the trie holds the path.
-func (w Walker) Step(from int, key []byte) (int, bool) {
-	for _, k := range key {
+// Step follows key's bytes from node from, as cedar's Jump(key, from)
+// does, and reports whether the trie holds the path.
+func (w Walker) Step(from int, key string) (int, bool) {
+	for i := 0; i < len(key); i++ {
+		k := key[i]
 		if uint(from) >= uint(len(w.array)) {
 			return from, false
 		}
