@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -487,6 +488,33 @@ type candidate struct {
 	kind   timeKind // review, target or period
 }
 
+// byScore orders candidates best first (for a stable sort: the search's
+// order breaks ties).
+func byScore(a, b *candidate) int {
+	switch {
+	case a.score > b.score:
+		return -1
+	case a.score < b.score:
+		return 1
+	}
+	return 0
+}
+
+// candidateSlab hands out candidates from chunks: a question scores
+// from a few to hundreds, and allocating each was a tenth of a question's
+// allocations.
+type candidateSlab []candidate
+
+// next returns a new zero candidate, from a new chunk (twice the last
+// one, from 32 to 512) when the last is full.
+func (s *candidateSlab) next() *candidate {
+	if len(*s) == cap(*s) {
+		*s = make([]candidate, 0, min(512, max(32, 2*cap(*s))))
+	}
+	*s = (*s)[:len(*s)+1]
+	return &(*s)[len(*s)-1]
+}
+
 // figureFits reports whether the candidate's figure counts what was asked:
 // the sentence may be on topic while this figure counts something else
 // ("武汉跨入地区生产总值两万亿级城市行列，…黄冈3个…").
@@ -533,6 +561,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 	topic := topicTerms(terms)
 	bigrams := hanBigrams(q.phrase)
 	var out []*candidate
+	var slab candidateSlab
 	// Two stages: what is cheap to know of a paragraph (its coverage of
 	// the question, its BM25 score, the prior of its report) ranks the
 	// hits, and only the best maxScored are scored sentence by sentence
@@ -586,7 +615,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 		// The figures' texts (clause, subject, segment) are pieces of the
 		// paragraph and of the figures' contexts: their coverages only
 		// look for what those have (made on the first figure scored).
-		var fTerms, fTopic []term
+		var fTerms []term
 		for i := range pf.sentences {
 			sf := &pf.sentences[i]
 			s := [2]int{int(sf.start), int(sf.end)}
@@ -604,7 +633,8 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			sentenceFit := timeFit(q, sc, want, year, kind)
 			base += sentenceFit
 			if !q.wantsNumber {
-				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
+				c := slab.next()
+				*c = candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
 				c.score = base + 0.6*covSent + 0.5*bigramOverlap(bigrams, sentence)
 				if q.target {
 					// "预期目标" is answered by the sentence that lists the
@@ -624,7 +654,8 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			if sf.figures == 0 {
 				// No number here, but the sentence may be the best passage
 				// to show when the reports give no figure for the question.
-				c := &candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
+				c := slab.next()
+				*c = candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
 				c.score = base + 0.6*covSent - 1.0
 				out = append(out, c)
 				continue
@@ -660,7 +691,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					figConflict = true
 				}
 				if fTerms == nil {
-					fTerms, fTopic = figureTerms(terms, topic, textU, sectionU, para)
+					fTerms = figureTerms(terms, textU, sectionU, para)
 				}
 				clause := para.Text[ff.clauseStart:ff.clauseEnd]
 				ctx := ff.subject(para, f)
@@ -670,8 +701,10 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				// 60013亿元") is read with it: the clause and the subject,
 				// joined by a space, given in pieces.
 				clauseU := unquote(clause)
-				covClause := coverageU(fTerms, clauseU, ctxU)
-				c := &candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: figConflict}
+				// figTopic is the clause's coverage by the topic's terms.
+				covClause, figTopic := topicCoverages(fTerms, len(topic) < len(terms), clauseU, ctxU)
+				c := slab.next()
+				*c = candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: figConflict}
 				if figFit != sentenceFit {
 					c.year, c.kind = want, timeReview
 					if fy > 0 {
@@ -679,7 +712,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					}
 				}
 				c.unitOK = unitFits(q.unit, f.Unit, f.BaseUnit)
-				c.figTopic = coverageU(fTopic, clauseU, ctxU)
+				c.figTopic = figTopic
 				if c.figTopic >= 0.2 && c.figTopic < 0.5 {
 					// The heaviest word must be in the figure's part of the
 					// sentence: a list "…；一般公共预算收入增长2.1%；…人均可支配
@@ -731,7 +764,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	slices.SortStableFunc(out, byScore)
 	if debug {
 		for _, t := range terms {
 			fmt.Fprintf(os.Stderr, "term %v w=%.2f\n", t.alts, t.w)
@@ -786,16 +819,16 @@ func sentenceCoverages(ts []term, sentenceU, sectionU string, topicOnly bool) (c
 	return covSent, covNear, covTopic
 }
 
-// figureTerms returns terms and topic cut by within to what the texts read
-// around a paragraph's figures can hold: pieces of the paragraph (textU,
-// unquoted), its section and the figures' contexts.
-func figureTerms(terms, topic []term, textU, sectionU string, para *corpus.Paragraph) ([]term, []term) {
+// figureTerms returns terms cut by within to what the texts read around a
+// paragraph's figures can hold: pieces of the paragraph (textU, unquoted),
+// its section and the figures' contexts.
+func figureTerms(terms []term, textU, sectionU string, para *corpus.Paragraph) []term {
 	var buf [16]string
 	pieces := append(buf[:0], textU, sectionU)
 	for i := range para.Figures {
 		pieces = append(pieces, unquote(para.Figures[i].Context))
 	}
-	return within(terms, pieces...), within(topic, pieces...)
+	return within(terms, pieces...)
 }
 
 // firstStage is what the first stage of candidates knows of a hit.

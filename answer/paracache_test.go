@@ -113,7 +113,7 @@ func TestWithinKeepsCoverage(t *testing.T) {
 	}
 }
 
-// TestPiecesAsJoined checks that present, coverageU, within and
+// TestPiecesAsJoined checks that present, coverageU, topicCoverages, within and
 // bigramOverlap given a text in pieces give what they give on the pieces
 // joined by spaces, on the pieces candidates passes (a sentence and its
 // section, a clause and a figure's subject, a paragraph, its section and
@@ -151,7 +151,7 @@ func TestPiecesAsJoined(t *testing.T) {
 	pieceSets = append(pieceSets,
 		[]string{"海洋", "生产总值突破2万亿元"}, []string{"全省", "生产总值增长"}, []string{"生产总值", "海洋生产总值"},
 		[]string{"单位生产总值", "能耗下降3%", "", "行政", "复议案件"}, []string{"", ""}, []string{"网上办", "一次办率"})
-	questions := []string{"去年办理了多少件行政复议案件？", "网上办理率是多少", "“八五”普法有什么进展", "行政执法人员培训了多少人次", "GDP是多少", "海洋生产总值"}
+	questions := []string{"去年办理了多少件行政复议案件？", "网上办理率是多少", "“八五”普法有什么进展", "行政执法人员培训了多少人次", "GDP是多少", "海洋生产总值", "十堰GDP是多少"}
 	for _, raw := range questions {
 		q := parseQuestion(raw, e.dir)
 		terms := questionTerms(e.ix, q.content)
@@ -167,6 +167,10 @@ func TestPiecesAsJoined(t *testing.T) {
 			}
 			if a, b := coverageU(terms, ps...), coverageU(terms, joined); a != b {
 				t.Errorf("%s: coverageU(%q) = %v, joined %v", raw, ps, a, b)
+			}
+			topic := topicTerms(terms)
+			if a, b := topicCoverages(terms, len(topic) < len(terms), ps...); a != coverageU(terms, joined) || b != coverageU(topic, joined) {
+				t.Errorf("%s: topicCoverages(%q) = %v, %v; joined %v, %v", raw, ps, a, b, coverageU(terms, joined), coverageU(topic, joined))
 			}
 			if a, b := within(terms, ps...), within(terms, joined); !reflect.DeepEqual(a, b) {
 				t.Errorf("%s: within(%q) = %v, joined %v", raw, ps, a, b)

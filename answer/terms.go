@@ -381,6 +381,31 @@ func coverageU(ts []term, text ...string) float64 {
 	return cov
 }
 
+// topicCoverages returns coverageU(ts, text...) and, when topicOnly,
+// coverageU(topicTerms(ts), text...) (else the former again), in one pass.
+func topicCoverages(ts []term, topicOnly bool, text ...string) (cov, covTopic float64) {
+	var sum, got, sumT, gotT float64
+	for _, t := range ts {
+		p := present(t, text...)
+		sum += t.w
+		got += t.w * p
+		if !t.place {
+			sumT += t.w
+			gotT += t.w * p
+		}
+	}
+	if sum != 0 {
+		cov = got / sum
+	}
+	if !topicOnly {
+		return cov, cov
+	}
+	if sumT != 0 {
+		covTopic = gotT / sumT
+	}
+	return cov, covTopic
+}
+
 // coverageKey is coverageU that also returns present's value for ts[key]
 // (0 when key is out of range), found on the way.
 func coverageKey(ts []term, key int, text ...string) (cov, keyPresent float64) {
