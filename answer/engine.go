@@ -787,16 +787,12 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 // of the sentence with its section, and (when topicOnly) of the latter by
 // the terms that are not place names, else the latter again: the values of
 // coverageU(ts, sentenceU), coverageU(ts, sentenceU+" "+sectionU) and
-// coverageU(topicTerms(ts), …), summed in the same order. A term the
-// sentence shows in full is not looked for again with the section.
+// coverageU(topicTerms(ts), …), summed in the same order. The sentence is
+// read once for both (presentNear).
 func sentenceCoverages(ts []term, sentenceU, sectionU string, topicOnly bool) (covSent, covNear, covTopic float64) {
 	var sum, gotS, gotN, sumT, gotT float64
 	for _, t := range ts {
-		pS := present(t, sentenceU)
-		pN := pS
-		if pS < 1 {
-			pN = present(t, sentenceU, sectionU)
-		}
+		pS, pN := presentNear(t, sentenceU, sectionU)
 		sum += t.w
 		gotS += t.w * pS
 		gotN += t.w * pN

@@ -113,13 +113,15 @@ func TestWithinKeepsCoverage(t *testing.T) {
 	}
 }
 
-// TestPiecesAsJoined checks that present, coverageU, topicCoverages, within and
-// bigramOverlap given a text in pieces give what they give on the pieces
-// joined by spaces, on the pieces candidates passes (a sentence and its
-// section, a clause and a figure's subject, a paragraph, its section and
-// its figures' contexts) of the sample report, and on pieces that put a
-// sector-qualified statistic at a join; and that bigramOverlap counts the
-// question's Han bigrams as a rune-by-rune reading does.
+// TestPiecesAsJoined checks that present, coverageU, topicCoverages,
+// within and bigramOverlap given a text in pieces give what they give on
+// the pieces joined by spaces, and presentNear what present gives on a
+// sentence and on it joined to its section: on the pieces candidates
+// passes (a sentence and its section, a clause and a figure's subject, a
+// paragraph, its section and its figures' contexts) of the sample report,
+// and on pieces that put a sector-qualified statistic at a join; and that
+// bigramOverlap counts the question's Han bigrams as a rune-by-rune
+// reading does.
 func TestPiecesAsJoined(t *testing.T) {
 	e, err := OpenDefault()
 	if err != nil {
@@ -163,6 +165,12 @@ func TestPiecesAsJoined(t *testing.T) {
 			for _, tm := range terms {
 				if a, b := present(tm, ps...), present(tm, joined); a != b {
 					t.Errorf("%s: present(%v, %q) = %v, joined %v", raw, tm.alts, ps, a, b)
+				}
+				if len(ps) == 2 {
+					pS, pN := presentNear(tm, ps[0], ps[1])
+					if wS, wN := present(tm, ps[0]), present(tm, joined); pS != wS || pN != wN {
+						t.Errorf("%s: presentNear(%v, %q) = %v, %v; want %v, %v", raw, tm.alts, ps, pS, pN, wS, wN)
+					}
 				}
 			}
 			if a, b := coverageU(terms, ps...), coverageU(terms, joined); a != b {

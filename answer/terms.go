@@ -349,6 +349,60 @@ func present(t term, text ...string) float64 {
 	return best
 }
 
+// presentNear returns present(t, sentence) and present(t, sentence,
+// section) in one pass over the sentence: the second adds to what the
+// first found what the section shows, where calling present twice read
+// the sentence again for every term the sentence does not show in full.
+func presentNear(t term, sentence, section string) (pS, pN float64) {
+	if anySpace(t.alts) {
+		pS = present(t, sentence)
+		if pS >= 1 {
+			return pS, pS
+		}
+		return pS, present(t, sentence, section)
+	}
+	if t.head != "" {
+		sentence, section = maskSectors(&t, sentence), maskSectors(&t, section)
+	}
+	inSection := false // a form of t is in the section: pN is 1
+	for _, a := range t.alts {
+		if hasSub(sentence, a) {
+			return 1, 1
+		}
+		if !inSection && hasSub(section, a) {
+			inSection = true
+		}
+		n := utf8.RuneCountInString(a)
+		if n < 3 {
+			continue
+		}
+		hitS, hitN := 0, 0
+		i := 0
+		_, w1 := utf8.DecodeRuneInString(a)
+		for j := w1; j < len(a); {
+			_, w := utf8.DecodeRuneInString(a[j:])
+			switch piece := a[i : j+w]; {
+			case hasSub(sentence, piece):
+				hitS++
+				hitN++
+			case !inSection && hasSub(section, piece):
+				hitN++
+			}
+			i, j = j, j+w
+		}
+		if f := 0.7 * float64(hitS) / float64(n-1); f > pS {
+			pS = f
+		}
+		if f := 0.7 * float64(hitN) / float64(n-1); f > pN {
+			pN = f
+		}
+	}
+	if inSection {
+		pN = 1
+	}
+	return pS, pN
+}
+
 // hasSubIn reports whether one of the pieces holds sub.
 func hasSubIn(pieces []string, sub string) bool {
 	for _, s := range pieces {
