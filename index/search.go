@@ -100,19 +100,23 @@ func (ix *Index) searchSubsets(ctx context.Context, q Query, subsets []Subset) (
 	if len(sum.clauses) == 0 {
 		return nil, make([][]Hit, len(subsets)), nil
 	}
+	sum.sets = &ix.docSets
 	if len(q.Reports) > 0 {
-		sum.reports, sum.sets = q.Reports, &ix.docSets
+		sum.reports = q.Reports
+	}
+	if keepBest {
+		// The collector keeps size+4 hits (see below), each subset n+4.
+		sum.keep = append(sum.keep, sumKeep{nil, size + 4})
+		for _, sub := range subsets {
+			sum.keep = append(sum.keep, sumKeep{sub.Reports, subsetSize(sub) + 4})
+		}
 	}
 	var root query.Query = sum
 	var tap *tapQuery
 	if len(subsets) > 0 {
 		tap = &tapQuery{inner: root, sets: &ix.docSets}
 		for _, sub := range subsets {
-			n := sub.Size
-			if n <= 0 {
-				n = defaultSize
-			}
-			tap.subsets = append(tap.subsets, &subsetTop{reports: sub.Reports, size: n + 4})
+			tap.subsets = append(tap.subsets, &subsetTop{reports: sub.Reports, size: subsetSize(sub) + 4})
 		}
 		root = tap
 	}
@@ -143,6 +147,18 @@ func (ix *Index) searchSubsets(ctx context.Context, q Query, subsets []Subset) (
 		}
 	}
 	return hits, subHits, nil
+}
+
+// keepBest has searches hand bleve's collector only the paragraphs that
+// can be among the hits (sumQuery.keep); tests turn it off to compare.
+var keepBest = true
+
+// subsetSize is how many hits a subset asks for.
+func subsetSize(sub Subset) int {
+	if sub.Size <= 0 {
+		return defaultSize
+	}
+	return sub.Size
 }
 
 // scored is a paragraph ID found by bleve with its score.

@@ -41,6 +41,19 @@ type sumQuery struct {
 	// ranges).
 	reports []string
 	sets    *docSetCache
+	// keep, when set, lists the best hits the search is for: the searcher
+	// hands the collector only paragraphs that score at least as much as
+	// the n-th best of some keep's reports (ties included, so that the
+	// collector breaks them as it would). A question's common words match
+	// half of a large index; bleve's collector (and tapQuery) would take
+	// every one of those paragraphs in turn for the best 60.
+	keep []sumKeep
+}
+
+// sumKeep is the n best paragraphs of reports (nil: of the search's scope).
+type sumKeep struct {
+	reports []string
+	n       int
 }
 
 // sumClause is one term clause of a sumQuery.
@@ -92,6 +105,21 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 		return nil, err
 	}
 	s := &sumSearcher{clauses: make([]sumClauseState, 0, len(q.clauses)), ranges: ranges, docTotal: max(docTotal, 1)}
+	for _, k := range q.keep {
+		ks := keepState{n: k.n}
+		if k.reports != nil {
+			in, ok, err := q.sets.get(ctx, r, k.reports)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				s.keeps = nil
+				break
+			}
+			ks.in, ks.some = in, true
+		}
+		s.keeps = append(s.keeps, ks)
+	}
 	avgLen := make(map[string]float64)
 	for _, c := range q.clauses {
 		tfr, err := r.TermFieldReader(ctx, []byte(c.term), c.field, true, true, false)
@@ -191,6 +219,16 @@ type sumSearcher struct {
 	done     bool   // postings read
 	next     uint64 // the next document number to look at
 	count    uint64 // documents matched
+	keeps    []keepState
+}
+
+// keepState is a sumKeep with its document set, and the least score it
+// keeps once the postings are read.
+type keepState struct {
+	in    bitset
+	some  bool // in applies; else every document
+	n     int
+	least float64
 }
 
 // accumulator holds a search's scores and matched-clause counts by
@@ -275,28 +313,105 @@ func (s *sumSearcher) collectClause(c *sumClauseState) error {
 	return err
 }
 
+// final turns the sums into the documents' scores (bleve's coordination
+// factor: the share of the clauses matched) and sets each keep's least
+// score to keep.
+func (s *sumSearcher) final() {
+	a := s.acc
+	heaps := make([]minHeap, len(s.keeps))
+	for doc, k := range a.n {
+		if k == 0 {
+			continue
+		}
+		score := a.score[doc] * (float64(k) / float64(len(s.clauses)))
+		a.score[doc] = score
+		for i := range s.keeps {
+			ks := &s.keeps[i]
+			if !ks.some || ks.in.has(uint64(doc)) {
+				heaps[i].offer(score, ks.n)
+			}
+		}
+	}
+	for i := range s.keeps {
+		ks := &s.keeps[i]
+		ks.least = math.Inf(-1)
+		if len(heaps[i]) == ks.n && ks.n > 0 {
+			ks.least = heaps[i][0]
+		}
+	}
+}
+
+// wanted reports whether some keep wants document doc of score.
+func (s *sumSearcher) wanted(doc uint64, score float64) bool {
+	if len(s.keeps) == 0 {
+		return true
+	}
+	for i := range s.keeps {
+		ks := &s.keeps[i]
+		if score >= ks.least && (!ks.some || ks.in.has(doc)) {
+			return true
+		}
+	}
+	return false
+}
+
 // Next implements search.Searcher.
 func (s *sumSearcher) Next(sctx *search.SearchContext) (*search.DocumentMatch, error) {
 	if !s.done {
 		if err := s.collect(); err != nil {
 			return nil, err
 		}
+		s.final()
 	}
 	a := s.acc
 	for doc := s.next; doc < uint64(len(a.n)); doc++ {
-		k := a.n[doc]
-		if k == 0 {
+		if a.n[doc] == 0 || !s.wanted(doc, a.score[doc]) {
 			continue
 		}
 		s.next = doc + 1
-		coord := float64(k) / float64(len(s.clauses))
 		dm := sctx.DocumentMatchPool.Get()
 		dm.IndexInternalID = bindex.NewIndexInternalID(dm.IndexInternalID, doc)
-		dm.Score = a.score[doc] * coord
+		dm.Score = a.score[doc]
 		return dm, nil
 	}
 	s.next = uint64(len(a.n))
 	return nil, nil
+}
+
+// minHeap holds the n largest scores offered, the least at the root.
+type minHeap []float64
+
+func (h *minHeap) offer(x float64, n int) {
+	if len(*h) < n {
+		*h = append(*h, x)
+		for i := len(*h) - 1; i > 0; {
+			p := (i - 1) / 2
+			if (*h)[p] <= (*h)[i] {
+				break
+			}
+			(*h)[p], (*h)[i] = (*h)[i], (*h)[p]
+			i = p
+		}
+		return
+	}
+	if n == 0 || x <= (*h)[0] {
+		return
+	}
+	(*h)[0] = x
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < len(*h) && (*h)[l] < (*h)[m] {
+			m = l
+		}
+		if l+1 < len(*h) && (*h)[l+1] < (*h)[m] {
+			m = l + 1
+		}
+		if m == i {
+			break
+		}
+		(*h)[i], (*h)[m] = (*h)[m], (*h)[i]
+		i = m
+	}
 }
 
 // Advance implements search.Searcher.

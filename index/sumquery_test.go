@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -187,4 +189,66 @@ func seq(from, to uint64) []uint64 {
 		out = append(out, n)
 	}
 	return out
+}
+
+// TestKeepBestSameHits checks that handing the collector only the
+// paragraphs that can be among the best (sumQuery.keep) changes no hit of a
+// search nor of its subsets.
+func TestKeepBestSameHits(t *testing.T) {
+	all, _ := sharedReports(t)
+	var reports []*corpus.Report
+	for i := 0; i < len(all); i += 3 {
+		reports = append(reports, all[i])
+	}
+	// Copies of reports tie with them: the n-th best score is often shared.
+	for _, r := range reports[:len(reports)/2] {
+		c := *r
+		c.ID = r.ID + "~copy"
+		c.Paragraphs = slices.Clone(r.Paragraphs)
+		for i := range c.Paragraphs {
+			c.Paragraphs[i].ID = c.ID + "#p" + strconv.Itoa(c.Paragraphs[i].Seq)
+		}
+		reports = append(reports, &c)
+	}
+	ix, err := OpenMemory(reports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	rng := rand.New(rand.NewPCG(5, 6))
+	var half []string
+	for i, r := range reports {
+		if i%2 == 1 {
+			half = append(half, r.ID)
+		}
+	}
+	search := func(q Query, subsets []Subset, keep bool) ([]Hit, [][]Hit) {
+		defer func(k bool) { keepBest = k }(keepBest)
+		keepBest = keep
+		hits, more, err := ix.SearchSubsets(context.Background(), q, subsets...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hits, more
+	}
+	for i := range 80 {
+		r := reports[rng.IntN(len(reports))]
+		text := []rune(r.Paragraphs[rng.IntN(len(r.Paragraphs))].Text)
+		start := rng.IntN(max(1, len(text)-10))
+		q := Query{Text: string(text[start:min(len(text), start+4+rng.IntN(20))]), Size: 1 + rng.IntN(60)}
+		if i%3 == 1 {
+			q.Reports = half
+		}
+		subsets := []Subset{{Reports: []string{r.ID}, Size: 1 + rng.IntN(20)}, {Reports: half, Size: 30}}
+		gotHits, gotMore := search(q, subsets, true)
+		wantHits, wantMore := search(q, subsets, false)
+		if !reflect.DeepEqual(gotHits, wantHits) {
+			t.Errorf("%q: hits %v, without keeping %v", q.Text, gotHits, wantHits)
+		}
+		for k := range subsets {
+			if !reflect.DeepEqual(gotMore[k], wantMore[k]) {
+				t.Errorf("%q: subset %d hits %v, without keeping %v", q.Text, k, gotMore[k], wantMore[k])
+			}
+		}
+	}
 }
