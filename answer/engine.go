@@ -486,10 +486,14 @@ type candidate struct {
 	change bool
 	year   int      // the year the sentence speaks of, 0 when unknown
 	kind   timeKind // review, target or period
+	// seq is the candidate's place in the order candidates made them
+	// (the search's order): it breaks ties between scores.
+	seq int
 }
 
-// byScore orders candidates best first (for a stable sort: the search's
-// order breaks ties).
+// byScore orders candidates best first, ties in the order they were made:
+// the order a stable sort by score gives, without its cost (a tenth of
+// candidates' own time on questions with many figures).
 func byScore(a, b *candidate) int {
 	switch {
 	case a.score > b.score:
@@ -497,7 +501,7 @@ func byScore(a, b *candidate) int {
 	case a.score < b.score:
 		return 1
 	}
-	return 0
+	return a.seq - b.seq
 }
 
 // candidateSlab hands out candidates from chunks: a question scores
@@ -764,7 +768,10 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			}
 		}
 	}
-	slices.SortStableFunc(out, byScore)
+	for i, c := range out {
+		c.seq = i
+	}
+	slices.SortFunc(out, byScore)
 	if debug {
 		for _, t := range terms {
 			fmt.Fprintf(os.Stderr, "term %v w=%.2f\n", t.alts, t.w)
