@@ -572,6 +572,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 	// and figure by figure, which is most of answering a question with
 	// common words.
 	firsts := make([]firstStage, 0, len(hits))
+	paraCov := newLeastCoverage(terms, minPassageCov)
 	for _, h := range hits {
 		rep, para, err := e.ix.Paragraph(h.Paragraph)
 		if err != nil {
@@ -585,8 +586,8 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 		if pf.quoted {
 			textU = unquote(textU)
 		}
-		covPara, pKey := coverageKey(terms, key, textU, pf.sectionU)
-		if covPara < minPassageCov {
+		covPara, pKey, ok := paraCov.coverage(key, textU, pf.sectionU)
+		if !ok {
 			// No candidate of this paragraph can be used: choose wants
 			// more of the question's words in the paragraph, passages and
 			// comparisons at least minPassageCov (a sentence's coverage is
@@ -832,6 +833,65 @@ func figureTerms(terms []term, textU, sectionU string, para *corpus.Paragraph) [
 		pieces = append(pieces, unquote(para.Figures[i].Context))
 	}
 	return within(terms, pieces...)
+}
+
+// leastCoverage computes coverages (coverageKey) that count only when at
+// least least: it looks for the heaviest terms first, and gives up on a
+// text as soon as the terms left could not bring it to least. Most hits
+// of a question with common words fall short; this reads a third to
+// half of their terms.
+type leastCoverage struct {
+	ts    []term
+	least float64
+	order []int   // indices of ts, heaviest first
+	sum   float64 // the weights' sum, as coverageKey adds them
+}
+
+func newLeastCoverage(ts []term, least float64) *leastCoverage {
+	lc := &leastCoverage{ts: ts, least: least, order: make([]int, len(ts))}
+	for i, t := range ts {
+		lc.order[i] = i
+		lc.sum += t.w
+	}
+	sort.SliceStable(lc.order, func(a, b int) bool { return ts[lc.order[a]].w > ts[lc.order[b]].w })
+	return lc
+}
+
+// coverage returns coverageKey(ts, key, text...), and whether it is at
+// least least; when it is not, the values are not computed.
+func (lc *leastCoverage) coverage(key int, text ...string) (cov, keyPresent float64, ok bool) {
+	if !(lc.sum > 0) {
+		cov, keyPresent = coverageKey(lc.ts, key, text...)
+		return cov, keyPresent, cov >= lc.least
+	}
+	var buf [16]float64
+	ps := buf[:0]
+	if len(lc.ts) > len(buf) {
+		ps = make([]float64, 0, len(lc.ts))
+	}
+	ps = ps[:len(lc.ts)]
+	got, left := 0.0, lc.sum
+	for _, i := range lc.order {
+		t := &lc.ts[i]
+		ps[i] = present(*t, text...)
+		got += t.w * ps[i]
+		left -= t.w
+		// The margin keeps rounding (the sums here are in another order)
+		// from giving up on a text at the bound.
+		if (got+left)/lc.sum < lc.least-1e-9 {
+			return 0, 0, false
+		}
+	}
+	// coverageKey's sum, in its order.
+	got = 0
+	for i, t := range lc.ts {
+		got += t.w * ps[i]
+	}
+	cov = got / lc.sum
+	if key >= 0 && key < len(ps) {
+		keyPresent = ps[key]
+	}
+	return cov, keyPresent, cov >= lc.least
 }
 
 // firstStage is what the first stage of candidates knows of a hit.

@@ -115,8 +115,9 @@ func TestWithinKeepsCoverage(t *testing.T) {
 
 // TestPiecesAsJoined checks that present, coverageU, topicCoverages,
 // within and bigramOverlap given a text in pieces give what they give on
-// the pieces joined by spaces, and presentNear what present gives on a
-// sentence and on it joined to its section: on the pieces candidates
+// the pieces joined by spaces, presentNear what present gives on a
+// sentence and on it joined to its section, and leastCoverage what
+// coverageKey gives when that is at least its least: on the pieces candidates
 // passes (a sentence and its section, a clause and a figure's subject, a
 // paragraph, its section and its figures' contexts) of the sample report,
 // and on pieces that put a sector-qualified statistic at a join; and that
@@ -175,6 +176,13 @@ func TestPiecesAsJoined(t *testing.T) {
 			}
 			if a, b := coverageU(terms, ps...), coverageU(terms, joined); a != b {
 				t.Errorf("%s: coverageU(%q) = %v, joined %v", raw, ps, a, b)
+			}
+			for _, least := range []float64{0, 0.3, 0.6, 1} {
+				key := keyTerm(terms)
+				cov, kp, ok := newLeastCoverage(terms, least).coverage(key, ps...)
+				if wc, wk := coverageKey(terms, key, ps...); ok != (wc >= least) || ok && (cov != wc || kp != wk) {
+					t.Errorf("%s: least %v coverage(%q) = %v, %v, %v; coverageKey %v, %v", raw, least, ps, cov, kp, ok, wc, wk)
+				}
 			}
 			topic := topicTerms(terms)
 			if a, b := topicCoverages(terms, len(topic) < len(terms), ps...); a != coverageU(terms, joined) || b != coverageU(topic, joined) {
