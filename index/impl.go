@@ -389,8 +389,9 @@ func (ix *Index) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 	// bleve analyses a batch on its analysis queue, in parallel, but then
 	// builds the batch's segment and syncs it on one core. Meanwhile the
 	// next batch is made ready on the others: its catalog files compressed
-	// and its paragraphs analysed, so that bleve finds their token streams
-	// ready (see prefetch).
+	// and staged (written and synced, which is mostly waiting for the disk,
+	// so it overlaps the analysis), and its paragraphs analysed, so that
+	// bleve finds their token streams ready (see prefetch).
 	analyseAhead := ix.analyzer == AnalyzerName
 	type readied struct {
 		texts []string
@@ -401,6 +402,13 @@ func (ix *Index) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 			if r.err = compressAll(g); r.err != nil {
 				return r
 			}
+			staged := make(chan error, 1)
+			go func() { staged <- stageAll(filepath.Join(ix.dir, catalogDir), g) }()
+			defer func() {
+				if err := <-staged; r.err == nil {
+					r.err = err
+				}
+			}()
 		}
 		if analyse {
 			for _, p := range g {
@@ -429,8 +437,10 @@ func (ix *Index) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 		}
 		if err != nil {
 			unprefetch(cur.texts)
+			unstage(group)
 			if ahead != nil {
 				unprefetch((<-ahead).texts)
+				unstage(groups[i+1])
 			}
 			st.Elapsed = time.Since(start)
 			return st, err
@@ -498,11 +508,37 @@ func compressAll(todo []*pending) error {
 	return errors.Join(errs...)
 }
 
+// stageAll writes the compressed catalog files of todo to temporary files
+// in dir, synced, recording them in the pendings' tmp; unstage removes them
+// if the batch fails. The files are written a few at a time: syncing is
+// waiting for the disk, not work for a core.
+func stageAll(dir string, todo []*pending) error {
+	errs := make([]error, len(todo))
+	parallelN(4, len(todo), func(i int) {
+		p := todo[i]
+		p.tmp, errs[i] = writeTemp(dir, p.e.File, p.zst)
+	})
+	return errors.Join(errs...)
+}
+
+// unstage removes the staged catalog files of group that are still staged.
+func unstage(group []*pending) {
+	for _, p := range group {
+		if p.tmp != "" {
+			os.Remove(p.tmp)
+			p.tmp = ""
+		}
+	}
+}
+
 // parallel calls f(0), ..., f(n-1) on GOMAXPROCS goroutines.
-func parallel(n int, f func(i int)) {
+func parallel(n int, f func(i int)) { parallelN(runtime.GOMAXPROCS(0), n, f) }
+
+// parallelN calls f(0), ..., f(n-1) on up to workers goroutines.
+func parallelN(workers, n int, f func(i int)) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) {
+	for range min(workers, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -519,32 +555,15 @@ func parallel(n int, f func(i int)) {
 }
 
 // addBatch indexes whole reports in one bleve batch, then commits their
-// catalog entries. The catalog files are staged before the batch and renamed
+// catalog entries. The catalog files are staged before the batch (by add,
+// see stageAll; the caller removes them if the batch fails) and renamed
 // into place after it, and the catalog list is rewritten last, so a failure
 // at any point leaves the catalog describing what bleve had before or,
 // after a crash between the two commits, an older hash that makes the next
 // update re-index the report.
-func (ix *Index) addBatch(ctx context.Context, group []*pending) (err error) {
+func (ix *Index) addBatch(ctx context.Context, group []*pending) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("index: update cancelled: %w", err)
-	}
-	if ix.dir != "" {
-		defer func() {
-			if err != nil {
-				for _, p := range group {
-					if p.tmp != "" {
-						os.Remove(p.tmp)
-					}
-				}
-			}
-		}()
-		for _, p := range group {
-			tmp, err := writeTemp(filepath.Join(ix.dir, catalogDir), p.e.File, p.zst)
-			if err != nil {
-				return err
-			}
-			p.tmp = tmp
-		}
 	}
 	b := ix.bi.NewBatch()
 	for _, p := range group {
