@@ -5,12 +5,14 @@ import (
 	"math"
 	"sync"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // sumQuery is a disjunction of term clauses (term, field, boost) that
@@ -120,27 +122,49 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 		}
 		s.keeps = append(s.keeps, ks)
 	}
+	segs := snapshotOf(r).(*scorch.IndexSnapshot).Segments()
+	s.offsets = make([]uint64, len(segs))
+	var running uint64
+	for i, seg := range segs {
+		// The snapshot numbers documents segment after segment, deleted
+		// ones included (scorch's introducer).
+		s.offsets[i] = running
+		running += seg.Segment().Count()
+	}
+	dicts := make(map[string][]segment.TermDictionary)
 	avgLen := make(map[string]float64)
 	for _, c := range q.clauses {
-		tfr, err := r.TermFieldReader(ctx, []byte(c.term), c.field, true, true, false)
-		if err != nil {
-			s.Close()
-			return nil, err
+		ds, ok := dicts[c.field]
+		if !ok {
+			ds = make([]segment.TermDictionary, len(segs))
+			for i, seg := range segs {
+				if ds[i], err = seg.Segment().Dictionary(c.field); err != nil {
+					return nil, err
+				}
+			}
+			dicts[c.field] = ds
 		}
-		cs := sumClauseState{tfr: tfr, boost: c.boost}
+		cs := sumClauseState{boost: c.boost, postings: make([]segment.PostingsList, len(segs))}
+		term := []byte(c.term)
+		for i, seg := range segs {
+			pl, err := ds[i].PostingsList(term, seg.Deleted(), nil)
+			if err != nil {
+				return nil, err
+			}
+			cs.postings[i] = pl
+			cs.count += pl.Count()
+		}
 		if bm25 {
 			avg, ok := avgLen[c.field]
 			if !ok {
 				if avg, err = bm25AvgLength(ctx, r, c.field, docTotal); err != nil {
-					s.clauses = append(s.clauses, cs)
-					s.Close()
 					return nil, err
 				}
 				avgLen[c.field] = avg
 			}
 			cs.avgLen = avg
 		}
-		cs.idf = idf(cs.avgLen, docTotal, tfr.Count())
+		cs.idf = idf(cs.avgLen, docTotal, cs.count)
 		s.clauses = append(s.clauses, cs)
 	}
 	// A disjunction's own query norm; a conjunction around it sets its own
@@ -179,11 +203,15 @@ func idf(avgLen float64, docTotal, docTerm uint64) float64 {
 }
 
 type sumClauseState struct {
-	tfr    bindex.TermFieldReader
-	boost  float64
-	idf    float64
-	avgLen float64 // > 0 for BM25
-	weight float64 // boost·idf·queryNorm, as set by SetQueryNorm
+	postings []segment.PostingsList // by segment
+	count    uint64                 // documents, as bleve's TermFieldReader counts them
+	// byLength caches the score of a posting of frequency 1 by its
+	// field's length (what the norm is computed from): most postings.
+	byLength []float64
+	boost    float64
+	idf      float64
+	avgLen   float64 // > 0 for BM25
+	weight   float64 // boost·idf·queryNorm, as set by SetQueryNorm
 }
 
 // score is bleve's TermQueryScorer.Score of one posting, the operations in
@@ -220,6 +248,9 @@ type sumSearcher struct {
 	next     uint64 // the next document number to look at
 	count    uint64 // documents matched
 	keeps    []keepState
+	offsets  []uint64 // the first document number of each segment
+	cands    []candidate
+	ci       int // the next of cands to look at
 }
 
 // keepState is a sumKeep with its document set, and the least score it
@@ -275,70 +306,139 @@ func (s *sumSearcher) collect() error {
 // Advance of scorch's postings costs about as much as a few dozen Nexts.
 const advanceOver = 32
 
-// collectClause adds one clause's scores, of the documents in s.ranges.
+// collectClause adds one clause's scores, of the documents in s.ranges. It
+// reads the segments' postings itself: scorch's TermFieldReader costs
+// about as much again per posting (a global ID of bytes, the norm's square
+// root) as reading them.
 func (s *sumSearcher) collectClause(c *sumClauseState) error {
-	a := s.acc
-	var td bindex.TermFieldDoc
-	var buf [8]byte
-	d, err := c.tfr.Next(td.Reset())
-	r := 0 // the range d is in or before
-	for d != nil && err == nil {
-		doc := d.ID.Value()
-		if s.ranges != nil {
-			for r < len(s.ranges) && doc >= s.ranges[r].end {
-				r++
-			}
-			if r == len(s.ranges) {
-				return nil
-			}
-			if start := s.ranges[r].start; doc < start {
-				if (start-doc)*c.tfr.Count() > advanceOver*s.docTotal {
-					d, err = c.tfr.Advance(bindex.NewIndexInternalID(buf[:], start), td.Reset())
-				} else {
-					d, err = c.tfr.Next(td.Reset())
+	for i, pl := range c.postings {
+		off := s.offsets[i]
+		end := uint64(math.MaxUint64)
+		if i+1 < len(s.offsets) {
+			end = s.offsets[i+1]
+		}
+		it := pl.Iterator(true, true, false, nil)
+		p, err := it.Next()
+		r := 0 // the range p is in or before
+		for p != nil && err == nil {
+			doc := off + p.Number()
+			if s.ranges != nil {
+				for r < len(s.ranges) && doc >= s.ranges[r].end {
+					r++
 				}
-				continue
+				if r == len(s.ranges) || s.ranges[r].start >= end {
+					break // none in this segment
+				}
+				if start := s.ranges[r].start; doc < start {
+					if (start-doc)*c.count > advanceOver*s.docTotal {
+						p, err = it.Advance(start - off)
+					} else {
+						p, err = it.Next()
+					}
+					continue
+				}
+			}
+			s.add(doc, c.postingScore(p))
+			p, err = it.Next()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// add adds a clause's score to document doc.
+func (s *sumSearcher) add(doc uint64, score float64) {
+	a := s.acc
+	if doc >= uint64(len(a.n)) {
+		a.grow(doc)
+	}
+	if a.n[doc] == 0 {
+		s.count++
+	}
+	a.n[doc]++
+	a.score[doc] += score
+}
+
+// fieldLengther is a posting that tells its field's length (zap's do):
+// the norm bleve scores with is computed from it.
+type fieldLengther interface{ NormUint64() uint64 }
+
+// maxCachedLength bounds the field lengths whose scores are cached.
+const maxCachedLength = 2048
+
+// postingScore is c's score of posting p, as bleve's TermQueryScorer gives
+// it (the same norm, from the posting, and the same operations).
+func (c *sumClauseState) postingScore(p segment.Posting) float64 {
+	freq := p.Frequency()
+	if freq == 1 {
+		if fl, ok := p.(fieldLengther); ok {
+			if n := fl.NormUint64(); n < maxCachedLength {
+				if c.byLength == nil {
+					c.byLength = make([]float64, maxCachedLength)
+				}
+				// Scores are positive (idf and boosts are): 0 is unset.
+				if x := c.byLength[n]; x != 0 {
+					return x
+				}
+				x := c.score(1, p.Norm())
+				c.byLength[n] = x
+				return x
 			}
 		}
-		if doc >= uint64(len(a.n)) {
-			a.grow(doc)
-		}
-		if a.n[doc] == 0 {
-			s.count++
-		}
-		a.n[doc]++
-		a.score[doc] += c.score(d.Freq, d.Norm)
-		d, err = c.tfr.Next(td.Reset())
 	}
-	return err
+	return c.score(freq, p.Norm())
 }
 
 // final turns the sums into the documents' scores (bleve's coordination
-// factor: the share of the clauses matched) and sets each keep's least
-// score to keep.
+// factor: the share of the clauses matched), sets each keep's least score
+// to keep, and lists the documents that may be wanted, in order: those
+// that scored at least every keep's least so far when they were seen
+// (the least only grows).
 func (s *sumSearcher) final() {
 	a := s.acc
+	coord := make([]float64, len(s.clauses)+1)
+	for k := range coord {
+		coord[k] = float64(k) / float64(len(s.clauses))
+	}
 	heaps := make([]minHeap, len(s.keeps))
+	for i := range s.keeps {
+		s.keeps[i].least = math.Inf(-1)
+	}
+	s.cands = s.cands[:0]
 	for doc, k := range a.n {
 		if k == 0 {
 			continue
 		}
-		score := a.score[doc] * (float64(k) / float64(len(s.clauses)))
-		a.score[doc] = score
+		score := a.score[doc] * coord[k]
+		if len(s.keeps) == 0 {
+			s.cands = append(s.cands, candidate{uint64(doc), score})
+			continue
+		}
+		taken := false
 		for i := range s.keeps {
 			ks := &s.keeps[i]
-			if !ks.some || ks.in.has(uint64(doc)) {
-				heaps[i].offer(score, ks.n)
+			if score < ks.least || ks.some && !ks.in.has(uint64(doc)) {
+				continue
+			}
+			taken = true
+			h := &heaps[i]
+			h.offer(score, ks.n)
+			if len(*h) == ks.n && ks.n > 0 {
+				ks.least = (*h)[0]
 			}
 		}
-	}
-	for i := range s.keeps {
-		ks := &s.keeps[i]
-		ks.least = math.Inf(-1)
-		if len(heaps[i]) == ks.n && ks.n > 0 {
-			ks.least = heaps[i][0]
+		if taken {
+			s.cands = append(s.cands, candidate{uint64(doc), score})
 		}
 	}
+}
+
+// candidate is a document that may be handed to the collector.
+type candidate struct {
+	doc   uint64
+	score float64
 }
 
 // wanted reports whether some keep wants document doc of score.
@@ -363,18 +463,18 @@ func (s *sumSearcher) Next(sctx *search.SearchContext) (*search.DocumentMatch, e
 		}
 		s.final()
 	}
-	a := s.acc
-	for doc := s.next; doc < uint64(len(a.n)); doc++ {
-		if a.n[doc] == 0 || !s.wanted(doc, a.score[doc]) {
+	for ; s.ci < len(s.cands); s.ci++ {
+		c := s.cands[s.ci]
+		if c.doc < s.next || !s.wanted(c.doc, c.score) {
 			continue
 		}
-		s.next = doc + 1
+		s.ci++
+		s.next = c.doc + 1
 		dm := sctx.DocumentMatchPool.Get()
-		dm.IndexInternalID = bindex.NewIndexInternalID(dm.IndexInternalID, doc)
-		dm.Score = a.score[doc]
+		dm.IndexInternalID = bindex.NewIndexInternalID(dm.IndexInternalID, c.doc)
+		dm.Score = c.score
 		return dm, nil
 	}
-	s.next = uint64(len(a.n))
 	return nil, nil
 }
 
@@ -424,21 +524,13 @@ func (s *sumSearcher) Advance(sctx *search.SearchContext, id bindex.IndexInterna
 
 // Close implements search.Searcher; it returns the accumulator cleared.
 func (s *sumSearcher) Close() error {
-	var err error
-	for _, c := range s.clauses {
-		if c.tfr != nil {
-			if cerr := c.tfr.Close(); cerr != nil && err == nil {
-				err = cerr
-			}
-		}
-	}
 	if s.acc != nil {
 		clear(s.acc.n)
 		clear(s.acc.score)
 		accumulators.Put(s.acc)
 		s.acc = nil
 	}
-	return err
+	return nil
 }
 
 // Weight implements search.Searcher: the sum of the clauses' squared
@@ -468,7 +560,7 @@ func (s *sumSearcher) Count() uint64 {
 	}
 	var n uint64
 	for _, c := range s.clauses {
-		n += c.tfr.Count()
+		n += c.count
 	}
 	return n
 }
