@@ -696,7 +696,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					figConflict = true
 				}
 				if fTerms == nil {
-					fTerms = figureTerms(terms, textU, sectionU, para)
+					fTerms = figureTerms(terms, pTerms, para)
 				}
 				clause := para.Text[ff.clauseStart:ff.clauseEnd]
 				ctx := ff.subject(para, f)
@@ -824,15 +824,49 @@ func sentenceCoverages(ts []term, sentenceU, sectionU string, topicOnly bool) (c
 }
 
 // figureTerms returns terms cut by within to what the texts read around a
-// paragraph's figures can hold: pieces of the paragraph (textU, unquoted),
-// its section and the figures' contexts.
-func figureTerms(terms []term, textU, sectionU string, para *corpus.Paragraph) []term {
+// paragraph's figures can hold: pieces of the paragraph (unquoted), its
+// section and the figures' contexts. pTerms are terms cut to the first
+// two: an alternative they keep is kept without reading the paragraph
+// again, one they drop is looked for in the contexts.
+func figureTerms(terms, pTerms []term, para *corpus.Paragraph) []term {
 	var buf [16]string
-	pieces := append(buf[:0], textU, sectionU)
+	contexts := buf[:0]
 	for i := range para.Figures {
-		pieces = append(pieces, unquote(para.Figures[i].Context))
+		contexts = append(contexts, unquote(para.Figures[i].Context))
 	}
-	return within(terms, pieces...)
+	var out []term
+	for i, t := range terms {
+		kept := pTerms[i].alts
+		if len(kept) == len(t.alts) {
+			if out != nil {
+				out = append(out, pTerms[i])
+			}
+			continue
+		}
+		// within keeps the alternatives in their order: kept is a
+		// subsequence of t.alts.
+		alts := make([]string, 0, len(t.alts))
+		for _, a := range t.alts {
+			if len(kept) > 0 && kept[0] == a {
+				kept = kept[1:]
+				alts = append(alts, a)
+			} else if mayCount(a, contexts) {
+				alts = append(alts, a)
+			}
+		}
+		if len(alts) == len(t.alts) && out == nil {
+			continue
+		}
+		if out == nil {
+			out = append(make([]term, 0, len(terms)), terms[:i]...)
+		}
+		t.alts = alts
+		out = append(out, t)
+	}
+	if out == nil {
+		return terms
+	}
+	return out
 }
 
 // leastCoverage computes coverages (coverageKey) that count only when at

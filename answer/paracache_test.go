@@ -5,12 +5,16 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/govbot/govbot/corpus"
 )
 
 // TestWithinKeepsCoverage checks, on the sample report, that the terms cut
 // to a paragraph's words give every sentence of it (alone and with the
-// section) the coverage the full terms give, and that the facts kept for a
-// paragraph (sentences, periods, figures' years) are those computed afresh.
+// section) the coverage the full terms give, that figureTerms cuts them
+// as within does the paragraph with its figures' contexts, and that the
+// facts kept for a paragraph (sentences, periods, figures' years, clauses
+// and subjects) are those computed afresh.
 func TestWithinKeepsCoverage(t *testing.T) {
 	e, err := OpenDefault()
 	if err != nil {
@@ -48,6 +52,13 @@ func TestWithinKeepsCoverage(t *testing.T) {
 				if len(pTerms[k].alts) < len(terms[k].alts) {
 					cut++
 				}
+			}
+			pieces := []string{unquote(para.Text), pf.sectionU}
+			for _, f := range para.Figures {
+				pieces = append(pieces, unquote(f.Context))
+			}
+			if got, want := figureTerms(terms, pTerms, para), within(terms, pieces...); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s %s: figureTerms %v, within the paragraph and contexts %v", raw, para.ID, got, want)
 			}
 			sentences := splitSentences(para.Text)
 			if len(sentences) != len(pf.sentences) {
@@ -228,5 +239,30 @@ func TestWordRune(t *testing.T) {
 		if got, want := wordRune(r), unicode.Is(unicode.Han, r) || unicode.IsLetter(r); got != want {
 			t.Fatalf("wordRune(%U) = %v, want %v", r, got, want)
 		}
+	}
+}
+
+// TestFigureTermsContexts checks that figureTerms keeps an alternative
+// only a figure's context holds (its fillers dropped, 全县共办理 reads
+// 全县办理), as within does.
+func TestFigureTermsContexts(t *testing.T) {
+	text := "全县共办理行政复议案件45件，“八五”普法全面推进。"
+	para := &corpus.Paragraph{Text: text, Figures: corpus.ExtractFigures(text)}
+	if len(para.Figures) == 0 || !strings.Contains(para.Figures[0].Context, "县办") {
+		t.Fatalf("figures %+v: want a context with 县办", para.Figures)
+	}
+	terms := []term{
+		{word: "县办", alts: []string{"县办", "市办"}, w: 1},
+		{word: "八五普法", alts: []string{"八五普法", "七五普法"}, w: 1},
+		{word: "复议", alts: []string{"复议"}, w: 1},
+	}
+	pTerms := within(terms, unquote(text), "法治政府建设")
+	want := within(terms, unquote(text), "法治政府建设", para.Figures[0].Context)
+	got := figureTerms(terms, pTerms, para)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("figureTerms = %v, want %v", got, want)
+	}
+	if reflect.DeepEqual(got, pTerms) {
+		t.Errorf("the context added nothing to %v: the test shows nothing", pTerms)
 	}
 }
