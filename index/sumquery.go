@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"math"
+	"runtime"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -266,8 +267,9 @@ type keepState struct {
 // document number. Searches reuse them: over 1,000 reports they are a
 // megabyte.
 type accumulator struct {
-	score []float64
-	n     []uint16
+	score   []float64
+	n       []uint16
+	matched uint64 // documents with n > 0
 }
 
 var accumulators = sync.Pool{New: func() any { return new(accumulator) }}
@@ -293,13 +295,81 @@ func (a *accumulator) grow(doc uint64) {
 func (s *sumSearcher) collect() error {
 	s.done = true
 	s.acc = accumulators.Get().(*accumulator)
-	for i := range s.clauses {
-		if err := s.collectClause(&s.clauses[i]); err != nil {
-			return err
+	split, total, half := len(s.clauses), uint64(0), uint64(0)
+	for _, c := range s.clauses {
+		total += c.count
+	}
+	if total >= parallelOver && runtime.GOMAXPROCS(0) > 1 {
+		for i, c := range s.clauses {
+			if half >= total/2 {
+				split = i
+				break
+			}
+			half += c.count
 		}
 	}
+	if split == len(s.clauses) {
+		for i := range s.clauses {
+			if err := s.collectClause(s.acc, &s.clauses[i]); err != nil {
+				return err
+			}
+		}
+		s.count = s.acc.matched
+		return nil
+	}
+	// A long search reads its later clauses on another core. Each half
+	// sums in clause order, then the halves are added: the same scores
+	// from one search to the next.
+	other := accumulators.Get().(*accumulator)
+	defer func() {
+		clear(other.n)
+		clear(other.score)
+		other.matched = 0
+		accumulators.Put(other)
+	}()
+	errc := make(chan error, 1)
+	go func() {
+		for i := split; i < len(s.clauses); i++ {
+			if err := s.collectClause(other, &s.clauses[i]); err != nil {
+				errc <- err
+				return
+			}
+		}
+		errc <- nil
+	}()
+	var err error
+	for i := 0; i < split && err == nil; i++ {
+		err = s.collectClause(s.acc, &s.clauses[i])
+	}
+	if oerr := <-errc; err == nil {
+		err = oerr
+	}
+	if err != nil {
+		return err
+	}
+	a := s.acc
+	for doc, k := range other.n {
+		if k == 0 {
+			continue
+		}
+		if doc >= len(a.n) {
+			a.grow(uint64(doc))
+		}
+		if a.n[doc] == 0 {
+			a.matched++
+		}
+		a.n[doc] += k
+		a.score[doc] += other.score[doc]
+	}
+	s.count = a.matched
 	return nil
 }
+
+// parallelOver is the number of postings from which a search is read on
+// two cores: over 1,000 reports a question's common words have 50,000;
+// over the shared corpus a few thousand, where a goroutine would not pay.
+// Tests lower it.
+var parallelOver uint64 = 20000
 
 // advanceOver is how many postings a clause skips by Advance rather than
 // by Next (an estimate, from the clause's share of the documents): an
@@ -310,7 +380,7 @@ const advanceOver = 32
 // reads the segments' postings itself: scorch's TermFieldReader costs
 // about as much again per posting (a global ID of bytes, the norm's square
 // root) as reading them.
-func (s *sumSearcher) collectClause(c *sumClauseState) error {
+func (s *sumSearcher) collectClause(a *accumulator, c *sumClauseState) error {
 	for i, pl := range c.postings {
 		off := s.offsets[i]
 		end := uint64(math.MaxUint64)
@@ -338,7 +408,7 @@ func (s *sumSearcher) collectClause(c *sumClauseState) error {
 					continue
 				}
 			}
-			s.add(doc, c.postingScore(p))
+			a.add(doc, c.postingScore(p))
 			p, err = it.Next()
 		}
 		if err != nil {
@@ -349,13 +419,12 @@ func (s *sumSearcher) collectClause(c *sumClauseState) error {
 }
 
 // add adds a clause's score to document doc.
-func (s *sumSearcher) add(doc uint64, score float64) {
-	a := s.acc
+func (a *accumulator) add(doc uint64, score float64) {
 	if doc >= uint64(len(a.n)) {
 		a.grow(doc)
 	}
 	if a.n[doc] == 0 {
-		s.count++
+		a.matched++
 	}
 	a.n[doc]++
 	a.score[doc] += score
@@ -527,6 +596,7 @@ func (s *sumSearcher) Close() error {
 	if s.acc != nil {
 		clear(s.acc.n)
 		clear(s.acc.score)
+		s.acc.matched = 0
 		accumulators.Put(s.acc)
 		s.acc = nil
 	}
