@@ -1,6 +1,9 @@
 package answer
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // hasSub is strings.Contains(s, sub), faster on Chinese text: the
 // standard search looks for sub's first byte, and the lead byte of a
@@ -25,6 +28,60 @@ func hasSub(s, sub string) bool {
 			return true
 		}
 		i++
+	}
+	return false
+}
+
+// A rune signature summarises the runes a text holds in 64 bits: bit
+// runeBit(r) for each. A text whose signature lacks one of a needle's
+// bits cannot hold the needle. The paragraph cache keeps the signatures
+// of each figure's clause and subject (a few dozen characters: a quarter
+// to a half of the bits set), so that most of the question's words and
+// their two-character pieces are ruled out there without a search; those
+// searches were most of scoring a figure.
+
+// runeBit is r's bit in a rune signature.
+func runeBit(r rune) uint64 {
+	return 1 << (uint32(r) * 0x9e3779b1 >> 26)
+}
+
+// textSig returns the rune signature of s.
+func textSig(s string) uint64 {
+	var sig uint64
+	for _, r := range s {
+		sig |= runeBit(r)
+	}
+	return sig
+}
+
+// needleSig returns the rune signature of needle, or 0 (which every text
+// has) when needle holds bytes that are not UTF-8 (or U+FFFD): a text may
+// hold such bytes within characters of its own, which its signature does
+// not show. A needle of UTF-8 characters found in a text is read there as
+// the same characters: a decoder never takes a character's first byte
+// into the character before.
+func needleSig(needle string) uint64 {
+	var sig uint64
+	for _, r := range needle {
+		if r == utf8.RuneError {
+			return 0
+		}
+		sig |= runeBit(r)
+	}
+	return sig
+}
+
+// hasSubSig is hasSubIn with, when sigs is not nil, sigs[i] a rune
+// signature of pieces[i] (or of more than it) and subSig needleSig(sub):
+// a piece whose signature lacks one of sub's bits is not searched.
+func hasSubSig(pieces []string, sigs []uint64, sub string, subSig uint64) bool {
+	for i, s := range pieces {
+		if sigs != nil && subSig&^sigs[i] != 0 {
+			continue
+		}
+		if hasSub(s, sub) {
+			return true
+		}
 	}
 	return false
 }

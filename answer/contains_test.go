@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/govbot/govbot/corpus"
 )
 
 func TestContains(t *testing.T) {
@@ -111,4 +113,89 @@ func BenchmarkContains(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestSignatures checks that a needle a text holds has no bit its rune
+// signature lacks, for every piece (up to 12 bytes, cut anywhere) of the
+// clauses and subjects of the sample report's figures, as written and
+// unquoted, and of texts with bytes that are not UTF-8; and that the
+// coverages a figure is scored with give with the signatures the paragraph
+// cache keeps what they give without.
+func TestSignatures(t *testing.T) {
+	e, err := OpenDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	r, err := e.ix.Report(e.Reports()[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"\xe4\xb8", "\xe4\xe4\xb8\xad\xe2\x80\x9c\xb8\xad", "中\xb8\xad文", "“八五”普法\xff", "\xef\xbf\xbd中"}
+	type fig struct {
+		para *corpus.Paragraph
+		ff   *figureFacts
+		f    *corpus.Figure
+	}
+	var figs []fig
+	for i := range r.Paragraphs {
+		para := &r.Paragraphs[i]
+		pf := e.paras.facts(r, para)
+		for fi := range para.Figures {
+			ff, f := &pf.figures[fi], &para.Figures[fi]
+			clause, subject := para.Text[ff.clauseStart:ff.clauseEnd], ff.subject(para, f)
+			if ff.clauseSig != textSig(clause)|textSig(unquote(clause)) || ff.subjectSig != textSig(subject)|textSig(unquote(subject)) {
+				t.Fatalf("%s: figure %s signatures kept are not those of its clause and subject", para.ID, f.Text)
+			}
+			texts = append(texts, clause, unquote(clause), subject, unquote(subject))
+			figs = append(figs, fig{para, ff, f})
+		}
+	}
+	for _, s := range texts {
+		sig := textSig(s)
+		for i := 0; i < len(s); i++ {
+			for j := i + 1; j <= len(s) && j <= i+12; j++ {
+				if n := s[i:j]; needleSig(n)&^sig != 0 {
+					t.Fatalf("needle %q of %q: signature %x not within %x", n, s, needleSig(n), sig)
+				}
+			}
+		}
+	}
+	skipped := 0
+	for _, raw := range []string{"去年办理了多少件行政复议案件？", "网上办理率是多少", "“八五”普法有什么进展", "行政执法人员培训了多少人次", "GDP是多少", "十堰GDP是多少"} {
+		q := parseQuestion(raw, e.dir)
+		terms := questionTerms(e.ix, q.content)
+		topic := topicTerms(terms)
+		bigrams := hanBigrams(q.phrase)
+		for _, g := range figs {
+			clause, ctx := g.para.Text[g.ff.clauseStart:g.ff.clauseEnd], g.ff.subject(g.para, g.f)
+			pieces, sigs := []string{unquote(clause), unquote(ctx)}, []uint64{g.ff.clauseSig, g.ff.subjectSig}
+			for _, tm := range terms {
+				if a, b := presentSig(tm, pieces, sigs), present(tm, pieces...); a != b {
+					t.Errorf("%s: presentSig(%v, %q) = %v, present %v", raw, tm.alts, pieces, a, b)
+				}
+				for _, a := range tm.alts {
+					if needleSig(a)&^g.ff.clauseSig != 0 {
+						skipped++
+					}
+				}
+			}
+			if a, b := coverageSig(terms, pieces[1:], sigs[1:]), coverageU(terms, pieces[1]); a != b {
+				t.Errorf("%s: coverageSig(%q) = %v, coverageU %v", raw, pieces[1], a, b)
+			}
+			a1, a2 := topicCoverages(terms, len(topic) < len(terms), pieces, sigs)
+			if b1, b2 := topicCoverages(terms, len(topic) < len(terms), pieces, nil); a1 != b1 || a2 != b2 {
+				t.Errorf("%s: topicCoverages(%q) with signatures %v, %v; without %v, %v", raw, pieces, a1, a2, b1, b2)
+			}
+			if a, b := precision(terms, pieces[1], sigs[1]), precision(terms, pieces[1], ^uint64(0)); a != b {
+				t.Errorf("%s: precision(%q) with signature %v, without %v", raw, pieces[1], a, b)
+			}
+			if a, b := bigramOverlap(bigrams, []string{clause, ctx}, sigs), bigramOverlap(bigrams, []string{clause, ctx}, nil); a != b {
+				t.Errorf("%s: bigramOverlap(%q, %q) with signatures %v, without %v", raw, clause, ctx, a, b)
+			}
+		}
+	}
+	if skipped == 0 {
+		t.Error("the signatures ruled out no form: the test shows nothing")
+	}
 }

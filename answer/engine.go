@@ -640,7 +640,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			if !q.wantsNumber {
 				c := slab.next()
 				*c = candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
-				c.score = base + 0.6*covSent + 0.5*bigramOverlap(bigrams, sentence)
+				c.score = base + 0.6*covSent + 0.5*bigramOverlap(bigrams, []string{sentence}, nil)
 				if q.target {
 					// "预期目标" is answered by the sentence that lists the
 					// numbers, not by the comment on them.
@@ -701,13 +701,16 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				clause := para.Text[ff.clauseStart:ff.clauseEnd]
 				ctx := ff.subject(para, f)
 				ctxU := unquote(ctx)
-				covCtx := coverageU(fTerms, ctxU)
+				// The clause and the subject are short: their rune
+				// signatures rule out most of the terms' forms.
+				covCtx := coverageSig(fTerms, []string{ctxU}, []uint64{ff.subjectSig})
 				// A clause that inherits its subject ("…增长5.8%、总量达到
 				// 60013亿元") is read with it: the clause and the subject,
 				// joined by a space, given in pieces.
 				clauseU := unquote(clause)
 				// figTopic is the clause's coverage by the topic's terms.
-				covClause, figTopic := topicCoverages(fTerms, len(topic) < len(terms), clauseU, ctxU)
+				clauseCtx, clauseCtxSigs := []string{clauseU, ctxU}, []uint64{ff.clauseSig, ff.subjectSig}
+				covClause, figTopic := topicCoverages(fTerms, len(topic) < len(terms), clauseCtx, clauseCtxSigs)
 				c := slab.next()
 				*c = candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: figConflict}
 				if figFit != sentenceFit {
@@ -726,7 +729,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					// figTopic: elsewhere it is not worth its cost.)
 					c.figKey = key >= 0 && present(fTerms[key], unquote(para.Text[ff.segmentStart:ff.segmentEnd]), ctxU) >= 0.5
 				}
-				c.score = base - sentenceFit + figFit + 2.0*covCtx + 1.5*covClause + 1.0*precision(fTerms, ctxU) + 1.0*bigramOverlap(bigrams, clause, ctx)
+				c.score = base - sentenceFit + figFit + 2.0*covCtx + 1.5*covClause + 1.0*precision(fTerms, ctxU, ff.subjectSig) + 1.0*bigramOverlap(bigrams, []string{clause, ctx}, clauseCtxSigs)
 				if !q.normAggregate && ff.aggregate {
 					// 年均/累计/平均 figures answer a different question than
 					// the yearly value asked for.

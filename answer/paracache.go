@@ -47,10 +47,14 @@ type sentenceFacts struct {
 // figureFacts describes one figure of a paragraph as candidates reads it
 // in the sentence it starts in: the byte ranges of its clause
 // (clauseAround), of its part between semicolons (segmentAround) and of
-// the paragraph's words in its subject (figureSubject), and the tests
-// that depend on the paragraph alone. 32 bytes: the cache holds one per
-// figure of the paragraphs it holds (17,594 over the shared corpus).
+// the paragraph's words in its subject (figureSubject), the rune
+// signatures of the clause and the subject, and the tests that depend on
+// the paragraph alone. 48 bytes: the cache holds one per figure of the
+// paragraphs it holds (17,594 over the shared corpus).
 type figureFacts struct {
+	// clauseSig and subjectSig are rune signatures of the clause and the
+	// subject, both as written and unquoted.
+	clauseSig, subjectSig uint64
 	// year is yearBefore of its sentence up to it.
 	year               int32
 	clauseStart        int32
@@ -147,6 +151,9 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 			ff.segmentStart, ff.segmentEnd = int32(a), int32(b)
 			a, with := figureSubject(text, s0, fig, para.Figures)
 			ff.subjectStart, ff.subjectWithContext = int32(a), with
+			clause, subject := text[ff.clauseStart:ff.clauseEnd], ff.subject(para, fig)
+			ff.clauseSig = textSig(clause) | textSig(unquote(clause))
+			ff.subjectSig = textSig(subject) | textSig(unquote(subject))
 			ff.fromValue = isFromValue(text, s0, s1, fig)
 			ff.change = isChangeAmount(text, s0, fig)
 			ff.milestone = isMilestone(para, s0, s1, fig)

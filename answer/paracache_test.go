@@ -196,13 +196,13 @@ func TestPiecesAsJoined(t *testing.T) {
 				}
 			}
 			topic := topicTerms(terms)
-			if a, b := topicCoverages(terms, len(topic) < len(terms), ps...); a != coverageU(terms, joined) || b != coverageU(topic, joined) {
+			if a, b := topicCoverages(terms, len(topic) < len(terms), ps, nil); a != coverageU(terms, joined) || b != coverageU(topic, joined) {
 				t.Errorf("%s: topicCoverages(%q) = %v, %v; joined %v, %v", raw, ps, a, b, coverageU(terms, joined), coverageU(topic, joined))
 			}
 			if a, b := within(terms, ps...), within(terms, joined); !reflect.DeepEqual(a, b) {
 				t.Errorf("%s: within(%q) = %v, joined %v", raw, ps, a, b)
 			}
-			if a, b := bigramOverlap(bigrams, ps...), bigramsByRune(q.phrase, joined); a != b {
+			if a, b := bigramOverlap(bigrams, ps, nil), bigramsByRune(q.phrase, joined); a != b {
 				t.Errorf("%s: bigramOverlap(%q) = %v, by rune %v", raw, ps, a, b)
 			}
 		}

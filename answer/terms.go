@@ -311,6 +311,13 @@ func stopWord(w string) bool {
 // across a space, and maskSectors reads a space before a piece as it reads
 // its start.
 func present(t term, text ...string) float64 {
+	return presentSig(t, text, nil)
+}
+
+// presentSig is present with, when sigs is not nil, sigs[i] a rune
+// signature of text[i] (or of more than it), which rules out forms and
+// pieces without searching.
+func presentSig(t term, text []string, sigs []uint64) float64 {
 	if len(text) > 1 && anySpace(t.alts) {
 		return present(t, strings.Join(text, " "))
 	}
@@ -320,11 +327,16 @@ func present(t term, text ...string) float64 {
 		for _, s := range text {
 			masked = append(masked, maskSectors(&t, s))
 		}
-		text = masked
+		// (The blanks put in are not in the signatures.)
+		text, sigs = masked, nil
 	}
 	best := 0.0
 	for _, a := range t.alts {
-		if hasSubIn(text, a) {
+		var aSig uint64
+		if sigs != nil {
+			aSig = needleSig(a)
+		}
+		if hasSubSig(text, sigs, a, aSig) {
 			return 1
 		}
 		n := utf8.RuneCountInString(a)
@@ -334,13 +346,17 @@ func present(t term, text ...string) float64 {
 		// Two-character pieces, taken as byte ranges of a (no allocation).
 		hit := 0
 		i := 0
-		_, w1 := utf8.DecodeRuneInString(a)
+		r1, w1 := utf8.DecodeRuneInString(a)
 		for j := w1; j < len(a); {
-			_, w := utf8.DecodeRuneInString(a[j:])
-			if hasSubIn(text, a[i:j+w]) {
+			r2, w := utf8.DecodeRuneInString(a[j:])
+			var pSig uint64
+			if sigs != nil && r1 != utf8.RuneError && r2 != utf8.RuneError {
+				pSig = runeBit(r1) | runeBit(r2)
+			}
+			if hasSubSig(text, sigs, a[i:j+w], pSig) {
 				hit++
 			}
-			i, j = j, j+w
+			i, j, r1 = j, j+w, r2
 		}
 		if f := 0.7 * float64(hit) / float64(n-1); f > best {
 			best = f
@@ -435,12 +451,28 @@ func coverageU(ts []term, text ...string) float64 {
 	return cov
 }
 
+// coverageSig is coverageU with rune signatures of the pieces of text,
+// as presentSig takes them.
+func coverageSig(ts []term, text []string, sigs []uint64) float64 {
+	var sum, got float64
+	for _, t := range ts {
+		sum += t.w
+		got += t.w * presentSig(t, text, sigs)
+	}
+	if sum == 0 {
+		return 0
+	}
+	return got / sum
+}
+
 // topicCoverages returns coverageU(ts, text...) and, when topicOnly,
-// coverageU(topicTerms(ts), text...) (else the former again), in one pass.
-func topicCoverages(ts []term, topicOnly bool, text ...string) (cov, covTopic float64) {
+// coverageU(topicTerms(ts), text...) (else the former again), in one pass;
+// sigs are rune signatures of the pieces of text, as presentSig takes
+// them.
+func topicCoverages(ts []term, topicOnly bool, text []string, sigs []uint64) (cov, covTopic float64) {
 	var sum, got, sumT, gotT float64
 	for _, t := range ts {
-		p := present(t, text...)
+		p := presentSig(t, text, sigs)
 		sum += t.w
 		got += t.w * p
 		if !t.place {
@@ -579,8 +611,8 @@ var aggregate = regexp.MustCompile(`年均(增|提|下|降|新增|减|超过|达
 // precision is the share of textU's characters (textU unquoted) that the
 // question's terms cover: a figure whose context is all question words
 // ("突出单位") fits better than one whose context only mentions them among
-// much else.
-func precision(ts []term, textU string) float64 {
+// much else. sig is a rune signature of textU (or of more than it).
+func precision(ts []term, textU string, sig uint64) float64 {
 	if textU == "" {
 		return 0
 	}
@@ -594,6 +626,9 @@ func precision(ts []term, textU string) float64 {
 	}
 	for _, t := range ts {
 		for _, a := range t.alts {
+			if needleSig(a)&^sig != 0 {
+				continue
+			}
 			for i := 0; a != ""; {
 				j := strings.Index(textU[i:], a)
 				if j < 0 {

@@ -176,34 +176,43 @@ func subjectText(text string, from int, withContext bool, f *corpus.Figure) stri
 	return text[from:f.Start] + " " + f.Context
 }
 
+// bigram is a character bigram of a question's phrase and its rune
+// signature.
+type bigram struct {
+	s   string
+	sig uint64
+}
+
 // hanBigrams returns the character bigrams of phrase's Han runs, as
 // pieces of phrase (so no allocation but the slice's), for bigramOverlap.
-func hanBigrams(phrase string) []string {
-	var out []string
+func hanBigrams(phrase string) []bigram {
+	var out []bigram
 	prev := -1 // offset of the previous rune when it is Han
+	var prevRune rune
 	for i, r := range phrase {
 		if !unicode.Is(unicode.Han, r) {
 			prev = -1
 			continue
 		}
 		if prev >= 0 {
-			out = append(out, phrase[prev:i+utf8.RuneLen(r)])
+			out = append(out, bigram{phrase[prev : i+utf8.RuneLen(r)], runeBit(prevRune) | runeBit(r)})
 		}
-		prev = i
+		prev, prevRune = i, r
 	}
 	return out
 }
 
 // bigramOverlap is the share of bigrams (hanBigrams of a phrase) that
 // occur in text: how closely text repeats the question's wording. text
-// may be given in pieces, as to present (a bigram holds no space).
-func bigramOverlap(bigrams []string, text ...string) float64 {
+// may be given in pieces, as to present (a bigram holds no space), with
+// rune signatures as presentSig takes them (sigs nil for none).
+func bigramOverlap(bigrams []bigram, text []string, sigs []uint64) float64 {
 	if len(bigrams) == 0 {
 		return 0
 	}
 	hit := 0
 	for _, b := range bigrams {
-		if hasSubIn(text, b) {
+		if hasSubSig(text, sigs, b.s, b.sig) {
 			hit++
 		}
 	}
