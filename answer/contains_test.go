@@ -117,10 +117,11 @@ func BenchmarkContains(b *testing.B) {
 
 // TestSignatures checks that a needle a text holds has no bit its rune
 // signature lacks, for every piece (up to 12 bytes, cut anywhere) of the
-// clauses and subjects of the sample report's figures, as written and
-// unquoted, and of texts with bytes that are not UTF-8; and that the
-// coverages a figure is scored with give with the signatures the paragraph
-// cache keeps what they give without.
+// sentences, sections, and figures' clauses and subjects of the sample
+// report, as written and unquoted, and of texts with bytes that are not
+// UTF-8; and that the coverages a sentence and a figure are scored with
+// give with the signatures the paragraph cache keeps what they give
+// without.
 func TestSignatures(t *testing.T) {
 	e, err := OpenDefault()
 	if err != nil {
@@ -137,10 +138,27 @@ func TestSignatures(t *testing.T) {
 		ff   *figureFacts
 		f    *corpus.Figure
 	}
+	type sentence struct {
+		text, section   string
+		sig, sectionSig uint64
+	}
 	var figs []fig
+	var sentences []sentence
 	for i := range r.Paragraphs {
 		para := &r.Paragraphs[i]
 		pf := e.paras.facts(r, para)
+		if pf.sectionSig != textSig(pf.sectionU) {
+			t.Fatalf("%s: section signature kept is not that of %q", para.ID, pf.sectionU)
+		}
+		texts = append(texts, pf.sectionU)
+		for _, sf := range pf.sentences {
+			s := para.Text[sf.start:sf.end]
+			if sf.sig != textSig(s)|textSig(unquote(s)) {
+				t.Fatalf("%s: sentence signature kept is not that of %q", para.ID, s)
+			}
+			texts = append(texts, s, sf.text(para))
+			sentences = append(sentences, sentence{sf.text(para), pf.sectionU, sf.sig, pf.sectionSig})
+		}
 		for fi := range para.Figures {
 			ff, f := &pf.figures[fi], &para.Figures[fi]
 			clause, subject := para.Text[ff.clauseStart:ff.clauseEnd], ff.subject(para, f)
@@ -167,6 +185,14 @@ func TestSignatures(t *testing.T) {
 		terms := questionTerms(e.ix, q.content)
 		topic := topicTerms(terms)
 		bigrams := hanBigrams(q.phrase)
+		for _, s := range sentences {
+			for _, tm := range terms {
+				aS, aN := presentNear(tm, s.text, s.section, s.sig, s.sectionSig)
+				if bS, bN := presentNear(tm, s.text, s.section, ^uint64(0), ^uint64(0)); aS != bS || aN != bN {
+					t.Errorf("%s: presentNear(%v, %q, %q) with signatures %v, %v; without %v, %v", raw, tm.alts, s.text, s.section, aS, aN, bS, bN)
+				}
+			}
+		}
 		for _, g := range figs {
 			clause, ctx := g.para.Text[g.ff.clauseStart:g.ff.clauseEnd], g.ff.subject(g.para, g.f)
 			pieces, sigs := []string{unquote(clause), unquote(ctx)}, []uint64{g.ff.clauseSig, g.ff.subjectSig}

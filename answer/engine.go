@@ -626,7 +626,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			s := [2]int{int(sf.start), int(sf.end)}
 			sentence := para.Text[s[0]:s[1]]
 			sentenceU := sf.text(para)
-			covSent, covNear, covTopic := sentenceCoverages(pTerms, sentenceU, sectionU, len(topic) < len(terms))
+			covSent, covNear, covTopic := sentenceCoverages(pTerms, sentenceU, sectionU, sf.sig, pf.sectionSig, len(topic) < len(terms))
 			base := 1.0*covSent + 0.8*covPara + 0.4*covNear + 0.4*bm + prior
 			year, kind, ok := int(sf.year), sf.kind, sf.ok
 			if !ok {
@@ -799,11 +799,12 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 // the terms that are not place names, else the latter again: the values of
 // coverageU(ts, sentenceU), coverageU(ts, sentenceU+" "+sectionU) and
 // coverageU(topicTerms(ts), …), summed in the same order. The sentence is
-// read once for both (presentNear).
-func sentenceCoverages(ts []term, sentenceU, sectionU string, topicOnly bool) (covSent, covNear, covTopic float64) {
+// read once for both (presentNear); sentenceSig and sectionSig are rune
+// signatures of the two texts.
+func sentenceCoverages(ts []term, sentenceU, sectionU string, sentenceSig, sectionSig uint64, topicOnly bool) (covSent, covNear, covTopic float64) {
 	var sum, gotS, gotN, sumT, gotT float64
 	for _, t := range ts {
-		pS, pN := presentNear(t, sentenceU, sectionU)
+		pS, pN := presentNear(t, sentenceU, sectionU, sentenceSig, sectionSig)
 		sum += t.w
 		gotS += t.w * pS
 		gotN += t.w * pN

@@ -14,8 +14,10 @@ import (
 // every hit of every question was a third of answering; they are computed
 // once per paragraph and kept.
 type paraFacts struct {
-	// sectionU is the paragraph's section path, joined and unquoted.
-	sectionU string
+	// sectionU is the paragraph's section path, joined and unquoted, and
+	// sectionSig its rune signature.
+	sectionU   string
+	sectionSig uint64
 	// quoted is set when the paragraph's text has quote marks to drop.
 	quoted bool
 	// hYear and hKind are headingTime's reading of the paragraph.
@@ -28,10 +30,15 @@ type paraFacts struct {
 }
 
 // sentenceFacts describes one sentence of a paragraph. It is kept small
-// (24 bytes): the cache holds one per sentence of every paragraph answers
+// (32 bytes): the cache holds one per sentence of every paragraph answers
 // looked at, which over the whole corpus is most of them.
 type sentenceFacts struct {
 	start, end int32
+	// sig is a rune signature of the sentence, as written and unquoted:
+	// most of a question's forms and pieces that a paragraph holds are
+	// not in a given sentence of it, and it rules out three in four of
+	// them without a search.
+	sig uint64
 	// year and kind are sentenceTime's reading; ok says it found one.
 	kind timeKind
 	year int16
@@ -106,6 +113,7 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 		sectionU, _ = c.sections.LoadOrStore(section, unquote(section))
 	}
 	f := &paraFacts{sectionU: sectionU.(string), quoted: hasQuoteMark(para.Text)}
+	f.sectionSig = textSig(f.sectionU)
 	f.hYear, f.hKind = headingTime(rep, para)
 	// A paragraph opened by "刚刚过去的2017年，…" speaks of that year in
 	// the sentences that follow and say no period of their own (a year
@@ -127,6 +135,7 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 		}
 		sf.year, sf.kind, sf.ok = int16(year), kind, ok
 		sf.quoted = hasQuoteMark(sentence)
+		sf.sig = textSig(sentence) | textSig(unquote(sentence))
 		sf.figures = uint8(min(255, figuresIn(para, s[0], s[1])))
 		sf.heading = isHeadingSentence(para, sentence)
 		sf.leadIn = leadIn(sentence)

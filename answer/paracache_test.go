@@ -179,7 +179,10 @@ func TestPiecesAsJoined(t *testing.T) {
 					t.Errorf("%s: present(%v, %q) = %v, joined %v", raw, tm.alts, ps, a, b)
 				}
 				if len(ps) == 2 {
-					pS, pN := presentNear(tm, ps[0], ps[1])
+					pS, pN := presentNear(tm, ps[0], ps[1], ^uint64(0), ^uint64(0))
+					if qS, qN := presentNear(tm, ps[0], ps[1], textSig(ps[0]), textSig(ps[1])); qS != pS || qN != pN {
+						t.Errorf("%s: presentNear(%v, %q) with signatures %v, %v; without %v, %v", raw, tm.alts, ps, qS, qN, pS, pN)
+					}
 					if wS, wN := present(tm, ps[0]), present(tm, joined); pS != wS || pN != wN {
 						t.Errorf("%s: presentNear(%v, %q) = %v, %v; want %v, %v", raw, tm.alts, ps, pS, pN, wS, wN)
 					}

@@ -369,7 +369,10 @@ func presentSig(t term, text []string, sigs []uint64) float64 {
 // section) in one pass over the sentence: the second adds to what the
 // first found what the section shows, where calling present twice read
 // the sentence again for every term the sentence does not show in full.
-func presentNear(t term, sentence, section string) (pS, pN float64) {
+//
+// sentenceSig and sectionSig are rune signatures of sentence and section
+// (^uint64(0) for none), as presentSig takes them.
+func presentNear(t term, sentence, section string, sentenceSig, sectionSig uint64) (pS, pN float64) {
 	if anySpace(t.alts) {
 		pS = present(t, sentence)
 		if pS >= 1 {
@@ -380,12 +383,15 @@ func presentNear(t term, sentence, section string) (pS, pN float64) {
 	if t.head != "" {
 		sentence, section = maskSectors(&t, sentence), maskSectors(&t, section)
 	}
+	// (The blanks maskSectors puts in are not in the signatures: no form
+	// here holds a blank.)
 	inSection := false // a form of t is in the section: pN is 1
 	for _, a := range t.alts {
-		if hasSub(sentence, a) {
+		aSig := needleSig(a)
+		if aSig&^sentenceSig == 0 && hasSub(sentence, a) {
 			return 1, 1
 		}
-		if !inSection && hasSub(section, a) {
+		if !inSection && aSig&^sectionSig == 0 && hasSub(section, a) {
 			inSection = true
 		}
 		n := utf8.RuneCountInString(a)
@@ -394,17 +400,21 @@ func presentNear(t term, sentence, section string) (pS, pN float64) {
 		}
 		hitS, hitN := 0, 0
 		i := 0
-		_, w1 := utf8.DecodeRuneInString(a)
+		r1, w1 := utf8.DecodeRuneInString(a)
 		for j := w1; j < len(a); {
-			_, w := utf8.DecodeRuneInString(a[j:])
+			r2, w := utf8.DecodeRuneInString(a[j:])
+			var pSig uint64
+			if r1 != utf8.RuneError && r2 != utf8.RuneError {
+				pSig = runeBit(r1) | runeBit(r2)
+			}
 			switch piece := a[i : j+w]; {
-			case hasSub(sentence, piece):
+			case pSig&^sentenceSig == 0 && hasSub(sentence, piece):
 				hitS++
 				hitN++
-			case !inSection && hasSub(section, piece):
+			case !inSection && pSig&^sectionSig == 0 && hasSub(section, piece):
 				hitN++
 			}
-			i, j = j, j+w
+			i, j, r1 = j, j+w, r2
 		}
 		if f := 0.7 * float64(hitS) / float64(n-1); f > pS {
 			pS = f
