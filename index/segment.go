@@ -69,7 +69,8 @@ func (t *dictTables) first(walk zhdict.Walker, r string) (firstEntry, bool) {
 	if len(r) != 3 {
 		return firstEntry{}, false
 	}
-	c, _ := utf8.DecodeRuneInString(r)
+	// r is one valid 3-byte UTF-8 sequence (a rune of a run).
+	c := rune(r[0]&0x0F)<<12 | rune(r[1]&0x3F)<<6 | rune(r[2]&0x3F)
 	if c < firstLo || c > firstHi {
 		return firstEntry{}, false
 	}
@@ -227,6 +228,10 @@ func classify(r rune) runeClass {
 			return classASCII
 		}
 		return classSep
+	case r >= 0x4E00 && r <= 0x9FFF:
+		// CJK Unified Ideographs, all Han: most runes of a report, so
+		// they skip unicode.Is's table search.
+		return classHan
 	case r == '〇' || unicode.Is(unicode.Han, r):
 		return classHan
 	case unicode.IsLetter(r) || unicode.IsNumber(r):
@@ -370,12 +375,16 @@ func (sc *cutScratch) cut(s *gse.Segmenter, run string) []hanWord {
 	bo := sc.bo[:0]
 	for i := 0; i < len(run); {
 		bo = append(bo, i)
-		if run[i] < utf8.RuneSelf {
-			i++
-			continue
+		// run is valid UTF-8 (analyze wrote it), so its lead bytes give
+		// the runes' lengths.
+		switch b := run[i]; {
+		case b < 0xE0:
+			i += 1 + int(b>>7)
+		case b < 0xF0:
+			i += 3
+		default:
+			i += 4
 		}
-		_, w := utf8.DecodeRuneInString(run[i:])
-		i += w
 	}
 	n := len(bo)
 	bo = append(bo, len(run))
