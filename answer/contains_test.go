@@ -96,6 +96,46 @@ func TestUnquote(t *testing.T) {
 	}
 }
 
+// TestUnquoteSpan checks that unquoteSpan with quoteMarkOffsets gives
+// unquote's text on every span between characters (as a decoder reads
+// them, bytes that are not UTF-8 included) of texts with and without marks.
+func TestUnquoteSpan(t *testing.T) {
+	texts := []string{
+		"全面落实“三个规定”，出台《房县行政执法监督办法》。“”",
+		"坚持「依法行政」‘一件事’、\"双随机\"。一下‐—…‰\"\"", "\xe2\x80\x9c", "\xe4\xe2\x80\x9d\xe2\x80\x9d\"", "\x80\x9c",
+		"地区生产总值增长5.2%，城镇新增就业1256万人。", "",
+	}
+	for _, s := range texts {
+		marks := quoteMarkOffsets(s)
+		removed := 0
+		for _, m := range marks {
+			if s[m] == '"' {
+				removed++
+			} else {
+				removed += 3
+			}
+		}
+		if removed != len(s)-len(unquote(s)) {
+			t.Fatalf("quoteMarkOffsets(%q) = %v: %d bytes, unquote drops %d", s, marks, removed, len(s)-len(unquote(s)))
+		}
+		var starts []int
+		for i := range s {
+			starts = append(starts, i)
+		}
+		starts = append(starts, len(s))
+		for _, i := range starts {
+			for _, j := range starts {
+				if j < i {
+					continue
+				}
+				if got, want := unquoteSpan(s, i, j, marks), unquote(s[i:j]); got != want {
+					t.Fatalf("unquoteSpan(%q, %d, %d) = %q, want %q", s, i, j, got, want)
+				}
+			}
+		}
+	}
+}
+
 func BenchmarkContains(b *testing.B) {
 	text := strings.Repeat("推进新型城镇化，常住人口城镇化率达到67%。全国城镇新增就业1256万人，粮食产量达到1.4万亿斤。", 3)
 	subs := []string{"粮食总产量", "优良天数", "比例", "城镇化率", "增长", "吨"}
@@ -151,13 +191,14 @@ func TestSignatures(t *testing.T) {
 			t.Fatalf("%s: section signature kept is not that of %q", para.ID, pf.sectionU)
 		}
 		texts = append(texts, pf.sectionU)
-		for _, sf := range pf.sentences {
+		for k := range pf.sentences {
+			sf := &pf.sentences[k]
 			s := para.Text[sf.start:sf.end]
 			if sf.sig != textSig(s)|textSig(unquote(s)) {
 				t.Fatalf("%s: sentence signature kept is not that of %q", para.ID, s)
 			}
-			texts = append(texts, s, sf.text(para))
-			sentences = append(sentences, sentence{sf.text(para), pf.sectionU, sf.sig, pf.sectionSig})
+			texts = append(texts, s, pf.sentenceU(para, sf))
+			sentences = append(sentences, sentence{pf.sentenceU(para, sf), pf.sectionU, sf.sig, pf.sectionSig})
 		}
 		for fi := range para.Figures {
 			ff, f := &pf.figures[fi], &para.Figures[fi]

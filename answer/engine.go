@@ -582,10 +582,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 		// Quotes are dropped once per paragraph, not in every coverage;
 		// the paragraph and its section are read as one text, paraU,
 		// given in two pieces.
-		textU := para.Text
-		if pf.quoted {
-			textU = unquote(textU)
-		}
+		textU := pf.textU(para)
 		covPara, pKey, ok := paraCov.coverage(key, textU, pf.sectionU)
 		if !ok {
 			// No candidate of this paragraph can be used: choose wants
@@ -625,7 +622,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			sf := &pf.sentences[i]
 			s := [2]int{int(sf.start), int(sf.end)}
 			sentence := para.Text[s[0]:s[1]]
-			sentenceU := sf.text(para)
+			sentenceU := pf.sentenceU(para, sf)
 			covSent, covNear, covTopic := sentenceCoverages(pTerms, sentenceU, sectionU, sf.sig, pf.sectionSig, len(topic) < len(terms))
 			base := 1.0*covSent + 0.8*covPara + 0.4*covNear + 0.4*bm + prior
 			year, kind, ok := int(sf.year), sf.kind, sf.ok

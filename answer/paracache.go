@@ -18,8 +18,11 @@ type paraFacts struct {
 	// sectionSig its rune signature.
 	sectionU   string
 	sectionSig uint64
-	// quoted is set when the paragraph's text has quote marks to drop.
-	quoted bool
+	// marks are the offsets of the quote marks in the paragraph's text
+	// (quoteMarkOffsets; nil for most paragraphs): the unquoted texts of
+	// the paragraph and its sentences are copied around them without
+	// looking for them again.
+	marks []int32
 	// hYear and hKind are headingTime's reading of the paragraph.
 	hYear int
 	hKind timeKind
@@ -83,13 +86,21 @@ func (ff *figureFacts) subject(para *corpus.Paragraph, fig *corpus.Figure) strin
 	return subjectText(para.Text, int(ff.subjectStart), ff.subjectWithContext, fig)
 }
 
-// text returns the sentence's unquoted text in para.
-func (s *sentenceFacts) text(para *corpus.Paragraph) string {
-	t := para.Text[s.start:s.end]
-	if s.quoted {
-		return unquote(t)
+// textU returns the unquoted text of para, whose facts f are.
+func (f *paraFacts) textU(para *corpus.Paragraph) string {
+	if f.marks == nil {
+		return para.Text
 	}
-	return t
+	return unquoteSpan(para.Text, 0, len(para.Text), f.marks)
+}
+
+// sentenceU returns the unquoted text of the sentence s of para, whose
+// facts f are.
+func (f *paraFacts) sentenceU(para *corpus.Paragraph, s *sentenceFacts) string {
+	if !s.quoted {
+		return para.Text[s.start:s.end]
+	}
+	return unquoteSpan(para.Text, int(s.start), int(s.end), f.marks)
 }
 
 // paraCache holds the facts of the paragraphs answers have looked at,
@@ -112,7 +123,7 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 	if !ok {
 		sectionU, _ = c.sections.LoadOrStore(section, unquote(section))
 	}
-	f := &paraFacts{sectionU: sectionU.(string), quoted: hasQuoteMark(para.Text)}
+	f := &paraFacts{sectionU: sectionU.(string), marks: quoteMarkOffsets(para.Text)}
 	f.sectionSig = textSig(f.sectionU)
 	f.hYear, f.hKind = headingTime(rep, para)
 	// A paragraph opened by "刚刚过去的2017年，…" speaks of that year in

@@ -60,6 +60,9 @@ func TestWithinKeepsCoverage(t *testing.T) {
 			if got, want := figureTerms(terms, pTerms, para), within(terms, pieces...); !reflect.DeepEqual(got, want) {
 				t.Errorf("%s %s: figureTerms %v, within the paragraph and contexts %v", raw, para.ID, got, want)
 			}
+			if pf.textU(para) != unquote(para.Text) || !reflect.DeepEqual(pf.marks, quoteMarkOffsets(para.Text)) {
+				t.Fatalf("%s: quote marks kept at %v, unquoted text %q", para.ID, pf.marks, pf.textU(para))
+			}
 			sentences := splitSentences(para.Text)
 			if len(sentences) != len(pf.sentences) {
 				t.Fatalf("%s: %d sentences kept, %d split", para.ID, len(pf.sentences), len(sentences))
@@ -71,8 +74,8 @@ func TestWithinKeepsCoverage(t *testing.T) {
 			for j, s := range sentences {
 				sf := &pf.sentences[j]
 				sentence := para.Text[s[0]:s[1]]
-				if int(sf.start) != s[0] || int(sf.end) != s[1] || sf.text(para) != unquote(sentence) {
-					t.Fatalf("%s: sentence %d kept as %d–%d %q", para.ID, j, sf.start, sf.end, sf.text(para))
+				if int(sf.start) != s[0] || int(sf.end) != s[1] || pf.sentenceU(para, sf) != unquote(sentence) {
+					t.Fatalf("%s: sentence %d kept as %d–%d %q", para.ID, j, sf.start, sf.end, pf.sentenceU(para, sf))
 				}
 				for fi := range para.Figures {
 					f := &para.Figures[fi]
@@ -108,7 +111,7 @@ func TestWithinKeepsCoverage(t *testing.T) {
 				if int(sf.year) != y || sf.kind != k || sf.ok != ok {
 					t.Errorf("%s: sentence %d time %d/%d/%v kept, %d/%d/%v computed", para.ID, j, sf.year, sf.kind, sf.ok, y, k, ok)
 				}
-				for _, text := range []string{sf.text(para), sf.text(para) + " " + pf.sectionU} {
+				for _, text := range []string{pf.sentenceU(para, sf), pf.sentenceU(para, sf) + " " + pf.sectionU} {
 					if a, b := coverageU(terms, text), coverageU(pTerms, text); a != b {
 						t.Errorf("%s %q: coverage %v with all terms, %v within the paragraph", raw, text, a, b)
 					}
@@ -149,8 +152,8 @@ func TestPiecesAsJoined(t *testing.T) {
 		para := &r.Paragraphs[i]
 		pf := e.paras.facts(r, para)
 		all := []string{unquote(para.Text), pf.sectionU}
-		for _, s := range pf.sentences {
-			pieceSets = append(pieceSets, []string{s.text(para), pf.sectionU})
+		for k := range pf.sentences {
+			pieceSets = append(pieceSets, []string{pf.sentenceU(para, &pf.sentences[k]), pf.sectionU})
 		}
 		for fi := range para.Figures {
 			f := &para.Figures[fi]

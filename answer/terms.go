@@ -575,6 +575,64 @@ func writeUnquoted(b *strings.Builder, s string) {
 	b.WriteString(s)
 }
 
+// quoteMarkOffsets returns the byte offsets in s of unquote's marks, in
+// order (nil when there are none).
+func quoteMarkOffsets(s string) []int32 {
+	var out []int32
+	base := 0
+	for {
+		q := strings.IndexByte(s[base:], '"')
+		end := len(s)
+		if q >= 0 {
+			end = base + q
+		}
+		// The three-byte marks of s[base:end], as writeUnquoted finds them.
+		seg := s[base:end]
+		for i := 1; i+1 < len(seg); {
+			j := strings.IndexByte(seg[i:len(seg)-1], 0x80)
+			if j < 0 {
+				break
+			}
+			j += i
+			if isQuoteMark3(seg[j-1], seg[j+1]) {
+				out = append(out, int32(base+j-1))
+				seg, base = seg[j+2:], base+j+2
+				i = 1
+				continue
+			}
+			i = j + 1
+		}
+		if q < 0 {
+			return out
+		}
+		out = append(out, int32(end))
+		base = end + 1
+	}
+}
+
+// unquoteSpan is unquote(s[start:end]) for marks the quoteMarkOffsets of
+// s: it copies what lies between the marks without looking for them.
+// (A mark is never cut by a span that starts and ends on characters.)
+func unquoteSpan(s string, start, end int, marks []int32) string {
+	i := sort.Search(len(marks), func(k int) bool { return int(marks[k]) >= start })
+	if i == len(marks) || int(marks[i]) >= end {
+		return s[start:end]
+	}
+	var b strings.Builder
+	b.Grow(end - start)
+	at := start
+	for ; i < len(marks) && int(marks[i]) < end; i++ {
+		m := int(marks[i])
+		b.WriteString(s[at:m])
+		at = m + 3
+		if s[m] == '"' {
+			at = m + 1
+		}
+	}
+	b.WriteString(s[at:end])
+	return b.String()
+}
+
 // hasQuoteMark reports whether s holds one of unquote's marks. It is
 // strings.ContainsAny(s, "“”\"‘’「」《》") without that function's cost
 // on non-ASCII sets (a search of the set per rune of s): unquote runs on
