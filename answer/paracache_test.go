@@ -196,7 +196,11 @@ func TestPiecesAsJoined(t *testing.T) {
 			}
 			for _, least := range []float64{0, 0.3, 0.6, 1} {
 				key := keyTerm(terms)
-				cov, kp, ok := newLeastCoverage(terms, least).coverage(key, ps...)
+				sigs := make([]uint64, len(ps))
+				for k, p := range ps {
+					sigs[k] = textSig(p)
+				}
+				cov, kp, ok := newLeastCoverage(terms, least).coverage(key, ps, sigs)
 				if wc, wk := coverageKey(terms, key, ps...); ok != (wc >= least) || ok && (cov != wc || kp != wk) {
 					t.Errorf("%s: least %v coverage(%q) = %v, %v, %v; coverageKey %v, %v", raw, least, ps, cov, kp, ok, wc, wk)
 				}
