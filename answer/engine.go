@@ -268,7 +268,6 @@ func (e *Engine) scope(q *question, focus string) scope {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	var sc scope
-	byIssuer := map[string][]*index.ReportInfo{}
 	for i := range e.reports {
 		ri := &e.reports[i]
 		if len(q.issuers) > 0 && !contains(q.issuers, ri.Report.Issuer) {
@@ -277,8 +276,10 @@ func (e *Engine) scope(q *question, focus string) scope {
 		if q.reportYear > 0 && ri.Report.Year != q.reportYear {
 			continue
 		}
+		if sc.all == nil {
+			sc.all = make([]*index.ReportInfo, 0, len(e.reports)-i)
+		}
 		sc.all = append(sc.all, ri)
-		byIssuer[ri.Report.Issuer] = append(byIssuer[ri.Report.Issuer], ri)
 	}
 	if len(sc.all) == 0 {
 		switch {
@@ -297,16 +298,19 @@ func (e *Engine) scope(q *question, focus string) scope {
 		if ri, ok := e.byID[focus]; ok {
 			// "这份报告" is the report the conversation is about.
 			sc.all = []*index.ReportInfo{ri}
-			byIssuer = map[string][]*index.ReportInfo{ri.Report.Issuer: {ri}}
 		}
 	}
-	sc.multiIssuer = len(byIssuer) > 1
+	// e.reports is newest first: an issuer's first report in scope is its
+	// newest.
 	sc.newest = map[string]bool{}
 	sc.newestYear = map[string]int{}
-	for is, reps := range byIssuer {
-		sc.newest[reps[0].Report.ID] = true // e.reports is newest first
-		sc.newestYear[is] = reps[0].Report.Year
+	for _, ri := range sc.all {
+		if _, seen := sc.newestYear[ri.Report.Issuer]; !seen {
+			sc.newest[ri.Report.ID] = true
+			sc.newestYear[ri.Report.Issuer] = ri.Report.Year
+		}
 	}
+	sc.multiIssuer = len(sc.newestYear) > 1
 	sc.prefer = map[string]bool{}
 	if q.wantsNumber {
 		// A figure asked without "目标/计划" is a result: the review.
