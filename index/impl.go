@@ -314,6 +314,9 @@ type pending struct {
 	r    *corpus.Report
 	data []byte // JSON encoding: the hash input
 	zst  []byte // data compressed: the catalog file (dir mode only)
+	// dels are the IDs of the documents bleve holds for the report, which
+	// its batch deletes.
+	dels []string
 	e    *catalogEntry
 	tmp  string // staged catalog file, dir mode only
 	old  bool
@@ -398,6 +401,11 @@ func (ix *Index) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 		err   error
 	}
 	ready := func(g []*pending, analyse bool) (r readied) {
+		// The documents to delete are found now, while bleve builds the
+		// previous batch: it holds other reports only.
+		if r.err = ix.findDocs(ctx, g); r.err != nil {
+			return r
+		}
 		if ix.dir != "" {
 			if r.err = compressAll(g); r.err != nil {
 				return r
@@ -567,15 +575,7 @@ func (ix *Index) addBatch(ctx context.Context, group []*pending) error {
 	}
 	b := ix.bi.NewBatch()
 	for _, p := range group {
-		// Delete every document of the old version, found in bleve itself
-		// so that paragraphs the new version lacks go too; a report new to
-		// the catalog may still have documents left by an interrupted
-		// Remove.
-		ids, err := ix.docIDs(ctx, p.r.ID)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
+		for _, id := range p.dels {
 			b.Delete(id)
 		}
 		for j := range p.r.Paragraphs {
@@ -619,6 +619,24 @@ func (ix *Index) addBatch(ctx context.Context, group []*pending) error {
 		p.tmp = ""
 	}
 	return ix.writeCatalog()
+}
+
+// findDocs fills the pendings' dels: every document of the old version,
+// found in bleve itself so that paragraphs the new version lacks go too; a
+// report new to the catalog may still have documents left by an interrupted
+// Remove.
+func (ix *Index) findDocs(ctx context.Context, group []*pending) error {
+	if n, err := ix.bi.DocCount(); err == nil && n == 0 {
+		return nil // an empty index: a new one
+	}
+	for _, p := range group {
+		ids, err := ix.docIDs(ctx, p.r.ID)
+		if err != nil {
+			return err
+		}
+		p.dels = ids
+	}
+	return nil
 }
 
 // docIDs returns the IDs of all documents of a report.
@@ -873,9 +891,11 @@ func (ix *Index) writeCatalog() error {
 	if err != nil {
 		return fmt.Errorf("index: encode catalog: %w", err)
 	}
-	if data, err = compressBytes(data); err != nil {
+	enc, err := zstdListEnc()
+	if err != nil {
 		return fmt.Errorf("index: encode catalog: %w", err)
 	}
+	data = enc.EncodeAll(data, make([]byte, 0, len(data)/4))
 	dir := filepath.Join(ix.dir, catalogDir)
 	tmp, err := writeTemp(dir, catalogList, data)
 	if err != nil {
@@ -899,6 +919,15 @@ var (
 		// One report is at most a few hundred KB: a 1 MiB window holds it
 		// whole without the 8 MiB per-stream state of the level's default.
 		return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression),
+			zstd.WithWindowSize(1<<20), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)))
+	})
+	// zstdListEnc compresses the catalog list. It is rewritten after
+	// every batch, so a build compresses it about five times its final
+	// size, between the batches: on the shared corpus's list (315 KB of
+	// JSON) the strongest level took 30 ms a time, this one 7 ms for a
+	// list 7% larger (57 KB against 53 KB).
+	zstdListEnc = sync.OnceValues(func() (*zstd.Encoder, error) {
+		return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression),
 			zstd.WithWindowSize(1<<20), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)))
 	})
 	zstdDec = sync.OnceValues(func() (*zstd.Decoder, error) {
