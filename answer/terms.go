@@ -330,7 +330,9 @@ func presentSig(t term, text []string, sigs []uint64) float64 {
 		// (The blanks put in are not in the signatures.)
 		text, sigs = masked, nil
 	}
-	best := 0.0
+	// Any form shown in full gives 1: all are looked for before the
+	// pieces of any (地区生产总值's pieces need no search when 生产总值
+	// is there).
 	for _, a := range t.alts {
 		var aSig uint64
 		if sigs != nil {
@@ -339,6 +341,9 @@ func presentSig(t term, text []string, sigs []uint64) float64 {
 		if hasSubSig(text, sigs, a, aSig) {
 			return 1
 		}
+	}
+	best := 0.0
+	for _, a := range t.alts {
 		n := utf8.RuneCountInString(a)
 		if n < 3 {
 			continue
@@ -385,6 +390,7 @@ func presentNear(t term, sentence, section string, sentenceSig, sectionSig uint6
 	}
 	// (The blanks maskSectors puts in are not in the signatures: no form
 	// here holds a blank.)
+	// Forms first, then pieces, as present.
 	inSection := false // a form of t is in the section: pN is 1
 	for _, a := range t.alts {
 		aSig := needleSig(a)
@@ -394,6 +400,8 @@ func presentNear(t term, sentence, section string, sentenceSig, sectionSig uint6
 		if !inSection && aSig&^sectionSig == 0 && hasSub(section, a) {
 			inSection = true
 		}
+	}
+	for _, a := range t.alts {
 		n := utf8.RuneCountInString(a)
 		if n < 3 {
 			continue
