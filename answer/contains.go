@@ -13,23 +13,29 @@ import (
 // spread over 64 values. present and mayCount run it for every term on every
 // sentence of the hits scored, a quarter of an answer's time.
 func hasSub(s, sub string) bool {
+	return indexSub(s, sub) >= 0
+}
+
+// indexSub is strings.Index(s, sub) found as hasSub finds it: the first
+// end found is that of the first occurrence.
+func indexSub(s, sub string) int {
 	n := len(sub)
 	if n < 3 || len(s) < 2*n {
-		return strings.Contains(s, sub)
+		return strings.Index(s, sub)
 	}
 	last := sub[n-1]
 	for i := n - 1; i < len(s); {
 		j := strings.IndexByte(s[i:], last)
 		if j < 0 {
-			return false
+			return -1
 		}
 		i += j
 		if s[i-n+1:i+1] == sub {
-			return true
+			return i - n + 1
 		}
 		i++
 	}
-	return false
+	return -1
 }
 
 // A rune signature summarises the runes a text holds in 64 bits: bit

@@ -29,6 +29,9 @@ func TestContains(t *testing.T) {
 				if got, want := hasSub(s, c), strings.Contains(s, c); got != want {
 					t.Fatalf("hasSub(%q, %q) = %v, want %v", s, c, got, want)
 				}
+				if got, want := indexSub(s, c), strings.Index(s, c); got != want {
+					t.Fatalf("indexSub(%q, %q) = %v, want %v", s, c, got, want)
+				}
 			}
 		}
 	}

@@ -55,12 +55,12 @@ func sectorHeadOf(alts []string) string {
 // neither a whole-economy qualifier, a function word, nor the question's
 // own qualifier. The text keeps its length.
 func maskSectors(t *term, text string) string {
-	if t.head == "" || !strings.Contains(text, t.head) {
+	if t.head == "" || !hasSub(text, t.head) {
 		return text
 	}
 	var b []byte
 	for i := 0; ; {
-		j := strings.Index(text[i:], t.head)
+		j := indexSub(text[i:], t.head)
 		if j < 0 {
 			break
 		}
@@ -706,7 +706,7 @@ func precision(ts []term, textU string, sig uint64) float64 {
 				continue
 			}
 			for i := 0; a != ""; {
-				j := strings.Index(textU[i:], a)
+				j := indexSub(textU[i:], a)
 				if j < 0 {
 					break
 				}
