@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -83,6 +84,19 @@ var rateCue = regexp.MustCompile(`比例|比重|占比|百分之|增速|增幅|�
 var questionUnits = []string{
 	"个百分点", "百分点", "万亿元", "亿元", "万元", "元钱", "美元", "人次", "场次", "公里", "千米", "平方公里", "公顷", "千瓦", "小时",
 	"件", "次", "个", "项", "份", "场", "名", "人", "家", "条", "户", "所", "座", "辆", "部", "支", "卷", "套", "亩", "吨", "斤", "元", "天", "年", "倍", "批", "座", "间", "张", "台", "处", "万", "亿", "钱",
+}
+
+// unitCues holds, per unit, the regexp that drops "多少件" with its unit,
+// compiled once (units come from questionUnits: a few dozen) rather than
+// for every question.
+var unitCues sync.Map // unit -> *regexp.Regexp
+
+func unitCueRe(unit string) *regexp.Regexp {
+	if re, ok := unitCues.Load(unit); ok {
+		return re.(*regexp.Regexp)
+	}
+	re, _ := unitCues.LoadOrStore(unit, regexp.MustCompile(`(多少|几)(万亿|亿|万|千|百)?`+regexp.QuoteMeta(unit)))
+	return re.(*regexp.Regexp)
 }
 
 // unitAfter returns the unit a question asks for right after 多少/几, if any.
@@ -254,7 +268,7 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 
 	if q.unit != "" && q.unit != "%" {
 		// "多少件" → drop the unit with the cue so it is not taken for a topic word.
-		content = regexp.MustCompile(`(多少|几)(万亿|亿|万|千|百)?`+regexp.QuoteMeta(q.unit)).ReplaceAllString(content, " ")
+		content = unitCueRe(q.unit).ReplaceAllString(content, " ")
 	}
 	q.phrase = blank(content, phraseFillerRe)
 	content = blank(content, fillerRe)
