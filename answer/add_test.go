@@ -21,6 +21,7 @@ func TestReportAddedLater(t *testing.T) {
 	}
 	defer e.Close()
 	a := ask(t, e, nil, "广东去年城镇新增就业多少")
+	dfBefore := e.dfs.DocFreq("就业")
 	if a.Answered || !strings.Contains(a.Reason, "没有收录广东") {
 		t.Fatalf("before adding Guangdong: %s", describe(a))
 	}
@@ -45,6 +46,13 @@ func TestReportAddedLater(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.Refresh()
+	// The words' weights count the new paragraphs.
+	if got, want := e.dfs.DocFreq("就业"), e.ix.DocFreq("就业"); got != want || got <= dfBefore {
+		t.Errorf("document frequency of 就业 after adding: %d cached, %d in the index, %d before", got, want, dfBefore)
+	}
+	if got, want := e.dfs.NumParagraphs(), e.ix.NumParagraphs(); got != want {
+		t.Errorf("paragraphs after adding: %d cached, %d in the index", got, want)
+	}
 
 	a = ask(t, e, nil, "广东去年城镇新增就业多少")
 	if a.Figure == nil || a.Figure.Text != "143万人" {

@@ -32,6 +32,7 @@ type Engine struct {
 	dir     *issuerDirectory
 
 	paras paraCache // per-paragraph facts, question-independent
+	dfs   dfCache   // the index's document frequencies of question words
 }
 
 // ReportSummary describes one indexed report for listings (/reports, govbot reports).
@@ -44,6 +45,7 @@ type ReportSummary struct {
 // New returns an engine over an open index. The caller keeps ownership of ix.
 func New(ix *index.Index) *Engine {
 	e := &Engine{ix: ix}
+	e.dfs.ix = ix
 	e.Refresh()
 	return e
 }
@@ -106,6 +108,7 @@ func (e *Engine) Refresh() {
 	e.reports, e.byID, e.dir = reps, byID, dir
 	e.mu.Unlock()
 	e.paras.reset()
+	e.dfs.reset()
 }
 
 // nationalIssuer is the issuer of the national government work reports.
@@ -193,7 +196,7 @@ func (e *Engine) ask(ctx context.Context, raw, focus string) (*Answer, error) {
 	if q.meta != metaNone {
 		return e.answerMeta(ctx, q, sc)
 	}
-	terms := questionTerms(e.ix, q.content)
+	terms := questionTerms(&e.dfs, q.content)
 	if len(terms) == 0 {
 		return e.abstain(q, "没有看懂要问的内容，请说得具体一些，例如“办理了多少件行政复议案件？”", sc.all), nil
 	}

@@ -57,7 +57,7 @@ func (e *Engine) answerMeta(ctx context.Context, q *question, sc scope) (*Answer
 // metaReport picks the report a meta question is about: the best match for
 // its remaining words in scope, else the newest report in scope.
 func (e *Engine) metaReport(ctx context.Context, q *question, sc scope) (*corpus.Report, error) {
-	if terms := questionTerms(e.ix, q.content); len(terms) > 0 {
+	if terms := questionTerms(&e.dfs, q.content); len(terms) > 0 {
 		var words []string
 		for _, t := range terms {
 			words = append(words, t.alts...)

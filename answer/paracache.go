@@ -3,9 +3,11 @@ package answer
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/govbot/govbot/corpus"
+	"github.com/govbot/govbot/index"
 )
 
 // paraFacts is what the engine derives from a paragraph whatever the
@@ -253,4 +255,50 @@ func mayCount(a string, text []string) bool {
 		i, j = j, j+w
 	}
 	return false
+}
+
+// dfCache remembers the index's document frequencies of the words
+// questions are cut into, and its number of paragraphs: reading one opens
+// an index reader, which for a question's dozen or two words was a
+// sixteenth of answering it. Refresh drops it (the index changed); it is
+// also cleared whenever it holds maxCachedDF words, so that questions
+// with ever new words do not grow it without bound.
+type dfCache struct {
+	ix    *index.Index
+	m     sync.Map     // word -> int
+	n     atomic.Int64 // words in m, about
+	paras atomic.Int64 // NumParagraphs()+1; 0 when not read yet
+}
+
+// maxCachedDF bounds dfCache: some 100 KB.
+const maxCachedDF = 4096
+
+// DocFreq returns ix.DocFreq(word).
+func (c *dfCache) DocFreq(word string) int {
+	if df, ok := c.m.Load(word); ok {
+		return df.(int)
+	}
+	df := c.ix.DocFreq(word)
+	if c.n.Add(1) > maxCachedDF {
+		c.reset()
+	}
+	c.m.Store(word, df)
+	return df
+}
+
+// NumParagraphs returns ix.NumParagraphs().
+func (c *dfCache) NumParagraphs() int {
+	if n := c.paras.Load(); n > 0 {
+		return int(n - 1)
+	}
+	n := c.ix.NumParagraphs()
+	c.paras.Store(int64(n) + 1)
+	return n
+}
+
+// reset forgets what was read.
+func (c *dfCache) reset() {
+	c.m.Clear()
+	c.n.Store(0)
+	c.paras.Store(0)
 }

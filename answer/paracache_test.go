@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -299,5 +300,33 @@ func TestFigureTermsContexts(t *testing.T) {
 	}
 	if reflect.DeepEqual(got, pTerms) {
 		t.Errorf("the context added nothing to %v: the test shows nothing", pTerms)
+	}
+}
+
+// TestDFCache checks that the cached document frequencies are the
+// index's, and that the cache stays within maxCachedDF words.
+func TestDFCache(t *testing.T) {
+	e, err := OpenDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	for range 2 { // read, then cached
+		for _, w := range []string{"行政", "复议", "案件", "没有的词", ""} {
+			if got, want := e.dfs.DocFreq(w), e.ix.DocFreq(w); got != want {
+				t.Errorf("DocFreq(%q) = %d, index %d", w, got, want)
+			}
+		}
+		if got, want := e.dfs.NumParagraphs(), e.ix.NumParagraphs(); got != want || got == 0 {
+			t.Errorf("NumParagraphs() = %d, index %d", got, want)
+		}
+	}
+	for i := range maxCachedDF + 10 {
+		e.dfs.DocFreq(fmt.Sprintf("词%d", i))
+	}
+	n := 0
+	e.dfs.m.Range(func(_, _ any) bool { n++; return true })
+	if n > maxCachedDF {
+		t.Errorf("%d words cached, want at most %d", n, maxCachedDF)
 	}
 }

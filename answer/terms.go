@@ -175,10 +175,17 @@ var synonymKeys = func() []string {
 	return keys
 }()
 
+// docStats are the index statistics the terms' weights come from: an
+// *index.Index, or an Engine's dfCache of it.
+type docStats interface {
+	DocFreq(term string) int
+	NumParagraphs() int
+}
+
 // questionTerms returns the weighted content terms of q's content, using the
 // segmenter's accurate cut (not the index's overlapping search cut, so that a
 // word is not counted twice through its sub-words).
-func questionTerms(ix *index.Index, content string) []term {
+func questionTerms(ix docStats, content string) []term {
 	if strings.TrimSpace(content) == "" {
 		return nil
 	}
