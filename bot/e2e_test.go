@@ -20,6 +20,7 @@ import (
 
 	"github.com/govbot/govbot/answer"
 	"github.com/govbot/govbot/bot/bottest"
+	"github.com/govbot/govbot/internal/syncbuf"
 )
 
 const fangxianQ = "房县去年一共办了多少件行政复议案件?"
@@ -742,7 +743,7 @@ func TestHealthAndMetrics(t *testing.T) {
 }
 
 func TestTokenNeverLeaks(t *testing.T) {
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	t.Run("unreachable API", func(t *testing.T) {
 		cfg := testConfig()
 		cfg.Token = testToken

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -20,6 +19,7 @@ import (
 	"github.com/govbot/govbot/corpus/sample"
 	"github.com/govbot/govbot/index"
 	"github.com/govbot/govbot/internal/sharedtest"
+	"github.com/govbot/govbot/internal/syncbuf"
 )
 
 // testToken looks like a real token; its secret half must never show up
@@ -139,30 +139,12 @@ func (f *faultyAsker) Ask(ctx context.Context, q string) (*answer.Answer, error)
 
 func (f *faultyAsker) Reports() []answer.ReportSummary { return f.real.Reports() }
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
-
 // harness runs a Server against a fake Bot API until the test ends.
 type harness struct {
 	t    *testing.T
 	api  *bottest.Server
 	srv  *Server
-	logs *syncBuffer
+	logs *syncbuf.Buffer
 	stop context.CancelFunc
 	done chan error
 	once sync.Once
@@ -191,7 +173,7 @@ func start(t *testing.T, cfg Config, ask Asker) *harness {
 	t.Helper()
 	api := bottest.New()
 	api.SetMaxPoll(time.Second)
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	cfg.Token = testToken
 	cfg.APIURL = api.URL
 	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

@@ -18,6 +18,7 @@ import (
 
 	"github.com/govbot/govbot/bot/bottest"
 	"github.com/govbot/govbot/corpus"
+	"github.com/govbot/govbot/internal/syncbuf"
 	"github.com/govbot/govbot/store"
 )
 
@@ -103,7 +104,7 @@ func startSubs(t *testing.T) *subHarness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	logs := &syncBuffer{}
+	logs := &syncbuf.Buffer{}
 	cfg := Config{
 		Token:         testToken,
 		APIURL:        api.srv.URL,

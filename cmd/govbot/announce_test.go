@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/govbot/govbot/bot/bottest"
+	"github.com/govbot/govbot/internal/syncbuf"
 	"github.com/govbot/govbot/store"
 )
 
@@ -41,7 +42,7 @@ func TestServeWatchesAndAnnounces(t *testing.T) {
 	api := bottest.New()
 	defer api.Close()
 	api.SetMaxPoll(time.Second)
-	logs := &lockedBuffer{}
+	logs := &syncbuf.Buffer{}
 	e := &env{stdin: strings.NewReader(""), stdout: logs, stderr: logs, getenv: func(k string) string {
 		switch k {
 		case "GOVBOT_DATA":

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/govbot/govbot/internal/syncbuf"
 )
 
 // TestFakeAPIWithServe is the README's "try it without a token": govbot
@@ -17,7 +19,7 @@ func TestFakeAPIWithServe(t *testing.T) {
 	defer cancel()
 	stdin, typing := io.Pipe()
 	defer typing.Close()
-	screen := &lockedBuffer{}
+	screen := &syncbuf.Buffer{}
 	fakeDone := make(chan int, 1)
 	go func() {
 		e := &env{stdin: stdin, stdout: screen, stderr: screen, getenv: func(string) string { return "" }}
@@ -37,7 +39,7 @@ func TestFakeAPIWithServe(t *testing.T) {
 	}
 	url := waitScreen(regexp.MustCompile(`Fake Telegram Bot API on (http://127\.0\.0\.1:\d+)`))
 
-	logs := &lockedBuffer{}
+	logs := &syncbuf.Buffer{}
 	serveDone := make(chan int, 1)
 	go func() {
 		envs := map[string]string{"GOVBOT_DATA": t.TempDir()}

@@ -6,33 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/govbot/govbot/bot/bottest"
 	"github.com/govbot/govbot/corpus/sample"
 	"github.com/govbot/govbot/internal/sharedtest"
+	"github.com/govbot/govbot/internal/syncbuf"
 )
-
-// lockedBuffer is a log sink or stderr safe to read while the command
-// under test writes to it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
 
 const serveToken = "4242:serve-TEST-secret-part"
 
@@ -88,7 +69,7 @@ func TestServe(t *testing.T) {
 					"GOVBOT_LISTEN":      "127.0.0.1:0",
 					"GOVBOT_REPORTS":     st.reports,
 				}
-				stderr := &lockedBuffer{}
+				stderr := &syncbuf.Buffer{}
 				e := &env{stdin: strings.NewReader(""), stdout: stderr, stderr: stderr, getenv: func(k string) string { return envs[k] }}
 				ctx, cancel := context.WithCancel(context.Background())
 				done := make(chan int, 1)
