@@ -81,8 +81,14 @@ func needleSig(needle string) uint64 {
 // signature of pieces[i] (or of more than it) and subSig needleSig(sub):
 // a piece whose signature lacks one of sub's bits is not searched.
 func hasSubSig(pieces []string, sigs []uint64, sub string, subSig uint64) bool {
+	return hasSubSkip(pieces, sigs, sub, subSig, false)
+}
+
+// hasSubSkip is hasSubSig that, when skipFirst, does not search pieces[0]
+// (known by other means not to hold sub).
+func hasSubSkip(pieces []string, sigs []uint64, sub string, subSig uint64, skipFirst bool) bool {
 	for i, s := range pieces {
-		if sigs != nil && subSig&^sigs[i] != 0 {
+		if i == 0 && skipFirst || sigs != nil && subSig&^sigs[i] != 0 {
 			continue
 		}
 		if hasSub(s, sub) {
@@ -90,4 +96,50 @@ func hasSubSig(pieces []string, sigs []uint64, sub string, subSig uint64) bool {
 		}
 	}
 	return false
+}
+
+// wideSig is a 256-bit rune signature, for a paragraph: a paragraph has
+// some hundreds of distinct characters, which set every bit of a 64-bit
+// signature but a half to two thirds of these. Of the forms and pieces of
+// a question the first stage looks for in a paragraph, about half are
+// not there; this rules out two thirds of those without a search. Bit
+// r's is the 64-bit signature's bit times four plus two bits more of the
+// same hash.
+type wideSig [4]uint64
+
+// wideBit returns the word and bit of r in a wideSig.
+func wideBit(r rune) (word int, bit uint64) {
+	b := uint32(r) * 0x9e3779b1 >> 24
+	return int(b >> 6), 1 << (b & 63)
+}
+
+// wideTextSig returns the 256-bit rune signature of s.
+func wideTextSig(s string) wideSig {
+	var w wideSig
+	for _, r := range s {
+		i, b := wideBit(r)
+		w[i] |= b
+	}
+	return w
+}
+
+// has reports whether w has r's bit.
+func (w *wideSig) has(r rune) bool {
+	i, b := wideBit(r)
+	return w[i]&b != 0
+}
+
+// mayHold reports whether a text with signature w may hold needle: false
+// only when one of needle's characters has no bit in w (needleSig's
+// rule: a needle with bytes that are not UTF-8 may be anywhere).
+func (w *wideSig) mayHold(needle string) bool {
+	for _, r := range needle {
+		if r == utf8.RuneError {
+			return true
+		}
+		if !w.has(r) {
+			return false
+		}
+	}
+	return true
 }

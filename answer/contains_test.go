@@ -159,12 +159,12 @@ func BenchmarkContains(b *testing.B) {
 }
 
 // TestSignatures checks that a needle a text holds has no bit its rune
-// signature lacks, for every piece (up to 12 bytes, cut anywhere) of the
-// sentences, sections, and figures' clauses and subjects of the sample
-// report, as written and unquoted, and of texts with bytes that are not
-// UTF-8; and that the coverages a sentence and a figure are scored with
-// give with the signatures the paragraph cache keeps what they give
-// without.
+// signatures (64- and 256-bit) lack, for every piece (up to 12 bytes, cut
+// anywhere) of the paragraphs, sentences, sections, and figures' clauses
+// and subjects of the sample report, as written and unquoted, and of
+// texts with bytes that are not UTF-8; and that what a paragraph, a
+// sentence and a figure are scored with gives with the signatures the
+// paragraph cache keeps what it gives without.
 func TestSignatures(t *testing.T) {
 	e, err := OpenDefault()
 	if err != nil {
@@ -187,9 +187,16 @@ func TestSignatures(t *testing.T) {
 	}
 	var figs []fig
 	var sentences []sentence
+	var paras []*corpus.Paragraph
 	for i := range r.Paragraphs {
 		para := &r.Paragraphs[i]
 		pf := e.paras.facts(r, para)
+		paras = append(paras, para)
+		w, u := wideTextSig(para.Text), wideTextSig(unquote(para.Text))
+		if pf.wide != (wideSig{w[0] | u[0], w[1] | u[1], w[2] | u[2], w[3] | u[3]}) {
+			t.Fatalf("%s: wide signature kept is not that of the paragraph", para.ID)
+		}
+		texts = append(texts, para.Text, unquote(para.Text))
 		if pf.sectionSig != textSig(pf.sectionU) {
 			t.Fatalf("%s: section signature kept is not that of %q", para.ID, pf.sectionU)
 		}
@@ -214,21 +221,30 @@ func TestSignatures(t *testing.T) {
 		}
 	}
 	for _, s := range texts {
-		sig := textSig(s)
+		sig, wide := textSig(s), wideTextSig(s)
 		for i := 0; i < len(s); i++ {
 			for j := i + 1; j <= len(s) && j <= i+12; j++ {
-				if n := s[i:j]; needleSig(n)&^sig != 0 {
-					t.Fatalf("needle %q of %q: signature %x not within %x", n, s, needleSig(n), sig)
+				if n := s[i:j]; needleSig(n)&^sig != 0 || !wide.mayHold(n) {
+					t.Fatalf("needle %q of %q: signature %x not within %x, or not in the wide one", n, s, needleSig(n), sig)
 				}
 			}
 		}
 	}
 	skipped := 0
-	for _, raw := range []string{"去年办理了多少件行政复议案件？", "网上办理率是多少", "“八五”普法有什么进展", "行政执法人员培训了多少人次", "GDP是多少", "十堰GDP是多少"} {
+	for _, raw := range []string{"去年办理了多少件行政复议案件？", "网上办理率是多少", "“八五”普法有什么进展", "行政执法人员培训了多少人次", "GDP是多少", "十堰GDP是多少", "海洋生产总值"} {
 		q := parseQuestion(raw, e.dir)
 		terms := questionTerms(e.ix, q.content)
 		topic := topicTerms(terms)
 		bigrams := hanBigrams(q.phrase)
+		for _, para := range paras {
+			pf := e.paras.facts(r, para)
+			pieces := []string{pf.textU(para), pf.sectionU}
+			for _, tm := range terms {
+				if a, b := presentWide(tm, pieces, []uint64{^uint64(0), pf.sectionSig}, &pf.wide), present(tm, pieces...); a != b {
+					t.Errorf("%s: presentWide(%v, %s) = %v, present %v", raw, tm.alts, para.ID, a, b)
+				}
+			}
+		}
 		for _, s := range sentences {
 			for _, tm := range terms {
 				aS, aN := presentNear(tm, s.text, s.section, s.sig, s.sectionSig)

@@ -590,8 +590,9 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 		// the paragraph and its section are read as one text, paraU,
 		// given in two pieces.
 		textU := pf.textU(para)
-		// (The section is short: its rune signature rules out most forms.)
-		covPara, pKey, ok := paraCov.coverage(key, []string{textU, pf.sectionU}, []uint64{^uint64(0), pf.sectionSig})
+		// The rune signatures of the paragraph and the section rule out
+		// most forms that are not there.
+		covPara, pKey, ok := paraCov.coverage(key, []string{textU, pf.sectionU}, []uint64{^uint64(0), pf.sectionSig}, &pf.wide)
 		if !ok {
 			// No candidate of this paragraph can be used: choose wants
 			// more of the question's words in the paragraph, passages and
@@ -901,9 +902,10 @@ func newLeastCoverage(ts []term, least float64) *leastCoverage {
 }
 
 // coverage returns coverageKey(ts, key, text...), and whether it is at
-// least least; when it is not, the values are not computed. sigs are rune
-// signatures of the pieces of text, as presentSig takes them.
-func (lc *leastCoverage) coverage(key int, text []string, sigs []uint64) (cov, keyPresent float64, ok bool) {
+// least least; when it is not, the values are not computed. sigs and
+// wide are rune signatures of the pieces of text, as presentWide takes
+// them.
+func (lc *leastCoverage) coverage(key int, text []string, sigs []uint64, wide *wideSig) (cov, keyPresent float64, ok bool) {
 	if !(lc.sum > 0) {
 		cov, keyPresent = coverageKey(lc.ts, key, text...)
 		return cov, keyPresent, cov >= lc.least
@@ -917,7 +919,7 @@ func (lc *leastCoverage) coverage(key int, text []string, sigs []uint64) (cov, k
 	got, left := 0.0, lc.sum
 	for _, i := range lc.order {
 		t := &lc.ts[i]
-		ps[i] = presentSig(*t, text, sigs)
+		ps[i] = presentWide(*t, text, sigs, wide)
 		got += t.w * ps[i]
 		left -= t.w
 		// The margin keeps rounding (the sums here are in another order)

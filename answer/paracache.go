@@ -25,6 +25,9 @@ type paraFacts struct {
 	// the paragraph and its sentences are copied around them without
 	// looking for them again.
 	marks []int32
+	// wide is a 256-bit rune signature of the paragraph's text, as
+	// written and unquoted.
+	wide wideSig
 	// hYear and hKind are headingTime's reading of the paragraph.
 	hYear int
 	hKind timeKind
@@ -127,6 +130,13 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 	}
 	f := &paraFacts{sectionU: sectionU.(string), marks: quoteMarkOffsets(para.Text)}
 	f.sectionSig = textSig(f.sectionU)
+	f.wide = wideTextSig(para.Text)
+	if f.marks != nil {
+		u := wideTextSig(f.textU(para))
+		for i := range f.wide {
+			f.wide[i] |= u[i]
+		}
+	}
 	f.hYear, f.hKind = headingTime(rep, para)
 	// A paragraph opened by "刚刚过去的2017年，…" speaks of that year in
 	// the sentences that follow and say no period of their own (a year

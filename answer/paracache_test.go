@@ -202,7 +202,8 @@ func TestPiecesAsJoined(t *testing.T) {
 				for k, p := range ps {
 					sigs[k] = textSig(p)
 				}
-				cov, kp, ok := newLeastCoverage(terms, least).coverage(key, ps, sigs)
+				wide := wideTextSig(ps[0])
+				cov, kp, ok := newLeastCoverage(terms, least).coverage(key, ps, sigs, &wide)
 				if wc, wk := coverageKey(terms, key, ps...); ok != (wc >= least) || ok && (cov != wc || kp != wk) {
 					t.Errorf("%s: least %v coverage(%q) = %v, %v, %v; coverageKey %v, %v", raw, least, ps, cov, kp, ok, wc, wk)
 				}

@@ -325,6 +325,12 @@ func present(t term, text ...string) float64 {
 // signature of text[i] (or of more than it), which rules out forms and
 // pieces without searching.
 func presentSig(t term, text []string, sigs []uint64) float64 {
+	return presentWide(t, text, sigs, nil)
+}
+
+// presentWide is presentSig with, when wide is not nil, a 256-bit rune
+// signature of text[0] (a paragraph's).
+func presentWide(t term, text []string, sigs []uint64, wide *wideSig) float64 {
 	if len(text) > 1 && anySpace(t.alts) {
 		return present(t, strings.Join(text, " "))
 	}
@@ -334,8 +340,11 @@ func presentSig(t term, text []string, sigs []uint64) float64 {
 		for _, s := range text {
 			masked = append(masked, maskSectors(&t, s))
 		}
-		// (The blanks put in are not in the signatures.)
-		text, sigs = masked, nil
+		text = masked
+		if anySpace(t.alts) {
+			// The blanks put in are not in the signatures.
+			sigs, wide = nil, nil
+		}
 	}
 	// Any form shown in full gives 1: all are looked for before the
 	// pieces of any (地区生产总值's pieces need no search when 生产总值
@@ -345,7 +354,7 @@ func presentSig(t term, text []string, sigs []uint64) float64 {
 		if sigs != nil {
 			aSig = needleSig(a)
 		}
-		if hasSubSig(text, sigs, a, aSig) {
+		if hasSubSkip(text, sigs, a, aSig, wide != nil && !wide.mayHold(a)) {
 			return 1
 		}
 	}
@@ -365,7 +374,8 @@ func presentSig(t term, text []string, sigs []uint64) float64 {
 			if sigs != nil && r1 != utf8.RuneError && r2 != utf8.RuneError {
 				pSig = runeBit(r1) | runeBit(r2)
 			}
-			if hasSubSig(text, sigs, a[i:j+w], pSig) {
+			notFirst := wide != nil && r1 != utf8.RuneError && r2 != utf8.RuneError && !(wide.has(r1) && wide.has(r2))
+			if hasSubSkip(text, sigs, a[i:j+w], pSig, notFirst) {
 				hit++
 			}
 			i, j, r1 = j, j+w, r2
