@@ -2,6 +2,7 @@ package answer
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -243,6 +244,9 @@ func TestSignatures(t *testing.T) {
 				if a, b := presentWide(tm, pieces, []uint64{^uint64(0), pf.sectionSig}, &pf.wide), present(tm, pieces...); a != b {
 					t.Errorf("%s: presentWide(%v, %s) = %v, present %v", raw, tm.alts, para.ID, a, b)
 				}
+			}
+			if a, b := withinWide(terms, pieces, []uint64{^uint64(0), pf.sectionSig}, &pf.wide), within(terms, pieces...); !reflect.DeepEqual(a, b) {
+				t.Errorf("%s: withinWide(%s) = %v, within %v", raw, para.ID, a, b)
 			}
 		}
 		for _, s := range sentences {

@@ -620,7 +620,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 		sectionU := pf.sectionU
 		covPara, keyHit, prior, bm := f.covPara, f.keyHit, f.prior, f.bm
 		// The sentences' coverages only look for what the paragraph has.
-		pTerms := within(terms, textU, sectionU)
+		pTerms := withinWide(terms, []string{textU, sectionU}, []uint64{^uint64(0), pf.sectionSig}, &pf.wide)
 		want := sc.wantYear(rep.Issuer)
 		hYear, hKind := pf.hYear, pf.hKind
 		// The figures' texts (clause, subject, segment) are pieces of the

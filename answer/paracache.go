@@ -214,12 +214,18 @@ func (c *paraCache) reset() {
 // across the joins. ts itself is returned when nothing is dropped. text
 // may itself be given in pieces, as to present.
 func within(ts []term, text ...string) []term {
+	return withinWide(ts, text, nil, nil)
+}
+
+// withinWide is within with rune signatures of the pieces of text, as
+// presentWide takes them.
+func withinWide(ts []term, text []string, sigs []uint64, wide *wideSig) []term {
 	var out []term
 	for i, t := range ts {
 		keep := t.alts[:0:0]
 		dropped := false
 		for j, a := range t.alts {
-			if mayCount(a, text) {
+			if mayCountWide(a, text, sigs, wide) {
 				if dropped {
 					keep = append(keep, a)
 				}
@@ -249,20 +255,38 @@ func within(ts []term, text ...string) []term {
 // mayCount reports whether present could find alternative a in a text made
 // of pieces of text (the pieces joined by spaces).
 func mayCount(a string, text []string) bool {
-	if strings.Contains(a, " ") || hasSubIn(text, a) {
+	return mayCountWide(a, text, nil, nil)
+}
+
+// mayCountWide is mayCount with rune signatures of the pieces of text,
+// as presentWide takes them.
+func mayCountWide(a string, text []string, sigs []uint64, wide *wideSig) bool {
+	if strings.Contains(a, " ") {
+		return true
+	}
+	var aSig uint64
+	if sigs != nil {
+		aSig = needleSig(a)
+	}
+	if hasSubSkip(text, sigs, a, aSig, wide != nil && !wide.mayHold(a)) {
 		return true
 	}
 	if utf8.RuneCountInString(a) < 3 {
 		return false
 	}
 	i := 0
-	_, w1 := utf8.DecodeRuneInString(a)
+	r1, w1 := utf8.DecodeRuneInString(a)
 	for j := w1; j < len(a); {
-		_, w := utf8.DecodeRuneInString(a[j:])
-		if hasSubIn(text, a[i:j+w]) {
+		r2, w := utf8.DecodeRuneInString(a[j:])
+		var pSig uint64
+		if sigs != nil && r1 != utf8.RuneError && r2 != utf8.RuneError {
+			pSig = runeBit(r1) | runeBit(r2)
+		}
+		notFirst := wide != nil && r1 != utf8.RuneError && r2 != utf8.RuneError && !(wide.has(r1) && wide.has(r2))
+		if hasSubSkip(text, sigs, a[i:j+w], pSig, notFirst) {
 			return true
 		}
-		i, j = j, j+w
+		i, j, r1 = j, j+w, r2
 	}
 	return false
 }
