@@ -586,12 +586,11 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			return nil, fmt.Errorf("paragraph %s: %w", h.Paragraph, err)
 		}
 		pf := e.paras.facts(rep, para)
-		// Quotes are dropped once per paragraph, not in every coverage;
-		// the paragraph and its section are read as one text, paraU,
-		// given in two pieces.
+		// Quotes are dropped once per paragraph, not in every coverage.
+		// The paragraph and its section are read as one text, given in
+		// two pieces with their rune signatures (which rule out most
+		// forms that are not there).
 		textU := pf.textU(para)
-		// The rune signatures of the paragraph and the section rule out
-		// most forms that are not there.
 		covPara, pKey, ok := paraCov.coverage(key, []string{textU, pf.sectionU}, []uint64{^uint64(0), pf.sectionSig}, &pf.wide)
 		if !ok {
 			// No candidate of this paragraph can be used: choose wants
