@@ -60,6 +60,18 @@ func textSig(s string) uint64 {
 	return sig
 }
 
+// textSigU returns a rune signature of s both as written and unquoted.
+// Unquoting UTF-8 drops whole characters, so the first is enough; only
+// bytes that are not UTF-8 can be read as other characters once marks
+// between them are gone.
+func textSigU(s string) uint64 {
+	sig := textSig(s)
+	if !utf8.ValidString(s) && hasQuoteMark(s) {
+		sig |= textSig(unquote(s))
+	}
+	return sig
+}
+
 // needleSig returns the rune signature of needle, or 0 (which every text
 // has) when needle holds bytes that are not UTF-8 (or U+FFFD): a text may
 // hold such bytes within characters of its own, which its signature does

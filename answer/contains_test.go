@@ -69,7 +69,8 @@ func TestHasQuoteMark(t *testing.T) {
 
 // TestUnquote compares unquote with a strings.Replacer of the marks on
 // every piece of texts with and without marks (pieces cut inside a
-// character included) and on random bytes rich in the marks' bytes.
+// character included) and on random bytes rich in the marks' bytes, and
+// checks textSigU there.
 func TestUnquote(t *testing.T) {
 	ref := strings.NewReplacer("“", "", "”", "", "\"", "", "‘", "", "’", "", "「", "", "」", "", "《", "", "》", "")
 	texts := []string{
@@ -80,6 +81,10 @@ func TestUnquote(t *testing.T) {
 	check := func(s string) {
 		if got, want := unquote(s), ref.Replace(s); got != want {
 			t.Fatalf("unquote(%q) = %q, want %q", s, got, want)
+		}
+		// textSigU is the signature of both.
+		if got, want := textSigU(s), textSig(s)|textSig(unquote(s)); got != want {
+			t.Fatalf("textSigU(%q) = %x, want %x", s, got, want)
 		}
 	}
 	for _, s := range texts {

@@ -691,7 +691,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					// "…增长到2025年的4.93万亿元": stated for the year asked.
 					figConflict = false
 					figFit = timeFit(q, sc, want, want, timeReview)
-				case want > 0 && kind == timePeriod && want == rep.Year-1 && ff.periodLevel:
+				case want > 0 && kind == timePeriod && want == rep.Year-1 && periodLevel(para.Text, s[0], f):
 					// A level a five-year review reached ("全省地区生产总值达到
 					// 13697.5亿元") is that of its last year.
 					figConflict = false
@@ -732,7 +732,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					// 收入分别达6.9万元" keeps each statistic to its part.
 					// (Only figureFits reads figKey, and only for such a
 					// figTopic: elsewhere it is not worth its cost.)
-					c.figKey = key >= 0 && present(fTerms[key], unquote(para.Text[ff.segmentStart:ff.segmentEnd]), ctxU) >= 0.5
+					c.figKey = key >= 0 && present(fTerms[key], unquote(segmentAround(para.Text, s[0], s[1], f.Start)), ctxU) >= 0.5
 				}
 				c.score = base - sentenceFit + figFit + 2.0*covCtx + 1.5*covClause + 1.0*precision(fTerms, ctxU, ff.subjectSig) + 1.0*bigramOverlap(bigrams, []string{clause, ctx}, clauseCtxSigs)
 				if !q.normAggregate && ff.aggregate {

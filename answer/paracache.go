@@ -61,11 +61,12 @@ type sentenceFacts struct {
 
 // figureFacts describes one figure of a paragraph as candidates reads it
 // in the sentence it starts in: the byte ranges of its clause
-// (clauseAround), of its part between semicolons (segmentAround) and of
-// the paragraph's words in its subject (figureSubject), the rune
-// signatures of the clause and the subject, and the tests that depend on
-// the paragraph alone. 48 bytes: the cache holds one per figure of the
-// paragraphs it holds (17,594 over the shared corpus).
+// (clauseAround) and of the paragraph's words in its subject
+// (figureSubject), the rune signatures of the clause and the subject, and
+// the tests that depend on the paragraph alone and are made for every
+// figure scored (those made for few, as periodLevel, are left to
+// candidates). 40 bytes: the cache holds one per figure of the paragraphs
+// it holds (17,594 over the shared corpus).
 type figureFacts struct {
 	// clauseSig and subjectSig are rune signatures of the clause and the
 	// subject, both as written and unquoted.
@@ -74,16 +75,14 @@ type figureFacts struct {
 	year               int32
 	clauseStart        int32
 	clauseEnd          int32
-	segmentStart       int32
-	segmentEnd         int32
 	subjectStart       int32
 	subjectWithContext bool
 	// aggregate: its context sums or averages years; perHead: it counts
 	// per head (人均).
 	aggregate, perHead bool
-	// fromValue, change, milestone and periodLevel are isFromValue's,
-	// isChangeAmount's, isMilestone's and periodLevel's readings.
-	fromValue, change, milestone, periodLevel bool
+	// fromValue, change and milestone are isFromValue's,
+	// isChangeAmount's and isMilestone's readings.
+	fromValue, change, milestone bool
 }
 
 // subject returns figureSubject's text for fig, described by ff.
@@ -131,7 +130,8 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 	f := &paraFacts{sectionU: sectionU.(string), marks: quoteMarkOffsets(para.Text)}
 	f.sectionSig = textSig(f.sectionU)
 	f.wide = wideTextSig(para.Text)
-	if f.marks != nil {
+	if f.marks != nil && !utf8.ValidString(para.Text) {
+		// (See textSigU.)
 		u := wideTextSig(f.textU(para))
 		for i := range f.wide {
 			f.wide[i] |= u[i]
@@ -158,7 +158,7 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 		}
 		sf.year, sf.kind, sf.ok = int16(year), kind, ok
 		sf.quoted = hasQuoteMark(sentence)
-		sf.sig = textSig(sentence) | textSig(unquote(sentence))
+		sf.sig = textSigU(sentence)
 		sf.figures = uint8(min(255, figuresIn(para, s[0], s[1])))
 		sf.heading = isHeadingSentence(para, sentence)
 		sf.leadIn = leadIn(sentence)
@@ -179,17 +179,13 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 			ff.year = int32(yearBefore(text[s0:fig.Start]))
 			a, b := clauseAround(text, s0, s1, fig.Start, fig.End)
 			ff.clauseStart, ff.clauseEnd = int32(a), int32(b)
-			a, b = segmentAround(text, s0, s1, fig.Start)
-			ff.segmentStart, ff.segmentEnd = int32(a), int32(b)
 			a, with := figureSubject(text, s0, fig, para.Figures)
 			ff.subjectStart, ff.subjectWithContext = int32(a), with
 			clause, subject := text[ff.clauseStart:ff.clauseEnd], ff.subject(para, fig)
-			ff.clauseSig = textSig(clause) | textSig(unquote(clause))
-			ff.subjectSig = textSig(subject) | textSig(unquote(subject))
+			ff.clauseSig, ff.subjectSig = textSigU(clause), textSigU(subject)
 			ff.fromValue = isFromValue(text, s0, s1, fig)
 			ff.change = isChangeAmount(text, s0, fig)
 			ff.milestone = isMilestone(para, s0, s1, fig)
-			ff.periodLevel = periodLevel(text, s0, fig)
 			break
 		}
 	}

@@ -91,13 +91,12 @@ func TestWithinKeepsCoverage(t *testing.T) {
 						t.Errorf("%s: figure %s aggregate %v kept, %v computed", para.ID, f.Text, ff.aggregate, a)
 					}
 					ca, cb := clauseAround(para.Text, s[0], s[1], f.Start, f.End)
-					sa, sb := segmentAround(para.Text, s[0], s[1], f.Start)
 					from, with := figureSubject(para.Text, s[0], f, para.Figures)
-					kept := []any{ff.clauseStart, ff.clauseEnd, ff.segmentStart, ff.segmentEnd, ff.subjectStart, ff.subjectWithContext,
-						ff.perHead, ff.fromValue, ff.change, ff.milestone, ff.periodLevel}
-					computed := []any{int32(ca), int32(cb), int32(sa), int32(sb), int32(from), with,
+					kept := []any{ff.clauseStart, ff.clauseEnd, ff.subjectStart, ff.subjectWithContext,
+						ff.perHead, ff.fromValue, ff.change, ff.milestone}
+					computed := []any{int32(ca), int32(cb), int32(from), with,
 						strings.Contains(f.Context, "人均"), isFromValue(para.Text, s[0], s[1], f), isChangeAmount(para.Text, s[0], f),
-						isMilestone(para, s[0], s[1], f), periodLevel(para.Text, s[0], f)}
+						isMilestone(para, s[0], s[1], f)}
 					if !reflect.DeepEqual(kept, computed) {
 						t.Errorf("%s: figure %s facts %v kept, %v computed", para.ID, f.Text, kept, computed)
 					}

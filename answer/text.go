@@ -322,9 +322,9 @@ func figuresIn(p *corpus.Paragraph, start, end int) int {
 	return n
 }
 
-// segmentAround returns the byte range of the part of the sentence
-// text[sStart:sEnd] between semicolons that holds offset at.
-func segmentAround(text string, sStart, sEnd, at int) (int, int) {
+// segmentAround returns the part of the sentence text[sStart:sEnd]
+// between semicolons that holds offset at.
+func segmentAround(text string, sStart, sEnd, at int) string {
 	a, b := sStart, sEnd
 	if i := strings.LastIndexAny(text[sStart:at], "；;"); i >= 0 {
 		a = sStart + i
@@ -332,7 +332,7 @@ func segmentAround(text string, sStart, sEnd, at int) (int, int) {
 	if i := strings.IndexAny(text[at:sEnd], "；;"); i >= 0 {
 		b = at + i
 	}
-	return a, b
+	return text[a:b]
 }
 
 // periodLevel reports whether f, in a sentence about a period, is the level
