@@ -93,7 +93,9 @@ func (t *dictTables) first(walk zhdict.Walker, r string) (firstEntry, bool) {
 // Segmenter returns the process-wide gse segmenter: the embedded simplified
 // Chinese dictionary (zh_s) plus govbot's domain word list. It is loaded on
 // first use, once per process (about a second and ~130 MiB of heap), and
-// shared; gse segmenters are safe for concurrent cutting once loaded.
+// shared; gse segmenters are safe for concurrent cutting once loaded. Its
+// dictionary must not be changed (AddToken, ReAddToken): Cut and the index
+// analyzer read tables made from it when it is loaded (see dictTables).
 //
 // The dictionary is embedded in the binary (LoadDictEmbed), never read from
 // the module cache's source path, so a deployed binary works offline.
