@@ -23,11 +23,12 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	work := fs.String("work", "", "folder for the benchmark indexes (default: a temporary folder, removed after)")
 	cold := fs.Int("cold", 10, "cold starts of `govbot ask` to time per pipeline (0: none)")
 	rounds := fs.Int("rounds", 3, "rounds over the question list for the latency percentiles")
+	builds := fs.Int("builds", 3, "builds of each pipeline, alternating; the median build is reported")
 	replicate := fs.Int("replicate", 0, "also build a govbot index of this many reports (the corpus replicated) and time answers on it, e.g. 1000")
 	spawn := fs.Bool("spawn", false, "internal: run this govbot with the arguments and print its wall time and peak RSS as JSON")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: govbot bench [--reports DIR] [--replicate 1000] [flags]")
-		fmt.Fprintln(e.stderr, "Builds the index twice over the same reports, with govbot's gse analyzer and with bleve's cjk analyzer,")
+		fmt.Fprintln(e.stderr, "Builds the index over the same reports with govbot's gse analyzer and with bleve's cjk analyzer (in turn, --builds times each),")
 		fmt.Fprintln(e.stderr, "and prints build throughput, answer latency, cold start, peak RSS and index size side by side.")
 		fs.PrintDefaults()
 	}
@@ -51,7 +52,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: bench takes no arguments", errUsage)
 	}
-	cfg := bench.Config{Reports: *reports, Eval: *eval, Work: *work, Rounds: *rounds, Replicate: *replicate, Log: e.stderr}
+	cfg := bench.Config{Reports: *reports, Eval: *eval, Work: *work, Rounds: *rounds, Builds: *builds, Replicate: *replicate, Log: e.stderr}
 	if cfg.Eval == "" {
 		cfg.Eval = filepath.Join(filepath.Dir(filepath.Clean(*reports)), "eval")
 	}

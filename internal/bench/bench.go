@@ -47,6 +47,11 @@ type Config struct {
 	// Rounds is how many times the question list is answered for the
 	// latency figures, after a warm-up round (default 3).
 	Rounds int
+	// Builds is how many times each pipeline's index is built, the two
+	// pipelines in turn; a Result holds the median build (default 3). On a
+	// shared machine one build may be slowed by another process, and
+	// alternating puts both pipelines under the same load.
+	Builds int
 	// Replicate, when > 0, also builds a govbot index of that many reports
 	// (the corpus replicated under distinct IDs) and measures its answer
 	// latency.
@@ -70,6 +75,9 @@ type Result struct {
 	// cores used on average).
 	TextBytes  int64
 	Build, CPU time.Duration
+	// Builds are the throughputs (MB/s) of every build, in order; Build
+	// and CPU are those of the median one.
+	Builds []float64
 	// IndexBytes is the data directory's size on disk (bleve index and
 	// catalog); BleveBytes the bleve index alone.
 	IndexBytes, BleveBytes int64
@@ -106,6 +114,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Rounds <= 0 {
 		cfg.Rounds = 3
 	}
+	if cfg.Builds <= 0 {
+		cfg.Builds = 3
+	}
 	logf := func(format string, args ...any) {
 		if cfg.Log != nil {
 			fmt.Fprintf(cfg.Log, format+"\n", args...)
@@ -132,15 +143,26 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		{Govbot, "govbot", index.Options{}},
 		{CJK, "cjk", index.Options{Analyzer: "cjk"}},
 	}
-	for _, p := range pipelines {
-		dir := filepath.Join(cfg.Work, p.dir)
-		r, err := build(ctx, p.name, dir, reports, p.opts)
-		if err != nil {
-			return nil, err
+	results := make([]*Result, len(pipelines))
+	runs := make([][]*Result, len(pipelines))
+	for k := range cfg.Builds {
+		for i, p := range pipelines {
+			r, err := build(ctx, p.name, filepath.Join(cfg.Work, p.dir), reports, p.opts)
+			if err != nil {
+				return nil, err
+			}
+			logf("%s: build %d/%d: %d reports, %.1f MB in %v (%.2f MB/s, %.1f cores), index %.1f MB",
+				p.name, k+1, cfg.Builds, r.Reports, float64(r.TextBytes)/1e6, r.Build.Round(time.Millisecond), r.MBps(),
+				r.CPU.Seconds()/r.Build.Seconds(), float64(r.IndexBytes)/1e6)
+			runs[i] = append(runs[i], r)
 		}
-		logf("%s: built %d reports, %.1f MB in %v (%.2f MB/s, %.1f cores), index %.1f MB",
-			p.name, r.Reports, float64(r.TextBytes)/1e6, r.Build.Round(time.Millisecond), r.MBps(),
-			r.CPU.Seconds()/r.Build.Seconds(), float64(r.IndexBytes)/1e6)
+	}
+	for i := range pipelines {
+		results[i] = medianBuild(runs[i])
+	}
+	for i, p := range pipelines {
+		dir := filepath.Join(cfg.Work, p.dir)
+		r := results[i]
 		if questions == nil {
 			questions = Questions(cfg.Eval, dir)
 		}
@@ -177,6 +199,19 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	rep.LoadEnd = loadavg()
 	return rep, nil
+}
+
+// medianBuild returns the run of median build time, with every run's
+// throughput in Builds.
+func medianBuild(runs []*Result) *Result {
+	sorted := slices.Clone(runs)
+	slices.SortFunc(sorted, func(a, b *Result) int { return int(a.Build - b.Build) })
+	m := *sorted[len(sorted)/2]
+	m.Builds = nil
+	for _, r := range runs {
+		m.Builds = append(m.Builds, r.MBps())
+	}
+	return &m
 }
 
 // build builds a fresh index of reports in dir.
@@ -409,6 +444,15 @@ func Print(w io.Writer, rep *Report) {
 	}
 	fmt.Fprintf(w, "\ntext: %s of paragraph text; answer latency over %d questions; cold start: `govbot ask --data DIR Q`, spawn to exit\n",
 		mb(rep.Results[0].TextBytes), rep.Results[0].Questions)
+	for _, r := range rep.Results {
+		if len(r.Builds) > 1 {
+			var xs []string
+			for _, x := range r.Builds {
+				xs = append(xs, fmt.Sprintf("%.2f", x))
+			}
+			fmt.Fprintf(w, "build MB/s of %s: median of %d builds alternating with the other pipeline's (%s)\n", r.Name, len(r.Builds), strings.Join(xs, ", "))
+		}
+	}
 }
 
 func ratio(a, b time.Duration) float64 { return float64(a) / float64(max(b, 1)) }

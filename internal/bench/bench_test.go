@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -163,4 +164,18 @@ func BenchmarkAnswerIndex(b *testing.B) {
 		b.Skip("GOVBOT_BENCH_INDEX not set")
 	}
 	benchAsk(b, dir, Questions(filepath.Join(sharedtest.Dir(b), "eval"), dir))
+}
+
+func TestMedianBuild(t *testing.T) {
+	runs := []*Result{{Build: 3 * time.Second, TextBytes: 6e6}, {Build: 2 * time.Second, TextBytes: 6e6}, {Build: 9 * time.Second, TextBytes: 6e6}}
+	m := medianBuild(runs)
+	if m.Build != 3*time.Second {
+		t.Errorf("median build %v, want 3s", m.Build)
+	}
+	if want := []float64{2, 3, 6.0 / 9}; !slices.Equal(m.Builds, want) {
+		t.Errorf("builds %v, want %v (every run, in order)", m.Builds, want)
+	}
+	if runs[0].Builds != nil {
+		t.Error("medianBuild changed a run")
+	}
 }
