@@ -32,9 +32,12 @@ import (
 // index (50,000 postings over 1,000 reports). Term at a time is a few
 // times faster per posting.
 //
+// It reads the postings from scorch's segments itself (collectClause) and,
+// over many postings, half of the clauses on another core (collect).
 // Scores may differ from bleve's in the last bit: bleve adds a paragraph's
 // clause scores in the order its heap yields them (over ten clauses), this
-// in clause order.
+// in clause order (each half, then the halves). TestSumQueryScoresAsBleve
+// holds it to bleve's hits and scores.
 type sumQuery struct {
 	clauses []sumClause
 	// reports, when set, limits the search to their paragraphs, each
