@@ -473,7 +473,6 @@ type candidate struct {
 	fig     *corpus.Figure
 	sStart  int // sentence byte range in para.Text
 	sEnd    int
-	bm25    float64
 	score   float64
 	covNear float64 // sentence + section coverage
 	covPara float64 // paragraph + section coverage
@@ -615,7 +614,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 	firsts = bestFirsts(firsts, maxScored)
 	for i := range firsts {
 		f := &firsts[i]
-		h, rep, para, pf, textU := f.h, f.rep, f.para, f.pf, f.textU
+		rep, para, pf, textU := f.rep, f.para, f.pf, f.textU
 		sectionU := pf.sectionU
 		covPara, keyHit, prior, bm := f.covPara, f.keyHit, f.prior, f.bm
 		// The sentences' coverages only look for what the paragraph has.
@@ -644,7 +643,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 			base += sentenceFit
 			if !q.wantsNumber {
 				c := slab.next()
-				*c = candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
+				*c = candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
 				c.score = base + 0.6*covSent + 0.5*bigramOverlap(bigrams, []string{sentence}, nil)
 				if q.target {
 					// "预期目标" is answered by the sentence that lists the
@@ -665,7 +664,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				// No number here, but the sentence may be the best passage
 				// to show when the reports give no figure for the question.
 				c := slab.next()
-				*c = candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
+				*c = candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
 				c.score = base + 0.6*covSent - 1.0
 				out = append(out, c)
 				continue
@@ -717,7 +716,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				clauseCtx, clauseCtxSigs := []string{clauseU, ctxU}, []uint64{ff.clauseSig, ff.subjectSig}
 				covClause, figTopic := topicCoverages(fTerms, len(topic) < len(terms), clauseCtx, clauseCtxSigs)
 				c := slab.next()
-				*c = candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], bm25: h.Score, covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: figConflict}
+				*c = candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: figConflict}
 				if figFit != sentenceFit {
 					c.year, c.kind = want, timeReview
 					if fy > 0 {
