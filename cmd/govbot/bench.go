@@ -22,7 +22,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	eval := fs.String("eval", "", "folder of eval question sets (*.jsonl); default: eval beside the reports folder")
 	work := fs.String("work", "", "folder for the benchmark indexes (default: a temporary folder, removed after)")
 	cold := fs.Int("cold", 10, "cold starts of `govbot ask` to time per pipeline (0: none)")
-	rounds := fs.Int("rounds", 3, "rounds over the question list for the latency percentiles")
+	rounds := fs.Int("rounds", 10, "rounds over the question list for the latency percentiles")
 	builds := fs.Int("builds", 3, "builds of each pipeline, alternating; the median build is reported")
 	replicate := fs.Int("replicate", 0, "also build a govbot index of this many reports (the corpus replicated) and time answers on it, e.g. 1000")
 	spawn := fs.Bool("spawn", false, "internal: run this govbot with the arguments and print its wall time and peak RSS as JSON")
