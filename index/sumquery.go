@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"math"
-	"runtime"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -32,12 +31,11 @@ import (
 // index (50,000 postings over 1,000 reports). Term at a time is a few
 // times faster per posting.
 //
-// It reads the postings from scorch's segments itself (collectClause) and,
-// over many postings, half of the clauses on another core (collect).
+// It reads the postings from scorch's segments itself (collectClause).
 // Scores may differ from bleve's in the last bit: bleve adds a paragraph's
 // clause scores in the order its heap yields them (over ten clauses), this
-// in clause order (each half, then the halves). TestSumQueryScoresAsBleve
-// holds it to bleve's hits and scores.
+// in clause order. TestSumQueryScoresAsBleve holds it to bleve's hits and
+// scores.
 type sumQuery struct {
 	clauses []sumClause
 	// reports, when set, limits the search to their paragraphs, each
@@ -298,81 +296,14 @@ func (a *accumulator) grow(doc uint64) {
 func (s *sumSearcher) collect() error {
 	s.done = true
 	s.acc = accumulators.Get().(*accumulator)
-	split, total, half := len(s.clauses), uint64(0), uint64(0)
-	for _, c := range s.clauses {
-		total += c.count
-	}
-	if total >= parallelOver && runtime.GOMAXPROCS(0) > 1 {
-		for i, c := range s.clauses {
-			if half >= total/2 {
-				split = i
-				break
-			}
-			half += c.count
+	for i := range s.clauses {
+		if err := s.collectClause(s.acc, &s.clauses[i]); err != nil {
+			return err
 		}
 	}
-	if split == len(s.clauses) {
-		for i := range s.clauses {
-			if err := s.collectClause(s.acc, &s.clauses[i]); err != nil {
-				return err
-			}
-		}
-		s.count = s.acc.matched
-		return nil
-	}
-	// A long search reads its later clauses on another core. Each half
-	// sums in clause order, then the halves are added: the same scores
-	// from one search to the next.
-	other := accumulators.Get().(*accumulator)
-	defer func() {
-		clear(other.n)
-		clear(other.score)
-		other.matched = 0
-		accumulators.Put(other)
-	}()
-	errc := make(chan error, 1)
-	go func() {
-		for i := split; i < len(s.clauses); i++ {
-			if err := s.collectClause(other, &s.clauses[i]); err != nil {
-				errc <- err
-				return
-			}
-		}
-		errc <- nil
-	}()
-	var err error
-	for i := 0; i < split && err == nil; i++ {
-		err = s.collectClause(s.acc, &s.clauses[i])
-	}
-	if oerr := <-errc; err == nil {
-		err = oerr
-	}
-	if err != nil {
-		return err
-	}
-	a := s.acc
-	for doc, k := range other.n {
-		if k == 0 {
-			continue
-		}
-		if doc >= len(a.n) {
-			a.grow(uint64(doc))
-		}
-		if a.n[doc] == 0 {
-			a.matched++
-		}
-		a.n[doc] += k
-		a.score[doc] += other.score[doc]
-	}
-	s.count = a.matched
+	s.count = s.acc.matched
 	return nil
 }
-
-// parallelOver is the number of postings from which a search is read on
-// two cores: over 1,000 reports a question's common words have 50,000;
-// over the shared corpus a few thousand, where a goroutine would not pay.
-// Tests lower it.
-var parallelOver uint64 = 20000
 
 // advanceOver is how many postings a clause skips by Advance rather than
 // by Next (an estimate, from the clause's share of the documents): an

@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
-	"runtime"
 	"slices"
 	"strconv"
 	"testing"
@@ -52,14 +51,6 @@ func TestSumQueryScoresAsBleve(t *testing.T) {
 		}
 		defer ix.Close()
 		compareSumQuery(t, ix, reports, 60)
-		t.Run("two cores", func(t *testing.T) {
-			if runtime.GOMAXPROCS(0) < 2 {
-				t.Skip("one core: searches are not split")
-			}
-			defer func(n uint64) { parallelOver = n }(parallelOver)
-			parallelOver = 1
-			compareSumQuery(t, ix, reports, 30)
-		})
 	})
 }
 
