@@ -160,26 +160,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			runs[i] = append(runs[i], r)
 		}
 	}
-	for i := range pipelines {
-		results[i] = medianBuild(runs[i])
-	}
+	dirs := make([]string, 0, len(pipelines)+1)
 	for i, p := range pipelines {
-		dir := filepath.Join(cfg.Work, p.dir)
-		r := results[i]
-		if questions == nil {
-			questions = Questions(cfg.Eval, dir)
-		}
-		if err := latency(ctx, r, dir, questions, cfg.Rounds); err != nil {
-			return nil, err
-		}
-		logf("%s: answer latency p50 %v p99 %v over %d questions", p.name, r.P50, r.P99, r.Questions)
-		if cfg.Binary != "" {
-			if err := coldStart(ctx, r, cfg.Binary, dir, questions, cfg.ColdRuns); err != nil {
-				return nil, err
-			}
-			logf("%s: cold start median %v, peak RSS %.1f MiB", p.name, r.Cold, float64(r.ColdRSS)/(1<<20))
-		}
-		rep.Results = append(rep.Results, r)
+		results[i] = medianBuild(runs[i])
+		dirs = append(dirs, filepath.Join(cfg.Work, p.dir))
 	}
 	if cfg.Replicate > 0 {
 		many := Replicate(reports, cfg.Replicate)
@@ -189,14 +173,28 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			return nil, err
 		}
 		logf("%s: built in %v (%.2f MB/s)", r.Name, r.Build.Round(time.Millisecond), r.MBps())
+		results = append(results, r)
+		dirs = append(dirs, dir)
+	}
+	// The answers are timed as a server answers them: the parsed reports
+	// the builds read (tens of megabytes, more when replicated) are let go
+	// first, so that the collector does not mark them during the answers.
+	reports = nil
+	runtime.GC()
+	for i, r := range results {
+		dir := dirs[i]
+		if questions == nil {
+			questions = Questions(cfg.Eval, dir)
+		}
 		if err := latency(ctx, r, dir, questions, cfg.Rounds); err != nil {
 			return nil, err
 		}
-		logf("%s: answer latency p50 %v p99 %v", r.Name, r.P50, r.P99)
+		logf("%s: answer latency p50 %v p99 %v over %d questions", r.Name, r.P50, r.P99, r.Questions)
 		if cfg.Binary != "" {
 			if err := coldStart(ctx, r, cfg.Binary, dir, questions, cfg.ColdRuns); err != nil {
 				return nil, err
 			}
+			logf("%s: cold start median %v, peak RSS %.1f MiB", r.Name, r.Cold, float64(r.ColdRSS)/(1<<20))
 		}
 		rep.Results = append(rep.Results, r)
 	}
@@ -250,6 +248,7 @@ func latency(ctx context.Context, r *Result, dir string, questions []string, rou
 			return fmt.Errorf("bench: ask %q: %w", q, err)
 		}
 	}
+	runtime.GC() // the warm-up's garbage is not the timed rounds'
 	ds := make([]time.Duration, 0, rounds*len(questions))
 	for range rounds {
 		for _, q := range questions {
