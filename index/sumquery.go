@@ -208,7 +208,8 @@ type sumClauseState struct {
 	postings []segment.PostingsList // by segment
 	count    uint64                 // documents, as bleve's TermFieldReader counts them
 	// byLength caches the score of a posting of frequency 1 by its
-	// field's length (what the norm is computed from): most postings.
+	// field's length (what the norm is computed from): most postings. It
+	// is a piece of the accumulator's cache.
 	byLength []float64
 	boost    float64
 	idf      float64
@@ -265,15 +266,50 @@ type keepState struct {
 }
 
 // accumulator holds a search's scores and matched-clause counts by
-// document number. Searches reuse them: over 1,000 reports they are a
-// megabyte.
+// document number, with the clauses' score caches and the candidates.
+// Searches reuse them (getAccumulator): over 1,000 reports they are a
+// megabyte, and a sync.Pool, emptied by every collection (every few
+// questions), had each search allocate and clear a new one.
 type accumulator struct {
 	score   []float64
 	n       []uint16
-	matched uint64 // documents with n > 0
+	matched uint64    // documents with n > 0
+	cache   []float64 // the clauses' score caches, cachedLengths each
+	cands   []candidate
 }
 
-var accumulators = sync.Pool{New: func() any { return new(accumulator) }}
+// spareAccumulators keeps a few accumulators between searches: as many
+// as searches usually run at once.
+var spareAccumulators struct {
+	sync.Mutex
+	free []*accumulator
+}
+
+const maxSpareAccumulators = 4
+
+func getAccumulator() *accumulator {
+	spareAccumulators.Lock()
+	defer spareAccumulators.Unlock()
+	if n := len(spareAccumulators.free); n > 0 {
+		a := spareAccumulators.free[n-1]
+		spareAccumulators.free = spareAccumulators.free[:n-1]
+		return a
+	}
+	return new(accumulator)
+}
+
+// putAccumulator clears a and keeps it for another search.
+func putAccumulator(a *accumulator) {
+	clear(a.n)
+	clear(a.score)
+	clear(a.cache)
+	a.matched, a.cands = 0, a.cands[:0]
+	spareAccumulators.Lock()
+	defer spareAccumulators.Unlock()
+	if len(spareAccumulators.free) < maxSpareAccumulators {
+		spareAccumulators.free = append(spareAccumulators.free, a)
+	}
+}
 
 // grow makes room for document number doc.
 func (a *accumulator) grow(doc uint64) {
@@ -295,7 +331,15 @@ func (a *accumulator) grow(doc uint64) {
 
 func (s *sumSearcher) collect() error {
 	s.done = true
-	s.acc = accumulators.Get().(*accumulator)
+	s.acc = getAccumulator()
+	if n := len(s.clauses) * cachedLengths; cap(s.acc.cache) < n {
+		s.acc.cache = make([]float64, n)
+	} else {
+		s.acc.cache = s.acc.cache[:n]
+	}
+	for i := range s.clauses {
+		s.clauses[i].byLength = s.acc.cache[i*cachedLengths : (i+1)*cachedLengths]
+	}
 	for i := range s.clauses {
 		if err := s.collectClause(s.acc, &s.clauses[i]); err != nil {
 			return err
@@ -368,19 +412,17 @@ func (a *accumulator) add(doc uint64, score float64) {
 // the norm bleve scores with is computed from it.
 type fieldLengther interface{ NormUint64() uint64 }
 
-// maxCachedLength bounds the field lengths whose scores are cached.
-const maxCachedLength = 2048
+// cachedLengths bounds the field lengths whose scores are cached: 99% of
+// the postings of the slowest questions over 1,000 reports are shorter.
+const cachedLengths = 256
 
 // postingScore is c's score of posting p, as bleve's TermQueryScorer gives
 // it (the same norm, from the posting, and the same operations).
 func (c *sumClauseState) postingScore(p segment.Posting) float64 {
 	freq := p.Frequency()
-	if freq == 1 {
+	if freq == 1 && c.byLength != nil {
 		if fl, ok := p.(fieldLengther); ok {
-			if n := fl.NormUint64(); n < maxCachedLength {
-				if c.byLength == nil {
-					c.byLength = make([]float64, maxCachedLength)
-				}
+			if n := fl.NormUint64(); n < cachedLengths {
 				// Scores are positive (idf and boosts are): 0 is unset.
 				if x := c.byLength[n]; x != 0 {
 					return x
@@ -409,7 +451,7 @@ func (s *sumSearcher) final() {
 	for i := range s.keeps {
 		s.keeps[i].least = math.Inf(-1)
 	}
-	s.cands = s.cands[:0]
+	s.cands = a.cands[:0]
 	for doc, k := range a.n {
 		if k == 0 {
 			continue
@@ -528,10 +570,9 @@ func (s *sumSearcher) Advance(sctx *search.SearchContext, id bindex.IndexInterna
 // Close implements search.Searcher; it returns the accumulator cleared.
 func (s *sumSearcher) Close() error {
 	if s.acc != nil {
-		clear(s.acc.n)
-		clear(s.acc.score)
-		s.acc.matched = 0
-		accumulators.Put(s.acc)
+		s.acc.cands = s.cands // grown, perhaps
+		s.cands = nil
+		putAccumulator(s.acc)
 		s.acc = nil
 	}
 	return nil
