@@ -92,7 +92,8 @@ type state struct {
 	entries map[string]*catalogEntry
 	cache   map[string]*loadedReport
 
-	docSets docSetCache // restriction bitsets of the current snapshot
+	docSets  docSetCache   // restriction bitsets of the current snapshot
+	postings postingsCache // decoded postings of its frequent terms
 }
 
 // catalogEntry is one report in DIR/catalog/index.json.

@@ -100,7 +100,7 @@ func (ix *Index) searchSubsets(ctx context.Context, q Query, subsets []Subset) (
 	if len(sum.clauses) == 0 {
 		return nil, make([][]Hit, len(subsets)), nil
 	}
-	sum.sets = &ix.docSets
+	sum.sets, sum.cache = &ix.docSets, &ix.postings
 	if len(q.Reports) > 0 {
 		sum.reports = q.Reports
 	}

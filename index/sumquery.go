@@ -1,8 +1,10 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -45,6 +47,8 @@ type sumQuery struct {
 	// ranges).
 	reports []string
 	sets    *docSetCache
+	// cache, when set, keeps the decoded postings of frequent terms.
+	cache *postingsCache
 	// keep, when set, lists the best hits the search is for: the searcher
 	// hands the collector only paragraphs that score at least as much as
 	// the n-th best of some keep's reports (ties included, so that the
@@ -146,15 +150,31 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 			}
 			dicts[c.field] = ds
 		}
-		cs := sumClauseState{boost: c.boost, postings: make([]segment.PostingsList, len(segs))}
-		term := []byte(c.term)
-		for i, seg := range segs {
-			pl, err := ds[i].PostingsList(term, seg.Deleted(), nil)
-			if err != nil {
-				return nil, err
+		cs := sumClauseState{boost: c.boost}
+		key := postingsKey(c.field, c.term)
+		if posts, ok := q.cache.get(r, key); ok {
+			cs.cached, cs.count = posts, uint64(len(posts))
+		} else {
+			cs.postings = make([]segment.PostingsList, len(segs))
+			term := []byte(c.term)
+			for i, seg := range segs {
+				pl, err := ds[i].PostingsList(term, seg.Deleted(), nil)
+				if err != nil {
+					return nil, err
+				}
+				cs.postings[i] = pl
+				cs.count += pl.Count()
 			}
-			cs.postings[i] = pl
-			cs.count += pl.Count()
+			if q.cache != nil && cs.count >= cacheMinPostings && running <= math.MaxUint32 {
+				posts, err := s.decode(&cs)
+				if err != nil {
+					return nil, err
+				}
+				if posts != nil {
+					q.cache.put(r, key, posts)
+					cs.cached, cs.postings = posts, nil
+				}
+			}
 		}
 		if bm25 {
 			avg, ok := avgLen[c.field]
@@ -206,6 +226,7 @@ func idf(avgLen float64, docTotal, docTerm uint64) float64 {
 
 type sumClauseState struct {
 	postings []segment.PostingsList // by segment
+	cached   []cachedPosting        // instead of postings, decoded
 	count    uint64                 // documents, as bleve's TermFieldReader counts them
 	// byLength caches the score of a posting of frequency 1 by its
 	// field's length (what the norm is computed from): most postings. It
@@ -359,6 +380,10 @@ const advanceOver = 32
 // about as much again per posting (a global ID of bytes, the norm's square
 // root) as reading them.
 func (s *sumSearcher) collectClause(a *accumulator, c *sumClauseState) error {
+	if c.cached != nil {
+		s.collectCached(a, c)
+		return nil
+	}
 	for i, pl := range c.postings {
 		off := s.offsets[i]
 		end := uint64(math.MaxUint64)
@@ -394,6 +419,66 @@ func (s *sumSearcher) collectClause(a *accumulator, c *sumClauseState) error {
 		}
 	}
 	return nil
+}
+
+// decode reads all of c's postings, for the cache; nil when a norm is not
+// a float32's value (a zap version that keeps norms otherwise).
+func (s *sumSearcher) decode(c *sumClauseState) ([]cachedPosting, error) {
+	posts := make([]cachedPosting, 0, c.count)
+	for i, pl := range c.postings {
+		off := s.offsets[i]
+		it := pl.Iterator(true, true, false, nil)
+		for {
+			p, err := it.Next()
+			if err != nil {
+				return nil, err
+			}
+			if p == nil {
+				break
+			}
+			norm := p.Norm()
+			if float64(float32(norm)) != norm {
+				return nil, nil
+			}
+			cp := cachedPosting{doc: uint32(off + p.Number()), freq: uint32(min(p.Frequency(), math.MaxUint32)), norm: float32(norm)}
+			if fl, ok := p.(fieldLengther); ok && fl.NormUint64() <= math.MaxUint32 {
+				cp.length = uint32(fl.NormUint64())
+			}
+			posts = append(posts, cp)
+		}
+	}
+	return posts, nil
+}
+
+// collectCached is collectClause over c's decoded postings: a restriction
+// finds each range's first posting by binary search.
+func (s *sumSearcher) collectCached(a *accumulator, c *sumClauseState) {
+	posts := c.cached
+	if s.ranges == nil {
+		for i := range posts {
+			a.add(uint64(posts[i].doc), c.cachedScore(&posts[i]))
+		}
+		return
+	}
+	for _, r := range s.ranges {
+		i, _ := slices.BinarySearchFunc(posts, r.start, func(p cachedPosting, doc uint64) int { return cmp.Compare(uint64(p.doc), doc) })
+		for ; i < len(posts) && uint64(posts[i].doc) < r.end; i++ {
+			a.add(uint64(posts[i].doc), c.cachedScore(&posts[i]))
+		}
+	}
+}
+
+// cachedScore is postingScore of a decoded posting.
+func (c *sumClauseState) cachedScore(p *cachedPosting) float64 {
+	if p.freq == 1 && p.length != 0 && p.length < cachedLengths && c.byLength != nil {
+		if x := c.byLength[p.length]; x != 0 {
+			return x
+		}
+		x := c.score(1, float64(p.norm))
+		c.byLength[p.length] = x
+		return x
+	}
+	return c.score(uint64(p.freq), float64(p.norm))
 }
 
 // add adds a clause's score to document doc.

@@ -35,7 +35,7 @@ func TestSumQueryScoresAsBleve(t *testing.T) {
 		if err := ix.Remove(context.Background(), gone.ID); err != nil {
 			t.Fatal(err)
 		}
-		compareSumQuery(t, ix, reports, 40)
+		compareSumQuery(t, ix, reports, 40, nil)
 	})
 	t.Run("shared", func(t *testing.T) {
 		all, _ := sharedReports(t)
@@ -50,14 +50,26 @@ func TestSumQueryScoresAsBleve(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer ix.Close()
-		compareSumQuery(t, ix, reports, 60)
+		compareSumQuery(t, ix, reports, 60, nil)
+		t.Run("cached postings", func(t *testing.T) {
+			// Every term's postings decoded and cached; each query runs
+			// twice, so the second reads them from the cache.
+			defer func(n uint64) { cacheMinPostings = n }(cacheMinPostings)
+			cacheMinPostings = 1
+			var cache postingsCache
+			compareSumQuery(t, ix, reports, 30, &cache)
+			compareSumQuery(t, ix, reports, 30, &cache)
+			if len(cache.byKey) == 0 {
+				t.Error("nothing was cached")
+			}
+		})
 	})
 }
 
 // compareSumQuery searches ix with n query texts cut from the reports'
 // paragraphs, each unrestricted, restricted to one report and to half of
 // them, with sumQuery and with bleve's disjunction (and bleve's filter).
-func compareSumQuery(t *testing.T, ix *Index, reports []*corpus.Report, n int) {
+func compareSumQuery(t *testing.T, ix *Index, reports []*corpus.Report, n int, cache *postingsCache) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
 	var half []string
@@ -74,7 +86,7 @@ func compareSumQuery(t *testing.T, ix *Index, reports []*corpus.Report, n int) {
 		text := []rune(r.Paragraphs[rng.IntN(len(r.Paragraphs))].Text)
 		start := rng.IntN(max(1, len(text)-10))
 		text = text[start:min(len(text), start+4+rng.IntN(20))]
-		sum := &sumQuery{sets: &ix.docSets}
+		sum := &sumQuery{sets: &ix.docSets, cache: cache}
 		for _, qt := range ix.queryTerms(Query{Text: string(text)}) {
 			sum.clauses = append(sum.clauses,
 				sumClause{qt.term, fieldText, qt.weight},

@@ -1,0 +1,97 @@
+package index
+
+import (
+	"container/list"
+	"sync"
+
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// cachedPosting is one posting of a frequent term, decoded: what
+// sumQuery scores it by.
+type cachedPosting struct {
+	doc    uint32  // document number in the snapshot
+	freq   uint32  // term frequency
+	norm   float32 // the norm zap gives (a float32's value, kept exactly)
+	length uint32  // the field's length the norm is computed from; 0 unknown
+}
+
+// postingsCache keeps the decoded postings of a snapshot's frequent terms
+// (at least cacheMinPostings documents), least recently used dropped first
+// beyond postingsCacheBytes. Questions share their common words (增长,
+// 生产总值, 地区, 年): decoding those postings from zap's chunks (roaring
+// containers, varint frequencies and norms) was half of a search over
+// 1,000 reports, where reading them from an array is a few nanoseconds a
+// posting. Document numbers hold only within a snapshot, so a new
+// snapshot empties the cache. The zero value is an empty cache; a nil one
+// caches nothing.
+type postingsCache struct {
+	mu    sync.Mutex
+	snap  bindex.IndexReader // the snapshot of the entries; compared, never used
+	lru   list.List          // of *postingsEntry, most recently used first
+	byKey map[string]*list.Element
+	bytes int
+}
+
+type postingsEntry struct {
+	key   string
+	posts []cachedPosting
+}
+
+// cacheMinPostings is the least document frequency of a cached term:
+// shorter postings cost little to decode and would crowd the cache.
+// Tests lower it.
+var cacheMinPostings uint64 = 2048
+
+// postingsCacheBytes bounds the cache: 8 MiB hold the common words of the
+// shared corpus several times over (its longest postings, 年, are 11,000
+// paragraphs: 176 KB), and of a dozen questions over 1,000 reports.
+const postingsCacheBytes = 8 << 20
+
+const cachedPostingSize = 16
+
+func postingsKey(field, term string) string { return field + "\x00" + term }
+
+// get returns the cached postings of key in snap.
+func (c *postingsCache) get(snap bindex.IndexReader, key string) ([]cachedPosting, bool) {
+	if c == nil || snap == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap != snap {
+		return nil, false
+	}
+	e, ok := c.byKey[key]
+	if !ok {
+		return nil, false
+	}
+	c.lru.MoveToFront(e)
+	return e.Value.(*postingsEntry).posts, true
+}
+
+// put caches posts as key's postings in snap.
+func (c *postingsCache) put(snap bindex.IndexReader, key string, posts []cachedPosting) {
+	size := len(posts)*cachedPostingSize + len(key)
+	if c == nil || snap == nil || size > postingsCacheBytes/4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap != snap || c.byKey == nil {
+		c.snap, c.byKey, c.bytes = snap, make(map[string]*list.Element), 0
+		c.lru.Init()
+	}
+	if _, ok := c.byKey[key]; ok {
+		return // a concurrent search decoded it too
+	}
+	c.byKey[key] = c.lru.PushFront(&postingsEntry{key, posts})
+	c.bytes += size
+	for c.bytes > postingsCacheBytes {
+		last := c.lru.Back()
+		e := last.Value.(*postingsEntry)
+		c.lru.Remove(last)
+		delete(c.byKey, e.key)
+		c.bytes -= len(e.posts)*cachedPostingSize + len(e.key)
+	}
+}
