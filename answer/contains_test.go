@@ -172,15 +172,7 @@ func BenchmarkContains(b *testing.B) {
 // sentence and a figure are scored with gives with the signatures the
 // paragraph cache keeps what it gives without.
 func TestSignatures(t *testing.T) {
-	e, err := OpenDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	r, err := e.ix.Report(e.Reports()[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, r := sampleEngine(t)
 	texts := []string{"\xe4\xb8", "\xe4\xe4\xb8\xad\xe2\x80\x9c\xb8\xad", "中\xb8\xad文", "“八五”普法\xff", "\xef\xbf\xbd中"}
 	type fig struct {
 		para *corpus.Paragraph

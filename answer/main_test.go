@@ -115,6 +115,22 @@ func fullEngine(tb testing.TB) *Engine {
 	return fullEng
 }
 
+// sampleEngine opens the engine on the embedded default corpus, closed
+// when the test ends, and returns it with its one report.
+func sampleEngine(tb testing.TB) (*Engine, *corpus.Report) {
+	tb.Helper()
+	e, err := OpenDefault()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { e.Close() })
+	r, err := e.ix.Report(e.Reports()[0].ID)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e, r
+}
+
 func ask(t *testing.T, e *Engine, s *Session, q string) *Answer {
 	t.Helper()
 	a, err := e.AskIn(context.Background(), s, q)

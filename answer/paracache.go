@@ -270,21 +270,7 @@ func mayCountWide(a string, text []string, sigs []uint64, wide *wideSig) bool {
 	if utf8.RuneCountInString(a) < 3 {
 		return false
 	}
-	i := 0
-	r1, w1 := utf8.DecodeRuneInString(a)
-	for j := w1; j < len(a); {
-		r2, w := utf8.DecodeRuneInString(a[j:])
-		var pSig uint64
-		if sigs != nil && r1 != utf8.RuneError && r2 != utf8.RuneError {
-			pSig = runeBit(r1) | runeBit(r2)
-		}
-		notFirst := wide != nil && r1 != utf8.RuneError && r2 != utf8.RuneError && !(wide.has(r1) && wide.has(r2))
-		if hasSubSkip(text, sigs, a[i:j+w], pSig, notFirst) {
-			return true
-		}
-		i, j, r1 = j, j+w, r2
-	}
-	return false
+	return piecesIn(a, text, sigs, wide, true) > 0
 }
 
 // dfCache remembers the index's document frequencies of the words

@@ -17,15 +17,7 @@ import (
 // facts kept for a paragraph (sentences, periods, figures' years, clauses
 // and subjects) are those computed afresh.
 func TestWithinKeepsCoverage(t *testing.T) {
-	e, err := OpenDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	r, err := e.ix.Report(e.Reports()[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, r := sampleEngine(t)
 	questions := []string{
 		"去年办理了多少件行政复议案件？", "网上办理率是多少", "“八五”普法有什么进展",
 		"行政执法人员培训了多少人次", "法治政府示范创建", "放管服改革 营商环境",
@@ -139,15 +131,7 @@ func TestWithinKeepsCoverage(t *testing.T) {
 // bigramOverlap counts the question's Han bigrams as a rune-by-rune
 // reading does.
 func TestPiecesAsJoined(t *testing.T) {
-	e, err := OpenDefault()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	r, err := e.ix.Report(e.Reports()[0].ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, r := sampleEngine(t)
 	var pieceSets [][]string
 	for i := range r.Paragraphs {
 		para := &r.Paragraphs[i]

@@ -364,27 +364,37 @@ func presentWide(t term, text []string, sigs []uint64, wide *wideSig) float64 {
 		if n < 3 {
 			continue
 		}
-		// Two-character pieces, taken as byte ranges of a (no allocation).
-		hit := 0
-		i := 0
-		r1, w1 := utf8.DecodeRuneInString(a)
-		for j := w1; j < len(a); {
-			r2, w := utf8.DecodeRuneInString(a[j:])
-			var pSig uint64
-			if sigs != nil && r1 != utf8.RuneError && r2 != utf8.RuneError {
-				pSig = runeBit(r1) | runeBit(r2)
-			}
-			notFirst := wide != nil && r1 != utf8.RuneError && r2 != utf8.RuneError && !(wide.has(r1) && wide.has(r2))
-			if hasSubSkip(text, sigs, a[i:j+w], pSig, notFirst) {
-				hit++
-			}
-			i, j, r1 = j, j+w, r2
-		}
+		hit := piecesIn(a, text, sigs, wide, false)
 		if f := 0.7 * float64(hit) / float64(n-1); f > best {
 			best = f
 		}
 	}
 	return best
+}
+
+// piecesIn counts the two-character pieces of a (byte ranges of a: no
+// allocation) that text, given in pieces with rune signatures as
+// presentWide takes it, holds; with first it stops at the first.
+func piecesIn(a string, text []string, sigs []uint64, wide *wideSig, first bool) int {
+	hit := 0
+	i := 0
+	r1, w1 := utf8.DecodeRuneInString(a)
+	for j := w1; j < len(a); {
+		r2, w := utf8.DecodeRuneInString(a[j:])
+		var pSig uint64
+		if sigs != nil && r1 != utf8.RuneError && r2 != utf8.RuneError {
+			pSig = runeBit(r1) | runeBit(r2)
+		}
+		notFirst := wide != nil && r1 != utf8.RuneError && r2 != utf8.RuneError && !(wide.has(r1) && wide.has(r2))
+		if hasSubSkip(text, sigs, a[i:j+w], pSig, notFirst) {
+			hit++
+			if first {
+				return hit
+			}
+		}
+		i, j, r1 = j, j+w, r2
+	}
+	return hit
 }
 
 // presentNear returns present(t, sentence) and present(t, sentence,
