@@ -2,13 +2,9 @@ package index
 
 import (
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/govbot/govbot/internal/sharedtest"
 )
 
 // hmmWords cuts text with hmmCut into words.
@@ -70,23 +66,9 @@ func TestHMMCutMatchesGse(t *testing.T) {
 		check(string(rs))
 	}
 
-	dir := sharedtest.Reports(t)
-	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no reports in %s (%v)", dir, err)
+	runs := sharedHanRuns(t)
+	for _, run := range runs {
+		check(run)
 	}
-	seen := make(map[string]bool)
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, run := range hanRuns(string(data)) {
-			if !seen[run] {
-				seen[run] = true
-				check(run)
-			}
-		}
-	}
-	t.Logf("%d distinct runs and 2,000 random strings: hmmCut = gse HMMCut", len(seen))
+	t.Logf("%d distinct runs and 2,000 random strings: hmmCut = gse HMMCut", len(runs))
 }

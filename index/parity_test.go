@@ -73,6 +73,32 @@ func refSubWords(ref *gse.Segmenter, word string) []string {
 	return out
 }
 
+// sharedHanRuns returns the distinct Han runs of every shared report
+// (headings and set phrases repeat), in file order.
+func sharedHanRuns(tb testing.TB) []string {
+	tb.Helper()
+	dir := sharedtest.Reports(tb)
+	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
+	if err != nil || len(files) == 0 {
+		tb.Fatalf("no reports in %s (%v)", dir, err)
+	}
+	seen := make(map[string]bool)
+	var runs []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, run := range hanRuns(string(data)) {
+			if !seen[run] {
+				seen[run] = true
+				runs = append(runs, run)
+			}
+		}
+	}
+	return runs
+}
+
 // TestCutHanMatchesGse cuts every Han run of every line of every shared
 // report with cutHan on the snapshot dictionary and with gse's own
 // Cut(run, true) on LoadDictEmbed("zh_s"), both with the domain words, and
@@ -80,33 +106,16 @@ func refSubWords(ref *gse.Segmenter, word string) []string {
 // dictionary words inside it. A cutHan that read word lengths from the
 // snapshot's shared tokens fails here.
 func TestCutHanMatchesGse(t *testing.T) {
-	dir := sharedtest.Reports(t)
-	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no reports in %s (%v)", dir, err)
+	runs := sharedHanRuns(t)
+	size := 0
+	for _, run := range runs {
+		size += len(run)
 	}
 	ref, err := referenceSegmenter()
 	if err != nil {
 		t.Fatal(err)
 	}
 	fast := Segmenter()
-	// Distinct runs only: headings and set phrases repeat.
-	seen := make(map[string]bool)
-	var runs []string
-	size := 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, run := range hanRuns(string(data)) {
-			if !seen[run] {
-				seen[run] = true
-				runs = append(runs, run)
-				size += len(run)
-			}
-		}
-	}
 
 	type diff struct {
 		run       string
@@ -157,5 +166,5 @@ func TestCutHanMatchesGse(t *testing.T) {
 	if n > 0 {
 		t.Fatalf("%d differences over %d distinct Han runs", n, len(runs))
 	}
-	t.Logf("%d distinct Han runs, %.1f MB (%d files): cutHan = gse Cut(run, true)", len(runs), float64(size)/1e6, len(files))
+	t.Logf("%d distinct Han runs, %.1f MB: cutHan = gse Cut(run, true)", len(runs), float64(size)/1e6)
 }
