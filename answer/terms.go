@@ -575,39 +575,7 @@ func unquote(s string) string {
 	if !hasQuoteMark(s) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for {
-		// The other marks hold no '"' byte: the pieces between are
-		// unquoted apart.
-		q := strings.IndexByte(s, '"')
-		if q < 0 {
-			break
-		}
-		writeUnquoted(&b, s[:q])
-		s = s[q+1:]
-	}
-	writeUnquoted(&b, s)
-	return b.String()
-}
-
-// writeUnquoted writes s to b without its three-byte quote marks.
-func writeUnquoted(b *strings.Builder, s string) {
-	for i := 1; i+1 < len(s); {
-		j := strings.IndexByte(s[i:len(s)-1], 0x80)
-		if j < 0 {
-			break
-		}
-		j += i
-		if isQuoteMark3(s[j-1], s[j+1]) {
-			b.WriteString(s[:j-1])
-			s = s[j+2:]
-			i = 1
-			continue
-		}
-		i = j + 1
-	}
-	b.WriteString(s)
+	return unquoteSpan(s, 0, len(s), quoteMarkOffsets(s))
 }
 
 // quoteMarkOffsets returns the byte offsets in s of unquote's marks, in
@@ -621,7 +589,8 @@ func quoteMarkOffsets(s string) []int32 {
 		if q >= 0 {
 			end = base + q
 		}
-		// The three-byte marks of s[base:end], as writeUnquoted finds them.
+		// The three-byte marks of s[base:end], found from their 0x80 as
+		// hasQuoteMark finds them.
 		seg := s[base:end]
 		for i := 1; i+1 < len(seg); {
 			j := strings.IndexByte(seg[i:len(seg)-1], 0x80)
