@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
@@ -457,11 +456,7 @@ func (a *Announcer) migrate(bd store.Delivery, sub store.Subscription, to int64)
 }
 
 func (a *Announcer) backoff(attempt int) time.Duration {
-	d := a.cfg.BaseBackoff << max(attempt-1, 0)
-	if d > a.cfg.MaxBackoff || d <= 0 {
-		d = a.cfg.MaxBackoff
-	}
-	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+	return backoff(a.cfg.BaseBackoff, a.cfg.MaxBackoff, attempt)
 }
 
 // Headline is one figure an announcement shows: the clause of the report

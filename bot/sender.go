@@ -369,11 +369,17 @@ func (s *Sender) retryWait(err error, status, attempt int) (time.Duration, bool)
 }
 
 func (s *Sender) backoff(attempt int) time.Duration {
-	d := s.retry.BaseBackoff << (attempt - 1)
-	if d > s.retry.MaxBackoff || d <= 0 {
-		d = s.retry.MaxBackoff
+	return backoff(s.retry.BaseBackoff, s.retry.MaxBackoff, attempt)
+}
+
+// backoff is the wait before retry number attempt (from 1): base doubled
+// per earlier attempt, at most limit, with ±20% jitter so that callers
+// failing together do not retry together.
+func backoff(base, limit time.Duration, attempt int) time.Duration {
+	d := base << max(attempt-1, 0)
+	if d > limit || d <= 0 {
+		d = limit
 	}
-	// ±20% jitter so that callers failing together do not retry together.
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
