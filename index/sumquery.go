@@ -85,11 +85,16 @@ func (q *sumQuery) disjunction() query.Query {
 
 // Searcher implements query.Query.
 func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
-	if snapshotOf(r) == nil || opts.Explain || opts.IncludeTermVectors || opts.Score == "none" || len(q.clauses) == 0 {
+	// bleve's own disjunction (restricted with scopeQuery) where this one
+	// cannot serve.
+	fallback := func() (search.Searcher, error) {
 		if len(q.reports) > 0 {
 			return (&scopeQuery{root: q.disjunction(), reports: q.reports, sets: q.sets}).Searcher(ctx, r, m, opts)
 		}
 		return q.disjunction().Searcher(ctx, r, m, opts)
+	}
+	if snapshotOf(r) == nil || opts.Explain || opts.IncludeTermVectors || opts.Score == "none" || len(q.clauses) == 0 {
+		return fallback()
 	}
 	var ranges []docRange
 	if len(q.reports) > 0 {
@@ -98,7 +103,7 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 			return nil, err
 		}
 		if !ok {
-			return (&scopeQuery{root: q.disjunction(), reports: q.reports, sets: q.sets}).Searcher(ctx, r, m, opts)
+			return fallback()
 		}
 		if ranges = in.ranges(); len(ranges) == 0 {
 			return searcher.NewMatchNoneSearcher(r)
@@ -140,21 +145,23 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 	dicts := make(map[string][]segment.TermDictionary)
 	avgLen := make(map[string]float64)
 	for _, c := range q.clauses {
-		ds, ok := dicts[c.field]
-		if !ok {
-			ds = make([]segment.TermDictionary, len(segs))
-			for i, seg := range segs {
-				if ds[i], err = seg.Segment().Dictionary(c.field); err != nil {
-					return nil, err
-				}
-			}
-			dicts[c.field] = ds
-		}
 		cs := sumClauseState{boost: c.boost}
 		key := postingsKey(c.field, c.term)
 		if posts, ok := q.cache.get(r, key); ok {
 			cs.cached, cs.count = posts, uint64(len(posts))
 		} else {
+			// The field's dictionaries are opened for the first term the
+			// cache does not hold (a vellum reader per segment).
+			ds, ok := dicts[c.field]
+			if !ok {
+				ds = make([]segment.TermDictionary, len(segs))
+				for i, seg := range segs {
+					if ds[i], err = seg.Segment().Dictionary(c.field); err != nil {
+						return nil, err
+					}
+				}
+				dicts[c.field] = ds
+			}
 			cs.postings = make([]segment.PostingsList, len(segs))
 			term := []byte(c.term)
 			for i, seg := range segs {
