@@ -158,7 +158,7 @@ func (e *Engine) AskIn(ctx context.Context, s *Session, question string) (*Answe
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	a, err := e.ask(ctx, question, s.Focus())
+	a, q, err := e.ask(ctx, question, s)
 	if err != nil {
 		return nil, err
 	}
@@ -167,28 +167,50 @@ func (e *Engine) AskIn(ctx context.Context, s *Session, question string) (*Answe
 		a.Answers = []Passage{}
 	}
 	a.Reply = RenderText(a)
-	s.remember(a)
+	s.remember(a, q)
 	return a, nil
 }
 
-func (e *Engine) ask(ctx context.Context, raw, focus string) (*Answer, error) {
-	if strings.TrimSpace(raw) == "" {
-		return &Answer{Reason: "请输入一个问题，例如“去年办理了多少件行政复议案件？”"}, nil
-	}
-	if n := utf8.RuneCountInString(raw); n > MaxQuestionRunes {
-		return &Answer{Reason: fmt.Sprintf("问题太长了（%d 个字），请控制在 %d 个字以内。", n, MaxQuestionRunes)}, nil
-	}
-	if smallTalk.MatchString(normalize(raw)) {
-		return &Answer{Reason: "你好！我回答政府工作报告里的问题，并给出原文和出处，例如“2024年全国城镇新增就业多少人？”“湖北去年地区生产总值是多少？”"}, nil
-	}
+// understand parses a message: the sentence that asks (with the place a
+// friendly sentence before it names), merged with the conversation when
+// it is a follow-up.
+func (e *Engine) understand(raw string, s *Session) *question {
 	e.mu.RLock()
 	dir := e.dir
 	e.mu.RUnlock()
-	q := parseQuestion(raw, dir)
-
-	if q.unknownPlace != "" {
-		return e.abstain(q, fmt.Sprintf("没有收录%s的报告。%s", q.unknownPlace, e.coverage(nil)), nil), nil
+	text, context := focusQuestion(raw)
+	q := parseQuestion(text, dir)
+	if context != "" && len(q.issuers) == 0 && q.unknownPlace == "" && q.place == "" {
+		// "我是房县的。去年办了多少件行政复议案件？"
+		cq := parseQuestion(context, dir)
+		q.issuers, q.unknownPlace, q.place = cq.issuers, cq.unknownPlace, cq.place
 	}
+	return followUp(q, s.previous())
+}
+
+func (e *Engine) ask(ctx context.Context, raw string, s *Session) (*Answer, *question, error) {
+	if strings.TrimSpace(raw) == "" {
+		return &Answer{Reason: "请输入一个问题，例如“去年办理了多少件行政复议案件？”"}, nil, nil
+	}
+	if n := utf8.RuneCountInString(raw); n > MaxQuestionRunes {
+		return &Answer{Reason: fmt.Sprintf("问题太长了（%d 个字），请控制在 %d 个字以内。", n, MaxQuestionRunes)}, nil, nil
+	}
+	if smallTalk.MatchString(normalize(raw)) {
+		return &Answer{Reason: "你好！我回答政府工作报告里的问题，并给出原文和出处，例如“2024年全国城镇新增就业多少人？”“湖北去年地区生产总值是多少？”"}, nil, nil
+	}
+	q := e.understand(raw, s)
+	if q.unknownPlace != "" {
+		return e.abstain(q, fmt.Sprintf("没有收录%s的报告。%s", q.unknownPlace, e.coverage(nil)), nil), q, nil
+	}
+	if reason := e.resolvePlace(q, s); reason != "" {
+		return e.abstain(q, reason+e.coverage(nil), nil), q, nil
+	}
+	a, err := e.answer(ctx, q, s.Focus())
+	return a, q, err
+}
+
+// answer answers a question understood.
+func (e *Engine) answer(ctx context.Context, q *question, focus string) (*Answer, error) {
 	sc := e.scope(q, focus)
 	if sc.empty != "" {
 		return e.abstain(q, sc.empty+e.coverage(sc.all), nil), nil
@@ -208,6 +230,14 @@ func (e *Engine) ask(ctx context.Context, raw, focus string) (*Answer, error) {
 	cands, err := e.candidates(ctx, q, terms, sc)
 	if err != nil {
 		return nil, err
+	}
+	if len(q.placeChoices) > 1 {
+		if a := e.choosePlace(q, terms, sc, cands); a != nil {
+			if a.Answered {
+				e.noteYear(q, sc, a)
+			}
+			return a, nil
+		}
 	}
 	a := e.choose(q, terms, sc, cands)
 	e.noteYear(q, sc, a)
@@ -459,6 +489,25 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// noNumberReason is the caveat above the nearest text when the reports
+// speak of the topic but give no figure for it.
+const noNumberReason = "报告没有给出这一项的具体数字，以下是最相关的原文。"
+
+// countedBonus favours the figure followed by the noun a count question
+// counts.
+const countedBonus = 1.0
+
+// countsNoun reports whether figure f in text is followed by noun (or its
+// first two characters): 20个乡镇 counts 乡镇.
+func countsNoun(text string, f *corpus.Figure, noun string) bool {
+	after := text[f.End:]
+	if strings.HasPrefix(after, noun) {
+		return true
+	}
+	r := []rune(noun)
+	return len(r) > 2 && strings.HasPrefix(after, string(r[:2]))
 }
 
 // minPassageCov is the least paragraph coverage (covPara) of a candidate
@@ -772,6 +821,11 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				default:
 					c.score -= 1.5
 				}
+				if q.counted != "" && countsNoun(para.Text, f, q.counted) {
+					// "直达20个乡镇3000余个终端广播": the figure that counts the
+					// noun asked for.
+					c.score += countedBonus
+				}
 				out = append(out, c)
 			}
 		}
@@ -1045,8 +1099,10 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 			}
 		}
 		if best != nil {
-			a := &Answer{Answered: true, Answers: e.passages(q, cands, best, false)}
-			a.Reason = "报告没有给出这一项的具体数字，以下是最相关的原文。"
+			// Not an answer to what was asked (Answered false), but the
+			// nearest text, shown under the caveat.
+			a := &Answer{Answers: e.passages(q, cands, best, false)}
+			a.Reason = noNumberReason
 			return a
 		}
 	}
