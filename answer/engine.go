@@ -1075,9 +1075,15 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 		// the words that say what is asked must be near too.
 		return ((c.keyHit && c.covPara >= 0.55 && c.covNear >= 0.4) || (c.covNear >= 0.6 && c.covPara >= 0.6)) && c.covTopic >= 0.4
 	}
+	if q.form > formCount {
+		// A code, rank or span of years is read from the sentences.
+		if a := e.answerForm(q, cands, relevant); a != nil {
+			return a
+		}
+	}
 	var best *candidate
 	for _, c := range cands {
-		if !relevant(c) || c.conflict {
+		if !relevant(c) || c.conflict || q.form > formCount && c.fig != nil {
 			continue
 		}
 		if q.wantsNumber && (c.fig == nil || q.unit != "" && !c.unitOK) {
@@ -1088,6 +1094,11 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 		}
 		best = c
 		break
+	}
+	if best == nil && (q.form == formCount || q.form == formNamedCount) {
+		if a := e.answerForm(q, cands, relevant); a != nil {
+			return a
+		}
 	}
 	if best == nil && q.wantsNumber {
 		// No figure of the kind asked: fall back to the best relevant passage,

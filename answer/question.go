@@ -45,6 +45,10 @@ type question struct {
 	// "乡镇数" → 乡镇), "" for none: the figure followed by it is the one
 	// asked for ("直达20个乡镇3000余个终端广播").
 	counted string
+	// form is the figure form the question asks for beyond number and
+	// unit (forms.go); formWord is what a formCount counts (张, 保障).
+	form     formKind
+	formWord string
 	// unit is the unit the question asks for ("件", "人", "元"), "" for any.
 	unit string
 	// percent is set when the question asks for a rate, ratio or growth.
@@ -220,6 +224,7 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 	q.wantsNumber = q.meta == metaNone && (numberCue.MatchString(cueText) || (statNounRe.MatchString(strings.TrimSpace(blank(cueText, compareCue))) && !passageCue.MatchString(norm)) ||
 		(q.target && quantityTarget.MatchString(norm)) ||
 		(len(yearRe.FindAllString(norm, 2)) > 1 && q.compare))
+	readForm(q, cueText)
 	if !q.wantsNumber && q.meta == metaNone {
 		if m := countNounRe.FindStringSubmatch(strings.TrimSpace(blank(cueText, fillerTail))); m != nil && !notCountNoun(m[1]) {
 			// "房县聘请法律顾问的乡镇数": the number of 乡镇.
