@@ -491,6 +491,33 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
+// rateStemOf returns what a question's named rate is of (纠错 of 纠错率,
+// cut in two by the segmenter), "" when it names none.
+func rateStemOf(ts []term) string {
+	for i, t := range ts {
+		if t.suffix && t.word == "率" && i > 0 && !ts[i-1].suffix {
+			return ts[i-1].word
+		}
+	}
+	return ""
+}
+
+// otherRate reports whether a figure's subject names a rate (…率) that
+// shares no character with the rate the question names: 出庭应诉率 is not
+// 纠错率, while 一次办率 may be 网上办理率 worded otherwise.
+func otherRate(stem, subject string) bool {
+	if stem == "" || !strings.HasSuffix(subject, "率") {
+		return false
+	}
+	name := strings.TrimSuffix(subject, "率")
+	for _, r := range stem {
+		if strings.ContainsRune(name, r) {
+			return false
+		}
+	}
+	return true
+}
+
 // noNumberReason is the caveat above the nearest text when the reports
 // speak of the topic but give no figure for it.
 const noNumberReason = "报告没有给出这一项的具体数字，以下是最相关的原文。"
@@ -617,6 +644,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 	}
 	maxScore := hits[0].Score
 	key := keyTerm(terms)
+	rateStem := rateStemOf(terms)
 	topic := topicTerms(terms)
 	bigrams := hanBigrams(q.phrase)
 	var out []*candidate
@@ -753,6 +781,10 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				}
 				clause := para.Text[ff.clauseStart:ff.clauseEnd]
 				ctx := ff.subject(para, f)
+				if otherRate(rateStem, ctx) {
+					// 纠错率 asked, 出庭应诉率 stated: another rate.
+					continue
+				}
 				ctxU := unquote(ctx)
 				// The clause and the subject are short: their rune
 				// signatures rule out most of the terms' forms.
