@@ -261,6 +261,11 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 		q.years = append(q.years, y)
 	}
 	content = blank(content, yearRe)
+	if len(q.years) > 0 {
+		// "2020年疫情那年", "1958年大炼钢铁那年": with the year named, the
+		// event only says which year it is.
+		content = blank(content, eventYearRe)
+	}
 	if q.meta != metaNone && q.reportYear == 0 && len(q.years) == 1 {
 		// A question about a report names the report's own year.
 		q.reportYear, q.years = q.years[0], nil
@@ -319,6 +324,9 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 	q.content = strings.Join(strings.Fields(content), " ")
 	return q
 }
+
+// eventYearRe is an event naming a year: 疫情那年, 大炼钢铁那一年.
+var eventYearRe = regexp.MustCompile(`[\p{Han}]{1,6}?(?:的)?(?:那一年|那年|那时候|那时|那会儿)`)
 
 // countedRe finds the noun a count question counts: 多少个乡镇, 几家企业.
 var countedRe = regexp.MustCompile(`(?:多少|几)(?:万|千|百|亿)?(?:个|件|次|项|份|场|名|家|条|户|所|座|辆|部|支|张|处|批|台|套|间|位|只|头|棵|本|栋|幢|块|片|种|类)([\p{Han}]{2,8})`)
