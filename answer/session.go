@@ -80,11 +80,8 @@ func (s *Session) remember(a *Answer, q *question) {
 var deicticRe = regexp.MustCompile(`(这份|这个|这篇|该|本|此|上述|上面的?|刚才的?)(报告|文件|材料)`)
 
 // followOpen marks a message that continues the conversation: 那…, 那么…,
-// 还有…; followClose one that ends as a follow-up does (…呢).
-var (
-	followOpen  = regexp.MustCompile(`^(那么|那|还有|另外|再问一下|再问下|然后)`)
-	followClose = regexp.MustCompile(`呢$`)
-)
+// 还有…; one that ends with 呢 may too (question.closesNe).
+var followOpen = regexp.MustCompile(`^(那么|那|还有|另外|再问一下|再问下|然后)`)
 
 // cueWords are the words of a follow-up that change what is asked of the
 // same topic (那目标呢, 那增速呢) rather than name a new topic.
@@ -106,7 +103,7 @@ func followUp(q, last *question) *question {
 	open := followOpen.MatchString(q.norm)
 	topicless := strings.TrimSpace(blank(q.content, cueWords)) == ""
 	switch {
-	case topicless && (open || followClose.MatchString(q.norm)):
+	case topicless && (open || q.closesNe):
 		m := *last
 		m.raw, m.norm = q.raw, q.norm
 		if len(q.issuers) > 0 || q.unknownPlace != "" || q.place != "" {
