@@ -38,7 +38,7 @@ func newMemberAPI(t *testing.T) *memberAPI {
 	m := &memberAPI{api: bottest.New(), channels: map[string]models.ChatFullInfo{}, members: map[int64]map[int64]models.ChatMemberType{}, canPost: map[int64]bool{}}
 	m.api.SetMaxPoll(time.Second)
 	m.srv = httptest.NewServer(http.HandlerFunc(m.serve))
-	t.Cleanup(func() { m.srv.Close(); m.api.Close() })
+	t.Cleanup(func() { m.srv.Close(); m.api.Close(); assertFormatted(t, m.api) })
 	return m
 }
 
