@@ -193,10 +193,10 @@ func TestParityHelperCatchesDrops(t *testing.T) {
 		t.Errorf("same answer reported as different: %v", d)
 	}
 	for _, bad := range []string{
-		strings.Replace(good, "（2025年目标）", "", 1),         // qualifier dropped
-		strings.Replace(good, "📍 一、2024年工作回顾", "", 1),     // a year dropped
+		strings.Replace(good, "（2025年目标）", "", 1),               // qualifier dropped
+		strings.Replace(good, "📍 一、2024年工作回顾", "", 1),           // a year dropped
 		strings.Replace(good, "<b>134.9万亿元</b>", "<b>1</b>", 1), // another figure
-		good + "\n（较上年 +4.4%）",                             // a label only in Telegram
+		good + "\n（较上年 +4.4%）",                                  // a label only in Telegram
 	} {
 		if d := parity(term, bad); len(d) == 0 {
 			t.Errorf("parity missed a difference:\n%s", bad)
@@ -300,7 +300,9 @@ var goldenKinds = []struct {
 	questions []string
 	is        func(v answer.View) bool
 }{
-	{"figure", []string{"2018年GDP增长了多少", "2019年国内生产总值达到多少万亿"}, func(v answer.View) bool { return v.Headline != "" && v.Qualifier == "" && v.Passage != nil && v.Passage.Mark != "" }},
+	{"figure", []string{"2018年GDP增长了多少", "2019年国内生产总值达到多少万亿"}, func(v answer.View) bool {
+		return v.Headline != "" && v.Qualifier == "" && v.Passage != nil && v.Passage.Mark != ""
+	}},
 	{"target", []string{"今年城镇新增就业目标是多少", "黑龙江今年城镇新增就业目标多少人", "请问安徽今年城镇新增就业目标是多少"}, func(v answer.View) bool {
 		return v.Headline != "" && (strings.Contains(v.Qualifier, "目标") || v.Passage != nil && v.Passage.Source.Period == "target")
 	}},
@@ -316,7 +318,9 @@ var goldenKinds = []struct {
 	{"passage", []string{"内卷式竞争国家准备怎么整治", "政府工作报告里关于延迟退休是怎么说的"}, func(v answer.View) bool { return v.Headline == "" && v.Caveat == "" && v.Passage != nil }},
 	{"no_number_caveat", []string{"房县去年普法宣传覆盖了多少人", "北京今年公共交通方面投入多少钱", "天津今年提振消费花了多少钱", "江西今年养老服务投入多少亿元"}, func(v answer.View) bool { return v.Caveat != "" && v.Passage != nil }},
 	{"abstention", []string{"全国去年电影票房多少亿", "罗湖区今年房价多少"}, func(v answer.View) bool { return v.Abstain && len(v.Suggestions) > 0 }},
-	{"unknown_place", []string{"青岛去年GDP是多少", "十堰GDP是多少"}, func(v answer.View) bool { return v.Abstain && strings.Contains(v.Reason, "没有") && len(v.Suggestions) == 0 }},
+	{"unknown_place", []string{"青岛去年GDP是多少", "十堰GDP是多少"}, func(v answer.View) bool {
+		return v.Abstain && strings.Contains(v.Reason, "没有") && len(v.Suggestions) == 0
+	}},
 }
 
 // TestGoldenKinds sends a question of each answer kind through the fake
