@@ -1,8 +1,15 @@
 package bottest
 
 import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
 	"strings"
 	"testing"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
 )
 
 func TestCheckHTML(t *testing.T) {
@@ -41,5 +48,35 @@ func TestCheckHTML(t *testing.T) {
 				t.Errorf("CheckHTML(%.60q) = %v, want ok=%v", tt.text, err, tt.ok)
 			}
 		})
+	}
+}
+
+func TestGetChatMemberAndSendPhoto(t *testing.T) {
+	s := New()
+	defer s.Close()
+	b, err := tgbot.New("1:T", tgbot.WithSkipGetMe(), tgbot.WithServerURL(s.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s.SetMember(-100, 5, models.ChatMemberTypeAdministrator)
+	for user, want := range map[int64]models.ChatMemberType{5: models.ChatMemberTypeAdministrator, 6: models.ChatMemberTypeMember, BotUser.ID: models.ChatMemberTypeAdministrator} {
+		m, err := b.GetChatMember(ctx, &tgbot.GetChatMemberParams{ChatID: -100, UserID: user})
+		if err != nil || m.Type != want {
+			t.Errorf("user %d: %v %+v, want %s", user, err, m, want)
+		}
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 30, 20))
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	m, err := b.SendPhoto(ctx, &tgbot.SendPhotoParams{ChatID: 7, Photo: &models.InputFileUpload{Filename: "c.png", Data: &buf}, Caption: "<b>图</b>", ParseMode: models.ParseModeHTML})
+	if err != nil || len(m.Photo) != 1 || m.Photo[0].Width != 30 || m.Caption != "<b>图</b>" {
+		t.Fatalf("sendPhoto: %v %+v", err, m)
+	}
+	_, err = b.SendPhoto(ctx, &tgbot.SendPhotoParams{ChatID: 7, Photo: &models.InputFileUpload{Filename: "c.png", Data: bytes.NewReader([]byte("\x89PNG"))}, Caption: strings.Repeat("字", 1025)})
+	if err == nil || len(s.Violations()) != 1 {
+		t.Errorf("a 1025-character caption was accepted: %v %v", err, s.Violations())
 	}
 }
