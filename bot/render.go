@@ -176,8 +176,10 @@ func markText(p *answer.Passage) string {
 const minRelatedShare = 0.5
 
 // Related returns how many of a's passages a reader is offered, best
-// first: the first, and those after it scoring at least minRelatedShare of
-// it. A comparison's passages are its rows, all shown at once: 1.
+// first: the first, and those after it from the same issuer (another
+// place's passage is not about the place asked) scoring at least
+// minRelatedShare of it. A comparison's passages are its rows, all shown
+// at once: 1.
 func Related(a *answer.Answer) int {
 	if a == nil || len(a.Answers) == 0 {
 		return 0
@@ -185,9 +187,9 @@ func Related(a *answer.Answer) int {
 	if len(a.Series) > 0 {
 		return 1
 	}
-	top := a.Answers[0].Score
+	top := a.Answers[0]
 	n := 1
-	for n < len(a.Answers) && (top <= 0 || a.Answers[n].Score >= minRelatedShare*top) {
+	for n < len(a.Answers) && a.Answers[n].Report.Issuer == top.Report.Issuer && (top.Score <= 0 || a.Answers[n].Score >= minRelatedShare*top.Score) {
 		n++
 	}
 	return n

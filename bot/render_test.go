@@ -217,3 +217,27 @@ func TestRenderReportsPages(t *testing.T) {
 		t.Errorf("the page does not say which it is:\n%s", got)
 	}
 }
+
+func TestRelated(t *testing.T) {
+	p := func(issuer string, score float64) answer.Passage {
+		return answer.Passage{Report: answer.ReportRef{Issuer: issuer}, Score: score, Excerpt: "x"}
+	}
+	tests := []struct {
+		name string
+		a    answer.Answer
+		want int
+	}{
+		{"none", answer.Answer{}, 0},
+		{"close scores, same place", answer.Answer{Answers: []answer.Passage{p("湖北省人民政府", 10), p("湖北省人民政府", 8), p("湖北省人民政府", 6)}}, 3},
+		{"tail below half", answer.Answer{Answers: []answer.Passage{p("国务院", 10), p("国务院", 6), p("国务院", 4.9), p("国务院", 8)}}, 2},
+		{"another place stops the list", answer.Answer{Answers: []answer.Passage{p("甘肃省人民政府", 10), p("国务院", 9.5), p("甘肃省人民政府", 9)}}, 1},
+		{"comparison rows are one page", answer.Answer{Series: []answer.Point{{Year: 2024}, {Year: 2025}}, Answers: []answer.Passage{p("国务院", 1), p("国务院", 1)}}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Related(&tt.a); got != tt.want {
+				t.Errorf("Related = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
