@@ -24,7 +24,8 @@ type View struct {
 	// ("广东省，2024年", "2026年目标"). Media show it beside the headline.
 	Qualifier string
 	// Caveat qualifies an answer given without what was asked, e.g. "报告没有
-	// 给出这一项的具体数字，以下是最相关的原文。"
+	// 给出这一项的具体数字，以下是最相关的原文。": the engine's Reason when it
+	// shows passages all the same.
 	Caveat string
 	// Rows are a comparison across years or places, oldest first; when
 	// there are rows, Passage is nil and each row cites its own passage.
@@ -71,7 +72,7 @@ func (p *ViewPassage) Excerpt() string { return p.Pre + p.Mark + p.Post }
 
 // Layout lays a out for display.
 func Layout(a *Answer) View {
-	if !a.Answered {
+	if !a.Answered && len(a.Answers) == 0 {
 		return View{Abstain: true, Reason: a.Reason, Suggestions: a.Suggestions}
 	}
 	var v View

@@ -349,7 +349,7 @@ func (s *Server) renderPage(a *answer.Answer, i int, key string) (string, models
 	}
 	var rows [][]models.InlineKeyboardButton
 	var row []models.InlineKeyboardButton
-	if n := Related(a); a.Answered && n > 1 {
+	if n := Related(a); n > 1 {
 		if i > 0 {
 			row = append(row, models.InlineKeyboardButton{Text: "◀ 上一条", CallbackData: "m:" + keyFor() + ":" + strconv.Itoa(i-1)})
 		}
@@ -357,7 +357,7 @@ func (s *Server) renderPage(a *answer.Answer, i int, key string) (string, models
 			row = append(row, models.InlineKeyboardButton{Text: fmt.Sprintf("更多结果 (%d/%d)", i+2, n), CallbackData: "m:" + keyFor() + ":" + strconv.Itoa(i+1)})
 		}
 	}
-	if a.Answered && i < len(a.Answers) && len(a.Series) == 0 {
+	if i < len(a.Answers) && len(a.Series) == 0 {
 		if u := safeURL(a.Answers[i].Report.URL); u != "" {
 			row = append(row, models.InlineKeyboardButton{Text: "原文", URL: u})
 		}

@@ -86,7 +86,7 @@ func inlineResults(a *answer.Answer, offset, size int) ([]models.InlineQueryResu
 	h := fnv.New64a()
 	h.Write([]byte(a.Question))
 	qid := strconv.FormatUint(h.Sum64(), 36)
-	if !a.Answered || len(a.Answers) == 0 {
+	if len(a.Answers) == 0 {
 		if offset > 0 {
 			return nil, ""
 		}

@@ -201,7 +201,7 @@ func Related(a *answer.Answer) int {
 // the i-th further related passage, which shows no figure as the answer.
 // An abstention renders as RenderAbstention. The result fits in one message.
 func RenderAnswer(a *answer.Answer, i int) string {
-	if a == nil || !a.Answered || (len(a.Answers) == 0 && a.Fact == "" && a.Figure == nil && len(a.Series) == 0) {
+	if a == nil || len(a.Answers) == 0 && (!a.Answered || a.Fact == "" && a.Figure == nil && len(a.Series) == 0) {
 		return RenderAbstention(a)
 	}
 	if i > 0 && i < len(a.Answers) && len(a.Series) == 0 {
