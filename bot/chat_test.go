@@ -624,3 +624,45 @@ func TestAnonymousAdminAsks(t *testing.T) {
 		t.Errorf("anonymous admin's question answered with:\n%s", text)
 	}
 }
+
+// TestPlaceButtons: when the engine asks which place a question means
+// (咱们县…), the places are buttons, and pressing one asks the question
+// about that place.
+func TestPlaceButtons(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes every shared report; skipped with -short")
+	}
+	h := startChat(t)
+	const q = "咱们县去年一般公共预算收入多少"
+	a, err := h.eng.Ask(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Places) < 2 {
+		t.Fatalf("the engine no longer asks which place %q means (%v): pick another question", q, a.Places)
+	}
+	u := bottest.User(81)
+	c := h.ask(bottest.PrivateChat(u), u, q)
+	var press, place string
+	for _, b := range c.Buttons() {
+		if strings.HasPrefix(b.CallbackData, "p:") && press == "" {
+			press, place = b.CallbackData, strings.TrimPrefix(b.Text, "📍 ")
+		}
+	}
+	if press == "" || place != a.Places[0] {
+		t.Fatalf("no place buttons: %+v", c.Buttons())
+	}
+	want, err := h.eng.Ask(context.Background(), place+" "+q)
+	if err != nil || !want.Answered {
+		t.Fatalf("%s %s: %v %+v", place, q, err, want)
+	}
+	before := len(h.api.Delivered("sendMessage"))
+	h.api.Press(u, c.Message(), press)
+	sent, err := h.api.WaitDelivered(waitCtx(t, 10*time.Second), "sendMessage", before+1)
+	if err != nil {
+		t.Fatal("pressing a place asked nothing")
+	}
+	if got := sent[len(sent)-1].Params["text"]; got != RenderAnswer(want, 0) || !strings.Contains(got, place) {
+		t.Errorf("pressing %s answered:\n%s\nwant:\n%s", place, got, RenderAnswer(want, 0))
+	}
+}

@@ -109,6 +109,7 @@ func (s *Server) registerBuiltins() {
 	s.HandleCallback("m", s.cbMore)
 	s.HandleCallback("q", s.cbExample)
 	s.HandleCallback("r", s.cbReports)
+	s.HandleCallback("p", s.cbPlace)
 }
 
 func threadID(m *models.Message) int {
@@ -364,6 +365,9 @@ func (s *Server) renderPage(a *answer.Answer, i int, key string) (string, models
 	}
 	if len(row) > 0 {
 		rows = append(rows, row)
+	}
+	if len(a.Places) > 0 && i == 0 {
+		rows = append(rows, placeRows(a, keyFor())...)
 	}
 	if s.feedback != nil {
 		rows = append(rows, feedbackRow(keyFor(), i))
