@@ -434,7 +434,11 @@ func (s *Server) cmdHelp(ctx context.Context, r *Request) error {
 	sb.WriteString("• 私聊：直接发送问题，如「" + esc(s.examples()[0]) + "」\n")
 	sb.WriteString("• 群组：/ask 问题，或 @" + me + " 问题，或回复我的消息\n")
 	sb.WriteString("• 任意聊天：输入 @" + me + " 问题，选择结果发送\n")
-	sb.WriteString("• 「更多结果」看其他相关段落，「原文」打开报告来源\n\n<b>命令</b>\n")
+	sb.WriteString("• 「更多结果」看其他相关段落，「原文」打开报告来源\n")
+	if s.feedback != nil {
+		sb.WriteString("• 答案不对？点「答案有误」告诉我们；有用就点「有帮助」\n")
+	}
+	sb.WriteString("\n<b>命令</b>\n")
 	for _, c := range s.commands() {
 		if c.Description != "" {
 			sb.WriteString("/" + esc(c.Name) + " — " + esc(c.Description) + "\n")

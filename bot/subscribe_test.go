@@ -320,12 +320,12 @@ func TestAnonymousAdminSubscribes(t *testing.T) {
 	h := startSubs(t)
 	group := bottest.GroupChat(-1004242, "匿名管理员群")
 	anon := models.User{ID: 1087968824, IsBot: true, FirstName: "Group", Username: "GroupAnonymousBot"}
-	send := func(sender models.Chat, text string) string {
+	send := func(sender models.Chat, text string, wait time.Duration) string {
 		m := h.api.api.NewMessage(group, anon, text)
 		m.SenderChat = &sender
 		h.api.api.Push(models.Update{Message: m})
 		var got string
-		err := h.api.api.WaitFor(waitCtx(t, 10*time.Second), func(calls []bottest.Call) bool {
+		err := h.api.api.WaitFor(waitCtx(t, wait), func(calls []bottest.Call) bool {
 			for _, c := range calls {
 				if c.Method == "sendMessage" && c.OK() && c.ReplyTo() == m.ID {
 					got = c.Params["text"]
@@ -339,7 +339,7 @@ func TestAnonymousAdminSubscribes(t *testing.T) {
 		}
 		return got
 	}
-	if got := send(group, "/subscribe 法治"); !strings.Contains(got, "已为本聊天订阅") {
+	if got := send(group, "/subscribe 法治", 10*time.Second); !strings.Contains(got, "已为本聊天订阅") {
 		t.Errorf("anonymous admin's /subscribe: %q", got)
 	}
 	sub, err := h.st.Subscription(group.ID)
@@ -347,7 +347,7 @@ func TestAnonymousAdminSubscribes(t *testing.T) {
 		t.Errorf("subscription %+v, %v", sub, err)
 	}
 	linked := models.Chat{ID: -1007777, Type: models.ChatTypeChannel, Title: "关联频道"}
-	if got := send(linked, "/unsubscribe"); got != "" {
+	if got := send(linked, "/unsubscribe", time.Second); got != "" {
 		t.Errorf("a linked channel's post was answered: %q", got)
 	}
 	if _, err := h.st.Subscription(group.ID); err != nil {
