@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/govbot/govbot/index"
 )
 
 // Session is one conversation: a chat, or the questions of one `govbot ask -`
@@ -90,6 +92,19 @@ var cueWords = regexp.MustCompile(`目标|预期|计划|增速|增幅|涨幅|增
 // askWords are the words of a follow-up that only ask (那目标是多少呢).
 var askWords = regexp.MustCompile(`多少|是|的|了|呢|吗`)
 
+// hasTopic reports whether content has a word that can carry a topic.
+func hasTopic(content string) bool {
+	if strings.TrimSpace(content) == "" {
+		return false
+	}
+	for _, w := range index.Segmenter().Cut(content, true) {
+		if w = strings.TrimSpace(w); w != "" && meaningful(w) {
+			return true
+		}
+	}
+	return false
+}
+
 // followUp merges a follow-up question with the conversation's last one.
 // A message that opens as a follow-up (那…) or ends as one (…呢) and names
 // no topic of its own keeps the last question's topic, and replaces only
@@ -101,7 +116,7 @@ func followUp(q, last *question) *question {
 		return q
 	}
 	open := followOpen.MatchString(q.norm)
-	topicless := strings.TrimSpace(blank(q.content, cueWords)) == ""
+	topicless := !hasTopic(blank(q.content, cueWords))
 	switch {
 	case topicless && (open || q.closesNe):
 		m := *last

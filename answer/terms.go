@@ -168,6 +168,7 @@ var synonyms = map[string][]string{
 	"发放":  {"发放", "发"},
 	"游客":  {"游客", "旅游人数", "接待游客"},
 	"热线":  {"热线", "服务热线"},
+	"电话":  {"电话", "热线"},
 }
 
 // synonymKeys are the keys of synonyms, longest first.
