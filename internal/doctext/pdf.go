@@ -1,0 +1,439 @@
+package doctext
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ledongthuc/pdf"
+)
+
+// glyph is one character shown on a page, in page space (points, origin
+// bottom left).
+type glyph struct {
+	x, y  float64 // origin of the glyph on the baseline
+	w     float64 // advance width
+	size  float64 // font size after scaling
+	s     string  // the Unicode text of the glyph (usually one rune)
+	space bool    // s is white space
+}
+
+// maxFormDepth bounds nested form XObjects (a loop in a hostile file).
+const maxFormDepth = 4
+
+// PDFText returns the text of a PDF in reading order: lines rebuilt from
+// the glyph positions, lines of one paragraph joined (no break inside a
+// figure or a Chinese sentence), each paragraph and heading on its own line
+// with a blank line between them (see reflow). Errors wrap ErrEncrypted (a
+// password is needed, or the encryption is AES-256, which the reader does
+// not implement), ErrBroken (truncated or damaged file) or ErrNoText (no
+// text layer: a scan).
+func PDFText(data []byte) (text string, err error) {
+	defer func() {
+		// The reader panics on some malformed objects.
+		if x := recover(); x != nil {
+			text, err = "", fmt.Errorf("read PDF: %v: %w", x, ErrBroken)
+		}
+	}()
+	data = normalizeHeader(data)
+	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return "", pdfOpenErr(err)
+	}
+	n := r.NumPage()
+	if n == 0 {
+		return "", fmt.Errorf("read PDF: no pages: %w", ErrBroken)
+	}
+	pages := make([][]glyph, 0, n)
+	for i := 1; i <= n; i++ {
+		p := r.Page(i)
+		if p.V.IsNull() {
+			return "", fmt.Errorf("read PDF: page %d of %d missing: %w", i, n, ErrBroken)
+		}
+		var w walker
+		if err := w.page(p); err != nil {
+			return "", fmt.Errorf("read PDF page %d: %v: %w", i, err, ErrBroken)
+		}
+		pages = append(pages, w.glyphs)
+	}
+	text = reflow(pages)
+	if strings.TrimSpace(text) == "" {
+		return "", fmt.Errorf("read PDF (%d pages): no text layer, probably scanned images; OCR it first: %w", n, ErrNoText)
+	}
+	return text, nil
+}
+
+// normalizeHeader lets the reader, which knows PDF 1.x headers only, open
+// PDF 2.0 files and files with bytes before the header.
+func normalizeHeader(data []byte) []byte {
+	i := bytes.Index(data[:min(len(data), pdfSearch)], magicPDF)
+	if i < 0 {
+		return data
+	}
+	data = data[i:]
+	if len(data) > 9 && (data[5] != '1' || data[8] != '\n' && data[8] != '\r') {
+		// "%PDF-2.0" or "%PDF-1.7 %âãÏÓ": the reader checks the version
+		// digit and a line end at byte 8.
+		fixed := make([]byte, len(data))
+		copy(fixed, data)
+		copy(fixed, "%PDF-1.7\n")
+		if j := bytes.IndexAny(data[8:min(len(data), 64)], "\r\n"); j >= 0 {
+			// Keep offsets: blank out the rest of the original first line.
+			for k := 9; k < 8+j; k++ {
+				fixed[k] = ' '
+			}
+			if 8+j > 8 {
+				fixed[8+j-1] = ' '
+				fixed[8] = '\n'
+			}
+		}
+		data = fixed
+	}
+	return data
+}
+
+// pdfOpenErr classifies the reader's error when opening a file.
+func pdfOpenErr(err error) error {
+	msg := err.Error()
+	switch {
+	case errors.Is(err, pdf.ErrInvalidPassword):
+		return fmt.Errorf("read PDF: it is password-protected; save an unprotected copy and add that: %w", ErrEncrypted)
+	case strings.Contains(msg, "encrypt"):
+		return fmt.Errorf("read PDF: %s; save an unprotected copy (print to PDF) and add that: %w", msg, ErrEncrypted)
+	case strings.Contains(msg, "EOF") || strings.Contains(msg, "startxref"):
+		return fmt.Errorf("read PDF: %s (the file is cut short: download it again): %w", msg, ErrBroken)
+	}
+	return fmt.Errorf("read PDF: %s: %w", msg, ErrBroken)
+}
+
+// font is what the walker needs of a PDF font: how to cut a string into
+// character codes, each code's Unicode text and advance width.
+type font struct {
+	enc     pdf.TextEncoding
+	twoByte bool            // Type0 (CID) font: codes are two bytes
+	first   int             // simple font: the code of widths[0]
+	widths  []float64       // simple font: advance widths, 1/1000 em
+	cid     map[int]float64 // CID font: W array
+	dw      float64         // CID font: default width
+	scale   float64         // glyph space to text space (1/1000, or a Type3 FontMatrix)
+}
+
+func newFont(v pdf.Value) *font {
+	pf := pdf.Font{V: v}
+	f := &font{enc: pf.Encoder(), scale: 0.001}
+	if f.enc == nil {
+		f.enc = identityEncoding{}
+	}
+	switch v.Key("Subtype").Name() {
+	case "Type0":
+		f.twoByte = true
+		d := v.Key("DescendantFonts").Index(0)
+		f.dw = 1000
+		if dw := d.Key("DW"); dw.Kind() == pdf.Integer || dw.Kind() == pdf.Real {
+			f.dw = dw.Float64()
+		}
+		f.cid = cidWidths(d.Key("W"))
+	case "Type3":
+		if m := v.Key("FontMatrix"); m.Len() == 6 {
+			f.scale = m.Index(0).Float64()
+		}
+		fallthrough
+	default:
+		f.first = int(v.Key("FirstChar").Int64())
+		ws := v.Key("Widths")
+		for i := 0; i < ws.Len(); i++ {
+			f.widths = append(f.widths, ws.Index(i).Float64())
+		}
+	}
+	return f
+}
+
+// cidWidths reads a CID font's W array: "c [w1 w2 …]" and "cfirst clast w".
+func cidWidths(w pdf.Value) map[int]float64 {
+	m := map[int]float64{}
+	for i := 0; i < w.Len(); {
+		c := int(w.Index(i).Int64())
+		if i+1 < w.Len() && w.Index(i+1).Kind() == pdf.Array {
+			ws := w.Index(i + 1)
+			for j := 0; j < ws.Len(); j++ {
+				m[c+j] = ws.Index(j).Float64()
+			}
+			i += 2
+			continue
+		}
+		if i+2 >= w.Len() {
+			break
+		}
+		last, width := int(w.Index(i+1).Int64()), w.Index(i+2).Float64()
+		for c2 := c; c2 <= last && c2-c < 1<<16; c2++ {
+			m[c2] = width
+		}
+		i += 3
+	}
+	return m
+}
+
+// width is the advance of code in text space units per unit font size; 0
+// when the font does not say.
+func (f *font) width(code int) float64 {
+	if f.twoByte {
+		if w, ok := f.cid[code]; ok {
+			return w * f.scale
+		}
+		return f.dw * f.scale
+	}
+	if i := code - f.first; i >= 0 && i < len(f.widths) {
+		return f.widths[i] * f.scale
+	}
+	return 0
+}
+
+// identityEncoding passes codes through as Latin-1 (no encoding known).
+type identityEncoding struct{}
+
+func (identityEncoding) Decode(raw string) string {
+	r := make([]rune, len(raw))
+	for i := 0; i < len(raw); i++ {
+		r[i] = rune(raw[i])
+	}
+	return string(r)
+}
+
+// matrix is a PDF transformation matrix [a b c d e f].
+type matrix [6]float64
+
+var identity = matrix{1, 0, 0, 1, 0, 0}
+
+// mul returns m×n (m applied first).
+func (m matrix) mul(n matrix) matrix {
+	return matrix{
+		m[0]*n[0] + m[1]*n[2], m[0]*n[1] + m[1]*n[3],
+		m[2]*n[0] + m[3]*n[2], m[2]*n[1] + m[3]*n[3],
+		m[4]*n[0] + m[5]*n[2] + n[4], m[4]*n[1] + m[5]*n[3] + n[5],
+	}
+}
+
+func matrixOf(args []pdf.Value) (matrix, bool) {
+	var m matrix
+	if len(args) != 6 {
+		return m, false
+	}
+	for i, a := range args {
+		m[i] = a.Float64()
+	}
+	return m, true
+}
+
+// gstate is the part of the graphics and text state that places glyphs.
+type gstate struct {
+	ctm                 matrix
+	font                *font
+	size                float64 // Tfs
+	tc, tw, th, tl, rise float64
+}
+
+// walker runs a page's content stream and records its glyphs. It follows
+// the text operators of PDF 32000-1 §9.4 and form XObjects (§8.10); it is
+// here, not the library's Page.Content, because that one gives CID
+// (Chinese) fonts no advance widths and adds a spurious glyph after every
+// TJ.
+type walker struct {
+	glyphs []glyph
+	depth  int
+}
+
+func (w *walker) page(p pdf.Page) (err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			err = fmt.Errorf("%v", x)
+		}
+	}()
+	contents := p.V.Key("Contents")
+	if contents.IsNull() {
+		return nil
+	}
+	w.run(contents, p.Resources(), identity)
+	return nil
+}
+
+// popArgs pops an operator's operands, first operand first.
+func popArgs(stk *pdf.Stack) []pdf.Value {
+	args := make([]pdf.Value, stk.Len())
+	for i := len(args) - 1; i >= 0; i-- {
+		args[i] = stk.Pop()
+	}
+	return args
+}
+
+// run interprets one content stream with its resources, under ctm.
+func (w *walker) run(strm, res pdf.Value, ctm matrix) {
+	g := gstate{ctm: ctm, th: 1}
+	var stack []gstate
+	var tm, tlm matrix
+	fonts := map[string]*font{} // this stream's resources, by name
+	fontNamed := func(name string) *font {
+		if f, ok := fonts[name]; ok {
+			return f
+		}
+		f := newFont(res.Key("Font").Key(name))
+		fonts[name] = f
+		return f
+	}
+	show := func(s string) {
+		if g.font == nil {
+			return
+		}
+		step := 1
+		if g.font.twoByte {
+			step = 2
+		}
+		for i := 0; i+step <= len(s); i += step {
+			raw := s[i : i+step]
+			code := int(raw[0])
+			if step == 2 {
+				code = code<<8 | int(raw[1])
+			}
+			text := g.font.enc.Decode(raw)
+			wd := g.font.width(code)
+			trm := matrix{g.size * g.th, 0, 0, g.size, 0, g.rise}.mul(tm).mul(g.ctm)
+			adv := wd * g.size
+			if wd == 0 {
+				adv = estimateWidth(text) * g.size
+			}
+			end := matrix{1, 0, 0, 1, adv * g.th, g.rise}.mul(tm).mul(g.ctm) // far edge
+			tx := adv + g.tc
+			if step == 1 && raw == " " {
+				tx += g.tw
+			}
+			tm = matrix{1, 0, 0, 1, tx * g.th, 0}.mul(tm)
+			if text == "" || text == "\x00" {
+				continue
+			}
+			w.glyphs = append(w.glyphs, glyph{
+				x: trm[4], y: trm[5], size: math.Hypot(trm[2], trm[3]),
+				w: math.Hypot(end[4]-trm[4], end[5]-trm[5]), s: text,
+				space: strings.TrimSpace(text) == "",
+			})
+		}
+	}
+	nextLine := func(tx, ty float64) {
+		tlm = matrix{1, 0, 0, 1, tx, ty}.mul(tlm)
+		tm = tlm
+	}
+	pdf.Interpret(strm, func(stk *pdf.Stack, op string) {
+		args := popArgs(stk)
+		num := func(i int) float64 {
+			if i < len(args) {
+				return args[i].Float64()
+			}
+			return 0
+		}
+		switch op {
+		case "q":
+			stack = append(stack, g)
+		case "Q":
+			if n := len(stack); n > 0 {
+				g, stack = stack[n-1], stack[:n-1]
+			}
+		case "cm":
+			if m, ok := matrixOf(args); ok {
+				g.ctm = m.mul(g.ctm)
+			}
+		case "BT":
+			tm, tlm = identity, identity
+		case "Tf":
+			if len(args) == 2 {
+				g.font, g.size = fontNamed(args[0].Name()), args[1].Float64()
+			}
+		case "Tc":
+			g.tc = num(0)
+		case "Tw":
+			g.tw = num(0)
+		case "Tz":
+			g.th = num(0) / 100
+		case "TL":
+			g.tl = num(0)
+		case "Ts":
+			g.rise = num(0)
+		case "Td":
+			nextLine(num(0), num(1))
+		case "TD":
+			g.tl = -num(1)
+			nextLine(num(0), num(1))
+		case "Tm":
+			if m, ok := matrixOf(args); ok {
+				tm, tlm = m, m
+			}
+		case "T*":
+			nextLine(0, -g.tl)
+		case "Tj":
+			if len(args) == 1 {
+				show(args[0].RawString())
+			}
+		case "'":
+			nextLine(0, -g.tl)
+			if len(args) == 1 {
+				show(args[0].RawString())
+			}
+		case "\"":
+			if len(args) == 3 {
+				g.tw, g.tc = num(0), num(1)
+				nextLine(0, -g.tl)
+				show(args[2].RawString())
+			}
+		case "TJ":
+			if len(args) != 1 {
+				return
+			}
+			a := args[0]
+			for i := 0; i < a.Len(); i++ {
+				v := a.Index(i)
+				if v.Kind() == pdf.String {
+					show(v.RawString())
+					continue
+				}
+				tx := -v.Float64() / 1000 * g.size * g.th
+				tm = matrix{1, 0, 0, 1, tx, 0}.mul(tm)
+			}
+		case "Do":
+			if len(args) == 1 && w.depth < maxFormDepth {
+				x := res.Key("XObject").Key(args[0].Name())
+				if x.Key("Subtype").Name() != "Form" {
+					return
+				}
+				m, ok := matrixOf(valuesOf(x.Key("Matrix")))
+				if !ok {
+					m = identity
+				}
+				xres := x.Key("Resources")
+				if xres.IsNull() {
+					xres = res
+				}
+				w.depth++
+				w.run(x, xres, m.mul(g.ctm))
+				w.depth--
+			}
+		}
+	})
+}
+
+func valuesOf(a pdf.Value) []pdf.Value {
+	out := make([]pdf.Value, a.Len())
+	for i := range out {
+		out[i] = a.Index(i)
+	}
+	return out
+}
+
+// estimateWidth is the advance, per unit font size, of a glyph whose font
+// gives no width: one em for a wide (CJK) character, half for others.
+func estimateWidth(s string) float64 {
+	r, _ := utf8.DecodeRuneInString(s)
+	if isWide(r) {
+		return 1
+	}
+	return 0.5
+}
