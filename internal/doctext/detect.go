@@ -40,7 +40,7 @@ const (
 var formatNames = [...]string{
 	Text: "text", HTML: "HTML", PDF: "PDF", DOCX: "Word (.docx)",
 	DOC: "legacy Word 97-2003 (.doc)", WPS: "WPS Office (.wps)",
-	OLE: "legacy Office binary (OLE compound file)",
+	OLE:             "legacy Office binary (OLE compound file)",
 	EncryptedOffice: "password-protected Office document", Zip: "zip archive",
 }
 
@@ -82,15 +82,15 @@ var mediaTypes = map[string]Format{
 	"application/pdf":   PDF,
 	"application/x-pdf": PDF,
 	"application/vnd.openxmlformats-officedocument.wordprocessingml.document": DOCX,
-	"application/msword":           DOC,
-	"application/vnd.ms-word":      DOC,
-	"application/wps-office.doc":   DOC,
-	"application/vnd.ms-works":     WPS,
-	"application/kswps":            WPS,
-	"application/wps-office.wps":   WPS,
-	"application/wps-office.docx":  DOCX,
-	"text/html":                    HTML,
-	"application/xhtml+xml":        HTML,
+	"application/msword":          DOC,
+	"application/vnd.ms-word":     DOC,
+	"application/wps-office.doc":  DOC,
+	"application/vnd.ms-works":    WPS,
+	"application/kswps":           WPS,
+	"application/wps-office.wps":  WPS,
+	"application/wps-office.docx": DOCX,
+	"text/html":                   HTML,
+	"application/xhtml+xml":       HTML,
 }
 
 // Extensions by format.

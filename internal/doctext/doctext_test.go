@@ -21,6 +21,8 @@ var fixtures = []struct {
 	{"hebei-gwr.pdf", "hebei-gwr.txt"},
 	{"longhua-fzzf.pdf", "longhua-fzzf.txt"},
 	{"longhua-fzzf.docx", "longhua-fzzf.txt"},
+	// Locked with an owner password only: readable without one.
+	{"restricted-aes128.pdf", "longhua-fzzf.txt"},
 }
 
 // Acceptance thresholds against the text version.
@@ -174,6 +176,7 @@ func TestBadDocuments(t *testing.T) {
 		{"cut-end.pdf", pdfData[:len(pdfData)-200], PDF, ErrBroken, "cut short"},
 		{"header-only.pdf", pdfData[:20], PDF, ErrBroken, "PDF"},
 		{"encrypted.pdf", readFixture(t, "encrypted.pdf"), PDF, ErrEncrypted, "unprotected"},
+		{"restricted-aes256.pdf", readFixture(t, "restricted-aes256.pdf"), PDF, ErrEncrypted, "AES-256"},
 		{"fangxian-fzzf.doc", readFixture(t, "fangxian-fzzf.doc"), DOC, ErrUnsupported, ".doc"},
 		{"report.wps", readFixture(t, "fangxian-fzzf.doc"), WPS, ErrUnsupported, ".wps"},
 		{"cut.docx", docx[:len(docx)/2], DOCX, ErrBroken, ".docx"},

@@ -41,7 +41,7 @@ func PDFText(data []byte) (text string, err error) {
 	data = normalizeHeader(data)
 	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return "", pdfOpenErr(err)
+		return "", pdfOpenErr(err, bytes.Contains(data, []byte("/Encrypt")))
 	}
 	n := r.NumPage()
 	if n == 0 {
@@ -95,14 +95,17 @@ func normalizeHeader(data []byte) []byte {
 	return data
 }
 
-// pdfOpenErr classifies the reader's error when opening a file.
-func pdfOpenErr(err error) error {
+// pdfOpenErr classifies the reader's error when opening a file; encrypted
+// tells whether the file has an encryption dictionary.
+func pdfOpenErr(err error, encrypted bool) error {
 	msg := err.Error()
 	switch {
 	case errors.Is(err, pdf.ErrInvalidPassword):
 		return fmt.Errorf("read PDF: it is password-protected; save an unprotected copy and add that: %w", ErrEncrypted)
-	case strings.Contains(msg, "encrypt"):
-		return fmt.Errorf("read PDF: %s; save an unprotected copy (print to PDF) and add that: %w", msg, ErrEncrypted)
+	case encrypted || strings.Contains(msg, "encrypt"):
+		// The reader opens files locked with an owner password only when
+		// they use RC4 or AES-128; AES-256 (PDF 2.0) it cannot decrypt.
+		return fmt.Errorf("read PDF: it is encrypted (password-protected, or AES-256 which govbot cannot decrypt: %s); save an unprotected copy (print to PDF) and add that: %w", msg, ErrEncrypted)
 	case strings.Contains(msg, "EOF") || strings.Contains(msg, "startxref"):
 		return fmt.Errorf("read PDF: %s (the file is cut short: download it again): %w", msg, ErrBroken)
 	}
@@ -229,9 +232,9 @@ func matrixOf(args []pdf.Value) (matrix, bool) {
 
 // gstate is the part of the graphics and text state that places glyphs.
 type gstate struct {
-	ctm                 matrix
-	font                *font
-	size                float64 // Tfs
+	ctm                  matrix
+	font                 *font
+	size                 float64 // Tfs
 	tc, tw, th, tl, rise float64
 }
 

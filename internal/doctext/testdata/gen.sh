@@ -66,4 +66,9 @@ make_fixture longhua-fzzf "$locals/2019-longhua-fzzf.txt" docx pdf
 
 # A PDF that opens only with a password (AES-256), as some sites attach.
 qpdf --encrypt secret owner 256 -- "$here/longhua-fzzf.pdf" "$here/encrypted.pdf"
+# Locked with an owner password only (printing, copying restricted), as
+# many sites publish: AES-128 opens without a password; AES-256 the reader
+# cannot decrypt.
+qpdf --encrypt "" owner 128 --use-aes=y -- "$here/longhua-fzzf.pdf" "$here/restricted-aes128.pdf"
+qpdf --encrypt "" owner 256 -- "$here/longhua-fzzf.pdf" "$here/restricted-aes256.pdf"
 ls -l "$here"
