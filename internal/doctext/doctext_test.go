@@ -18,6 +18,8 @@ var fixtures = []struct {
 }{
 	{"fangxian-fzzf.pdf", "fangxian-fzzf.txt"},
 	{"fangxian-fzzf.docx", "fangxian-fzzf.txt"},
+	// CID (Type0, Identity-H) fonts, running header, page numbers.
+	{"fangxian-fzzf-chromium.pdf", "fangxian-fzzf.txt"},
 	{"hebei-gwr.pdf", "hebei-gwr.txt"},
 	{"longhua-fzzf.pdf", "longhua-fzzf.txt"},
 	{"longhua-fzzf.docx", "longhua-fzzf.txt"},

@@ -115,18 +115,19 @@ func pdfOpenErr(err error, encrypted bool) error {
 // font is what the walker needs of a PDF font: how to cut a string into
 // character codes, each code's Unicode text and advance width.
 type font struct {
-	enc     pdf.TextEncoding
-	twoByte bool            // Type0 (CID) font: codes are two bytes
-	first   int             // simple font: the code of widths[0]
-	widths  []float64       // simple font: advance widths, 1/1000 em
-	cid     map[int]float64 // CID font: W array
-	dw      float64         // CID font: default width
-	scale   float64         // glyph space to text space (1/1000, or a Type3 FontMatrix)
+	uni     *toUnicode       // the ToUnicode CMap, preferred when present
+	enc     pdf.TextEncoding // the library's decoding from the font encoding
+	twoByte bool             // Type0 (CID) font: codes are two bytes
+	first   int              // simple font: the code of widths[0]
+	widths  []float64        // simple font: advance widths, 1/1000 em
+	cid     map[int]float64  // CID font: W array
+	dw      float64          // CID font: default width
+	scale   float64          // glyph space to text space (1/1000, or a Type3 FontMatrix)
 }
 
 func newFont(v pdf.Value) *font {
 	pf := pdf.Font{V: v}
-	f := &font{enc: pf.Encoder(), scale: 0.001}
+	f := &font{enc: pf.Encoder(), uni: readToUnicode(v.Key("ToUnicode")), scale: 0.001}
 	if f.enc == nil {
 		f.enc = identityEncoding{}
 	}
@@ -192,6 +193,30 @@ func (f *font) width(code int) float64 {
 		return f.widths[i] * f.scale
 	}
 	return 0
+}
+
+// next cuts the first character code off s and returns it with its text:
+// code length from the ToUnicode codespace, else one byte (two for a CID
+// font); text from ToUnicode, else the library's decoding of the font
+// encoding.
+func (f *font) next(s string) (code, text string) {
+	n := 1
+	if f.twoByte {
+		n = 2
+	}
+	if f.uni != nil {
+		if l := f.uni.codeLen(s); l > 0 {
+			n = l
+		}
+	}
+	n = min(n, len(s))
+	code = s[:n]
+	if f.uni != nil {
+		if t, ok := f.uni.text[code]; ok {
+			return code, t
+		}
+	}
+	return code, f.enc.Decode(code)
 }
 
 // identityEncoding passes codes through as Latin-1 (no encoding known).
@@ -289,17 +314,13 @@ func (w *walker) run(strm, res pdf.Value, ctm matrix) {
 		if g.font == nil {
 			return
 		}
-		step := 1
-		if g.font.twoByte {
-			step = 2
-		}
-		for i := 0; i+step <= len(s); i += step {
-			raw := s[i : i+step]
-			code := int(raw[0])
-			if step == 2 {
-				code = code<<8 | int(raw[1])
+		for i := 0; i < len(s); {
+			raw, text := g.font.next(s[i:])
+			i += len(raw)
+			code := 0
+			for j := 0; j < len(raw); j++ {
+				code = code<<8 | int(raw[j])
 			}
-			text := g.font.enc.Decode(raw)
 			wd := g.font.width(code)
 			trm := matrix{g.size * g.th, 0, 0, g.size, 0, g.rise}.mul(tm).mul(g.ctm)
 			adv := wd * g.size
@@ -308,7 +329,7 @@ func (w *walker) run(strm, res pdf.Value, ctm matrix) {
 			}
 			end := matrix{1, 0, 0, 1, adv * g.th, g.rise}.mul(tm).mul(g.ctm) // far edge
 			tx := adv + g.tc
-			if step == 1 && raw == " " {
+			if raw == " " {
 				tx += g.tw
 			}
 			tm = matrix{1, 0, 0, 1, tx * g.th, 0}.mul(tm)

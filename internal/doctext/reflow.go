@@ -82,7 +82,7 @@ func reflow(pages [][]glyph) string {
 			pageLeft[p], pageRight[p] = l, r
 		}
 	}
-	pitch := linePitch(lines)
+	lay := layout{left: pageLeft, right: pageRight, pitch: linePitch(lines), body: bodySize(lines)}
 
 	var out strings.Builder
 	var para strings.Builder
@@ -96,7 +96,7 @@ func reflow(pages [][]glyph) string {
 		para.Reset()
 	}
 	for i, l := range lines {
-		if i > 0 && startsParagraph(lines[i-1], l, pageLeft, pageRight, pitch) {
+		if i > 0 && lay.startsParagraph(lines[i-1], l) {
 			flush()
 		}
 		if para.Len() > 0 {
@@ -113,20 +113,48 @@ func reflow(pages [][]glyph) string {
 	return out.String()
 }
 
+// layout is what the paragraph rules measure lines against.
+type layout struct {
+	left, right map[int]float64 // body margins by page
+	pitch       float64         // usual baseline distance of body lines
+	body        float64         // usual font size of body lines
+}
+
 // startsParagraph decides whether line b begins a new paragraph after a.
-func startsParagraph(a, b line, left, right map[int]float64, pitch float64) bool {
+func (lay layout) startsParagraph(a, b line) bool {
 	size := math.Max(a.size, b.size)
-	switch {
-	case b.x0 > left[b.page]+indent*b.size:
-		return true
-	case a.x1 < right[a.page]-shortLine*a.size:
-		return true
-	case math.Abs(a.size-b.size) > sizeChange*size:
-		return true
-	case a.page == b.page && pitch > 0 && a.y-b.y > paraGap*pitch:
+	if math.Abs(a.size-b.size) > sizeChange*size {
 		return true
 	}
-	return false
+	pitch := lay.pitch * size / math.Max(lay.body, 1) // larger type, wider pitch
+	if a.page == b.page && lay.pitch > 0 && a.y-b.y > paraGap*pitch {
+		return true
+	}
+	if size > (1+sizeChange)*lay.body && lay.centred(a) && lay.centred(b) {
+		return false // a title set in larger type over two lines
+	}
+	return b.x0 > lay.left[b.page]+indent*b.size || a.x1 < lay.right[a.page]-shortLine*a.size
+}
+
+// centred reports whether l is centred between the margins (a full line
+// is too).
+func (lay layout) centred(l line) bool {
+	mid := (lay.left[l.page] + lay.right[l.page]) / 2
+	return math.Abs((l.x0+l.x1)/2-mid) < l.size
+}
+
+// bodySize is the most common font size of the lines, by characters.
+func bodySize(lines []line) float64 {
+	count := map[float64]int{}
+	best, bestN := 0.0, 0
+	for _, l := range lines {
+		s := math.Round(l.size*2) / 2
+		count[s] += utf8.RuneCountInString(l.text)
+		if count[s] > bestN {
+			best, bestN = s, count[s]
+		}
+	}
+	return best
 }
 
 // buildLines groups a page's glyphs into lines, top to bottom, each left

@@ -3,13 +3,16 @@
 # reports, as a government site would publish them: an A4 document typeset by
 # LibreOffice Writer in a CJK font (title centred, numbered headings bold,
 # paragraphs indented two characters, 16 pt body as in 公文), exported to PDF
-# with subset fonts and ToUnicode maps, to .docx, and to legacy .doc. It also
-# makes an encrypted copy of a PDF with qpdf.
+# with subset fonts and ToUnicode maps, to .docx, and to legacy .doc. One
+# more PDF is printed by Chromium in a TrueType CJK font, which gives CID
+# (Type0, Identity-H) fonts as Word and WPS exports do, with a running
+# header and "— N —" page numbers. qpdf makes encrypted copies.
 #
 # The fixtures are committed: CI never runs this. To regenerate (Debian):
 #
 #	apt-get update
-#	apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-noto-cjk qpdf
+#	apt-get install -y --no-install-recommends libreoffice-writer-nogui fonts-noto-cjk \
+#		chromium fonts-wqy-microhei qpdf
 #	sh internal/doctext/testdata/gen.sh ../shared/reports
 #
 # Each fixture NAME.{pdf,docx} has NAME.txt beside it: the text version it
@@ -60,9 +63,19 @@ make_fixture() {
 	done
 }
 
+# chromium NAME SRC HEADER: NAME.pdf printed by Chromium, HEADER atop each page.
+chromium_fixture() {
+	name=$1 src=$2 header=$3
+	html "$src" | sed -e 's/Noto S[a-z]* CJK SC/WenQuanYi Micro Hei/g' -e 's/<h1>/<h1 style="font-weight: normal">/' \
+		-e "s|</style>|@page { size: A4; margin: 3.7cm 2.6cm 3.5cm 2.8cm; @top-center { content: \"$header\"; font-size: 10pt; } @bottom-center { content: \"— \" counter(page) \" —\"; font-size: 14pt; } }</style>|" \
+		-e 's|<b>||; s|</b>||' >"$work/$name.html"
+	chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer --print-to-pdf="$here/$name.pdf" "$work/$name.html" 2>/dev/null
+}
+
 make_fixture fangxian-fzzf "$reports/2024-fangxian-fzzf.txt" pdf docx doc
 make_fixture hebei-gwr "$reports/2026-hebei-gwr.txt" pdf
 make_fixture longhua-fzzf "$locals/2019-longhua-fzzf.txt" docx pdf
+chromium_fixture fangxian-fzzf-chromium "$reports/2024-fangxian-fzzf.txt" 房县人民政府文件
 
 # A PDF that opens only with a password (AES-256), as some sites attach.
 qpdf --encrypt secret owner 256 -- "$here/longhua-fzzf.pdf" "$here/encrypted.pdf"
