@@ -48,12 +48,13 @@ func PDFText(data []byte) (text string, err error) {
 		return "", fmt.Errorf("read PDF: no pages: %w", ErrBroken)
 	}
 	pages := make([][]glyph, 0, n)
+	fonts := map[string]*font{}
 	for i := 1; i <= n; i++ {
 		p := r.Page(i)
 		if p.V.IsNull() {
 			return "", fmt.Errorf("read PDF: page %d of %d missing: %w", i, n, ErrBroken)
 		}
-		var w walker
+		w := walker{fonts: fonts}
 		if err := w.page(p); err != nil {
 			return "", fmt.Errorf("read PDF page %d: %v: %w", i, err, ErrBroken)
 		}
@@ -115,8 +116,9 @@ func pdfOpenErr(err error, encrypted bool) error {
 // font is what the walker needs of a PDF font: how to cut a string into
 // character codes, each code's Unicode text and advance width.
 type font struct {
+	v       pdf.Value
 	uni     *toUnicode       // the ToUnicode CMap, preferred when present
-	enc     pdf.TextEncoding // the library's decoding from the font encoding
+	enc     pdf.TextEncoding // the library's decoding of the font encoding, made when needed
 	twoByte bool             // Type0 (CID) font: codes are two bytes
 	first   int              // simple font: the code of widths[0]
 	widths  []float64        // simple font: advance widths, 1/1000 em
@@ -126,11 +128,7 @@ type font struct {
 }
 
 func newFont(v pdf.Value) *font {
-	pf := pdf.Font{V: v}
-	f := &font{enc: pf.Encoder(), uni: readToUnicode(v.Key("ToUnicode")), scale: 0.001}
-	if f.enc == nil {
-		f.enc = identityEncoding{}
-	}
+	f := &font{v: v, uni: readToUnicode(v.Key("ToUnicode")), scale: 0.001}
 	switch v.Key("Subtype").Name() {
 	case "Type0":
 		f.twoByte = true
@@ -216,6 +214,12 @@ func (f *font) next(s string) (code, text string) {
 			return code, t
 		}
 	}
+	if f.enc == nil {
+		pf := pdf.Font{V: f.v}
+		if f.enc = pf.Encoder(); f.enc == nil {
+			f.enc = identityEncoding{}
+		}
+	}
 	return code, f.enc.Decode(code)
 }
 
@@ -269,6 +273,7 @@ type gstate struct {
 // (Chinese) fonts no advance widths and adds a spurious glyph after every
 // TJ.
 type walker struct {
+	fonts  map[string]*font // the document's fonts, by their dictionary's text
 	glyphs []glyph
 	depth  int
 }
@@ -306,7 +311,13 @@ func (w *walker) run(strm, res pdf.Value, ctm matrix) {
 		if f, ok := fonts[name]; ok {
 			return f
 		}
-		f := newFont(res.Key("Font").Key(name))
+		v := res.Key("Font").Key(name)
+		key := v.String() // the dictionary's text: the same font object on every page
+		f, ok := w.fonts[key]
+		if !ok {
+			f = newFont(v)
+			w.fonts[key] = f
+		}
 		fonts[name] = f
 		return f
 	}
