@@ -235,7 +235,8 @@ func (w *Watcher) pollFolder(ctx context.Context, src *Source) ([]Ingested, erro
 			return nil
 		}
 		switch strings.ToLower(filepath.Ext(path)) {
-		case ".txt", ".html", ".htm", ".shtml":
+		case ".txt", ".html", ".htm", ".shtml", ".pdf", ".docx",
+			".doc", ".wps": // reported once as unsupported, with what to do
 		default:
 			return nil
 		}
