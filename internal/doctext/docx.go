@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -49,7 +50,7 @@ func DOCXText(data []byte) (string, error) {
 		return "", fmt.Errorf("read .docx: %v: %w", err, ErrBroken)
 	}
 	defer rc.Close()
-	text, err := docxBody(io.LimitReader(rc, maxDocumentXML))
+	text, err := docxBody(io.LimitReader(rc, maxDocumentXML), readNumbering(zr.File))
 	if err != nil {
 		return "", fmt.Errorf("read .docx word/document.xml: %v: %w", err, ErrBroken)
 	}
@@ -59,8 +60,9 @@ func DOCXText(data []byte) (string, error) {
 	return text, nil
 }
 
-// docxBody walks the WordprocessingML body.
-func docxBody(r io.Reader) (string, error) {
+// docxBody walks the WordprocessingML body; num (nil for none) renders
+// automatic numbering.
+func docxBody(r io.Reader, num *numbering) (string, error) {
 	dec := xml.NewDecoder(r)
 	var (
 		out      strings.Builder
@@ -69,10 +71,16 @@ func docxBody(r io.Reader) (string, error) {
 		inText   bool // inside w:t
 		skip     int  // depth inside an element whose text is not shown
 		tblDepth int
+		ref      numRef // the paragraph's numbering (numId "" for none)
+		inPPr    bool   // inside the paragraph's properties
 	)
 	flush := func() {
 		line := strings.TrimSpace(para.String())
 		para.Reset()
+		if num != nil && line != "" && ref.id != "" && ref.id != "0" {
+			line = num.label(ref) + line
+		}
+		ref = numRef{}
 		if tblDepth > 0 {
 			row = append(row, line)
 			return
@@ -97,8 +105,24 @@ func docxBody(r io.Reader) (string, error) {
 				continue
 			}
 			switch t.Name.Local {
-			case "delText", "instrText", "del", "moveFrom", "fldData":
+			case "delText", "instrText", "del", "moveFrom", "fldData", "pPrChange", "rPrChange", "numberingChange":
 				skip = 1
+			case "pPr":
+				inPPr = true
+			case "pStyle":
+				if inPPr && num != nil {
+					if r, ok := num.styles[attr(t, "val")]; ok && ref.id == "" {
+						ref = r
+					}
+				}
+			case "numId":
+				if inPPr {
+					ref.id = attr(t, "val")
+				}
+			case "ilvl":
+				if inPPr {
+					ref.level, _ = strconv.Atoi(attr(t, "val"))
+				}
 			case "t":
 				inText = true
 			case "tab", "ptab":
@@ -125,6 +149,8 @@ func docxBody(r io.Reader) (string, error) {
 				continue
 			}
 			switch t.Name.Local {
+			case "pPr":
+				inPPr = false
 			case "t":
 				inText = false
 			case "p":
