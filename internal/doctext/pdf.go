@@ -21,8 +21,45 @@ type glyph struct {
 	space bool    // s is white space
 }
 
-// maxFormDepth bounds nested form XObjects (a loop in a hostile file).
-const maxFormDepth = 4
+// Limits against hostile files.
+const (
+	// maxFormDepth bounds nested form XObjects (a loop).
+	maxFormDepth = 4
+	// maxTreeDepth bounds the page tree (a cycle of Kids or Parent).
+	maxTreeDepth = 32
+	// maxPages bounds the pages read.
+	maxPages = 5000
+	// maxGlyphs bounds the characters of a document (a decompression
+	// bomb); a long report has 100,000.
+	maxGlyphs = 5_000_000
+)
+
+// pageRef is a page with the resources it has or inherits.
+type pageRef struct {
+	v         pdf.Value
+	resources pdf.Value
+}
+
+// pageList returns the leaves of the page tree in order, with their
+// inherited resources, stopping at maxTreeDepth (the library's own page
+// lookup loops forever on a cyclic tree) and maxPages.
+func pageList(node, resources pdf.Value, depth int) []pageRef {
+	if depth > maxTreeDepth || node.Kind() != pdf.Dict {
+		return nil
+	}
+	if r := node.Key("Resources"); r.Kind() == pdf.Dict {
+		resources = r
+	}
+	kids := node.Key("Kids")
+	if node.Key("Type").Name() == "Page" || kids.Kind() != pdf.Array {
+		return []pageRef{{node, resources}}
+	}
+	var out []pageRef
+	for i := 0; i < kids.Len() && len(out) < maxPages; i++ {
+		out = append(out, pageList(kids.Index(i), resources, depth+1)...)
+	}
+	return out[:min(len(out), maxPages)]
+}
 
 // PDFText returns the text of a PDF in reading order: lines rebuilt from
 // the glyph positions, lines of one paragraph joined (no break inside a
@@ -43,20 +80,17 @@ func PDFText(data []byte) (text string, err error) {
 	if err != nil {
 		return "", pdfOpenErr(err, bytes.Contains(data, []byte("/Encrypt")))
 	}
-	n := r.NumPage()
+	list := pageList(r.Trailer().Key("Root").Key("Pages"), pdf.Value{}, 0)
+	n := len(list)
 	if n == 0 {
 		return "", fmt.Errorf("read PDF: no pages: %w", ErrBroken)
 	}
 	pages := make([][]glyph, 0, n)
-	fonts := map[string]*font{}
-	for i := 1; i <= n; i++ {
-		p := r.Page(i)
-		if p.V.IsNull() {
-			return "", fmt.Errorf("read PDF: page %d of %d missing: %w", i, n, ErrBroken)
-		}
-		w := walker{fonts: fonts}
+	w := walker{fonts: map[string]*font{}}
+	for i, p := range list {
+		w.glyphs = nil
 		if err := w.page(p); err != nil {
-			return "", fmt.Errorf("read PDF page %d: %v: %w", i, err, ErrBroken)
+			return "", fmt.Errorf("read PDF page %d: %v: %w", i+1, err, ErrBroken)
 		}
 		pages = append(pages, w.glyphs)
 	}
@@ -275,20 +309,21 @@ type gstate struct {
 type walker struct {
 	fonts  map[string]*font // the document's fonts, by their dictionary's text
 	glyphs []glyph
+	total  int // glyphs of the whole document
 	depth  int
 }
 
-func (w *walker) page(p pdf.Page) (err error) {
+func (w *walker) page(p pageRef) (err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			err = fmt.Errorf("%v", x)
 		}
 	}()
-	contents := p.V.Key("Contents")
+	contents := p.v.Key("Contents")
 	if contents.IsNull() {
 		return nil
 	}
-	w.run(contents, p.Resources(), identity)
+	w.run(contents, p.resources, identity)
 	return nil
 }
 
@@ -346,6 +381,9 @@ func (w *walker) run(strm, res pdf.Value, ctm matrix) {
 			tm = matrix{1, 0, 0, 1, tx * g.th, 0}.mul(tm)
 			if text == "" || text == "\x00" {
 				continue
+			}
+			if w.total++; w.total > maxGlyphs {
+				panic(fmt.Sprintf("more than %d characters", maxGlyphs))
 			}
 			w.glyphs = append(w.glyphs, glyph{
 				x: trm[4], y: trm[5], size: math.Hypot(trm[2], trm[3]),
