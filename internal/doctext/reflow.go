@@ -16,6 +16,9 @@ const (
 	sameLine = 0.45
 	// wordGap is the gap (em) between two narrow glyphs that is a space.
 	wordGap = 0.2
+	// cellGap is the gap (em) between any two glyphs that is a space:
+	// table cells, or a label and its value, set apart on one line.
+	cellGap = 2.0
 	// fakeBold is how close (em) a repeated glyph is drawn over itself
 	// to be one glyph (bold simulated by drawing twice).
 	fakeBold = 0.15
@@ -228,7 +231,7 @@ func makeLine(gs []glyph) (line, bool) {
 			r1, _ := utf8.DecodeRuneInString(g.s)
 			gap := g.x - (prev.x + prev.w)
 			narrow := !isWide(r0) && !isWide(r1)
-			if pendingSpace || narrow && gap > wordGap*g.size {
+			if pendingSpace || narrow && gap > wordGap*g.size || gap > cellGap*g.size {
 				b.WriteByte(' ')
 			}
 		}

@@ -23,6 +23,7 @@ type tLine struct {
 	full   bool
 	centre bool
 	size   float64
+	sameY  bool // on the baseline of the line before (a table row)
 }
 
 // typeset places each line's glyphs as a PDF would: wide characters one
@@ -36,6 +37,9 @@ func typeset(pages ...[]tLine) [][]glyph {
 			size := l.size
 			if size == 0 {
 				size = tSize
+			}
+			if l.sameY {
+				y += tPitch * size / tSize
 			}
 			rs := []rune(l.text)
 			x := tLeft + float64(l.indent)*size
@@ -125,6 +129,16 @@ func TestReflow(t *testing.T) {
 				{{text: "房县人民政府文件", indent: 10, size: 10}, {text: "第三页。", indent: 2}, {text: "3", indent: 14}},
 			},
 			want: []string{body + body + body + "完。", "下一段。", "第三页。"},
+		},
+		{
+			name: "table cells set apart on a line",
+			pages: [][]tLine{{
+				{text: half + half, indent: 2, full: true},
+				{text: body, full: true},
+				{text: "地区生产总值增长5.6%。"},
+				{text: "指标", indent: 2}, {text: "数值", indent: 12, sameY: true},
+			}},
+			want: []string{half + half + body + "地区生产总值增长5.6%。", "指标 数值"},
 		},
 		{
 			name: "Latin words across a line break keep their space",
