@@ -5,8 +5,9 @@
 # paragraphs indented two characters, 16 pt body as in 公文), exported to PDF
 # with subset fonts and ToUnicode maps, to .docx, and to legacy .doc. One
 # more PDF is printed by Chromium in a TrueType CJK font, which gives CID
-# (Type0, Identity-H) fonts as Word and WPS exports do, with a running
-# header and "— N —" page numbers. qpdf makes encrypted copies.
+# (Type0, Identity-H) fonts as Word and WPS exports do, and Type 3 fonts
+# for the title's synthetic bold, with a running header and "— N —" page
+# numbers. qpdf makes encrypted copies.
 #
 # The fixtures are committed: CI never runs this. To regenerate (Debian):
 #
@@ -66,9 +67,9 @@ make_fixture() {
 # chromium NAME SRC HEADER: NAME.pdf printed by Chromium, HEADER atop each page.
 chromium_fixture() {
 	name=$1 src=$2 header=$3
-	html "$src" | sed -e 's/Noto S[a-z]* CJK SC/WenQuanYi Micro Hei/g' -e 's/<h1>/<h1 style="font-weight: normal">/' \
+	html "$src" | sed -e 's/Noto S[a-z]* CJK SC/WenQuanYi Micro Hei/g' -e 's|<b>||; s|</b>||' \
 		-e "s|</style>|@page { size: A4; margin: 3.7cm 2.6cm 3.5cm 2.8cm; @top-center { content: \"$header\"; font-size: 10pt; } @bottom-center { content: \"— \" counter(page) \" —\"; font-size: 14pt; } }</style>|" \
-		-e 's|<b>||; s|</b>||' >"$work/$name.html"
+		>"$work/$name.html"
 	chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer --print-to-pdf="$here/$name.pdf" "$work/$name.html" 2>/dev/null
 }
 
