@@ -153,3 +153,22 @@ func figs(p corpus.Paragraph) string {
 	}
 	return strings.Join(out, "|")
 }
+
+// TestPermanentDocumentErrors: a document link that cannot be read is not
+// fetched again every round, unless the download may just have been cut.
+func TestPermanentDocumentErrors(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		data []byte
+		want bool
+	}{
+		{"locked.pdf", docFixture(t, "encrypted.pdf"), true},
+		{"old.doc", docFixture(t, "fangxian-fzzf.doc"), true},
+		{"cut.pdf", docFixture(t, "hebei-gwr.pdf")[:5000], false},
+	} {
+		_, err := Parse(Document{Name: tt.name, Data: tt.data})
+		if err == nil || permanent(err) != tt.want {
+			t.Errorf("%s: err %v, permanent %v, want %v", tt.name, err, permanent(err), tt.want)
+		}
+	}
+}
