@@ -2,6 +2,7 @@ package doctext
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -244,5 +245,40 @@ func BenchmarkExtract(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// minimalPDF writes a PDF of the given objects (numbered from 1) with a
+// correct xref table.
+func minimalPDF(objects ...string) []byte {
+	var b strings.Builder
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objects))
+	for i, o := range objects {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
+	return []byte(b.String())
+}
+
+// TestHostilePDF: a page tree that contains itself twice at every level,
+// and a page whose content is not text, end quickly with a clear error.
+func TestHostilePDF(t *testing.T) {
+	cyclic := minimalPDF("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [2 0 R 2 0 R] /Count 2 >>")
+	if _, err := PDFText(cyclic); !errors.Is(err, ErrBroken) || !strings.Contains(err.Error(), "no pages") {
+		t.Errorf("cyclic page tree: %v", err)
+	}
+	stream := "0 0 m 100 100 l S"
+	scan := minimalPDF("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(stream), stream))
+	if _, err := PDFText(scan); !errors.Is(err, ErrNoText) || !strings.Contains(err.Error(), "scanned") {
+		t.Errorf("page without text: %v", err)
 	}
 }

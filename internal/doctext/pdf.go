@@ -41,10 +41,16 @@ type pageRef struct {
 }
 
 // pageList returns the leaves of the page tree in order, with their
-// inherited resources, stopping at maxTreeDepth (the library's own page
-// lookup loops forever on a cyclic tree) and maxPages.
-func pageList(node, resources pdf.Value, depth int) []pageRef {
-	if depth > maxTreeDepth || node.Kind() != pdf.Dict {
+// inherited resources, stopping at maxTreeDepth and after visiting
+// 2×maxPages nodes (the library's own page lookup loops forever on a
+// cyclic tree; Kids [self self] would double at every level).
+func pageList(root pdf.Value) []pageRef {
+	budget := 2 * maxPages
+	return pageTree(root, pdf.Value{}, 0, &budget)
+}
+
+func pageTree(node, resources pdf.Value, depth int, budget *int) []pageRef {
+	if *budget--; *budget < 0 || depth > maxTreeDepth || node.Kind() != pdf.Dict {
 		return nil
 	}
 	if r := node.Key("Resources"); r.Kind() == pdf.Dict {
@@ -56,7 +62,7 @@ func pageList(node, resources pdf.Value, depth int) []pageRef {
 	}
 	var out []pageRef
 	for i := 0; i < kids.Len() && len(out) < maxPages; i++ {
-		out = append(out, pageList(kids.Index(i), resources, depth+1)...)
+		out = append(out, pageTree(kids.Index(i), resources, depth+1, budget)...)
 	}
 	return out[:min(len(out), maxPages)]
 }
@@ -80,7 +86,7 @@ func PDFText(data []byte) (text string, err error) {
 	if err != nil {
 		return "", pdfOpenErr(err, bytes.Contains(data, []byte("/Encrypt")))
 	}
-	list := pageList(r.Trailer().Key("Root").Key("Pages"), pdf.Value{}, 0)
+	list := pageList(r.Trailer().Key("Root").Key("Pages"))
 	n := len(list)
 	if n == 0 {
 		return "", fmt.Errorf("read PDF: no pages: %w", ErrBroken)
