@@ -22,27 +22,17 @@ func RenderText(a *Answer) string {
 	}
 	switch {
 	case len(a.Series) > 0:
-		for i, p := range a.Series {
-			if p.Issuer != "" {
-				b.WriteString(strings.TrimSuffix(p.Issuer, "人民政府") + " ")
+		for _, r := range SeriesRows(a) {
+			if r.Place != "" {
+				b.WriteString(r.Place + " ")
 			}
-			label := "年"
-			if p.Passage < len(a.Answers) && a.Answers[p.Passage].Period == "target" {
-				label = "年目标"
-			}
-			fmt.Fprintf(&b, "%d%s：%s", p.Year, label, figureLine(&p.Figure))
-			if i > 0 && a.Series[i-1].Issuer == p.Issuer && a.Series[i-1].Year == p.Year-1 {
-				switch c := change(a.Series[i-1].Figure, p.Figure); c {
-				case "":
-				case "持平":
-					b.WriteString("（与上年持平）")
-				default:
-					fmt.Fprintf(&b, "（较上年 %s）", c)
-				}
+			fmt.Fprintf(&b, "%s：%s", r.Label, r.Figure)
+			if r.Change != "" {
+				b.WriteString("（" + r.Change + "）")
 			}
 			b.WriteString("\n")
-			if p.Passage < len(a.Answers) {
-				ps := a.Answers[p.Passage]
+			if p := r.Point.Passage; p < len(a.Answers) {
+				ps := a.Answers[p]
 				fmt.Fprintf(&b, "  %s\n  ——%s\n", marked(ps), citeLine(ps))
 			}
 		}
