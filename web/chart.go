@@ -2,7 +2,6 @@ package web
 
 import (
 	"encoding/csv"
-	"fmt"
 	"math"
 	"net/http"
 	"strconv"
@@ -228,6 +227,3 @@ func csvSafe(rec []string) []string {
 	}
 	return rec
 }
-
-// String describes the chart for logs and tests.
-func (c *chart) String() string { return fmt.Sprintf("chart(%d bars, %s)", len(c.Bars), c.Unit) }

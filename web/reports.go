@@ -104,6 +104,22 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusNotFound, "没有这份报告。")
 		return
 	}
+	if html := s.reportPages.get(rep); html != nil {
+		writeHTML(w, http.StatusOK, html)
+		return
+	}
+	html, err := s.renderBytes("report", viewReport(rep))
+	if err != nil {
+		http.Error(w, "内部错误", http.StatusInternalServerError)
+		return
+	}
+	s.reportPages.put(rep, html)
+	writeHTML(w, http.StatusOK, html)
+}
+
+// viewReport lays a report out: metadata, headings and paragraphs in
+// order, the figures marked and listed.
+func viewReport(rep *corpus.Report) *reportPage {
 	p := &reportPage{Title: rep.Title, R: rep, SourceURL: webURL(rep.URL)}
 	if p.Title == "" {
 		p.Title = rep.ID
@@ -136,7 +152,7 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 			p.Figures = append(p.Figures, figureRow{Text: f.Text, Context: f.Context, Anchor: anchor, Section: section})
 		}
 	}
-	s.render(w, http.StatusOK, "report", p)
+	return p
 }
 
 // splitFigures cuts a paragraph's text into runs, the figures apart.

@@ -109,7 +109,9 @@ type Server struct {
 	pages    map[string]*template.Template
 	sessions *sessionStore
 	limiter  *ipLimiter
-	handler  http.Handler
+	// reportPages caches rendered report pages.
+	reportPages *pageCache
+	handler     http.Handler
 }
 
 // New returns the web front end over eng.
@@ -119,9 +121,10 @@ func New(eng *answer.Engine, opt Options) (*Server, error) {
 	}
 	opt = opt.withDefaults()
 	s := &Server{
-		eng:      eng,
-		opt:      opt,
-		sessions: newSessionStore(opt.MaxSessions, opt.SessionTTL),
+		eng:         eng,
+		opt:         opt,
+		sessions:    newSessionStore(opt.MaxSessions, opt.SessionTTL),
+		reportPages: newPageCache(reportPagesCached),
 	}
 	if opt.RateBurst > 0 {
 		s.limiter = newIPLimiter(opt.RateBurst, opt.RateEvery, opt.MaxClients)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/govbot/govbot/answer"
+	"github.com/govbot/govbot/corpus"
 )
 
 // The questions of the page tests, of the kinds staff ask: a figure with a
@@ -467,5 +469,40 @@ func TestSeriesChart(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReportPageCache serves a report page from the cache until the report
+// is re-indexed with new text, then the new text.
+func TestReportPageCache(t *testing.T) {
+	e, err := answer.OpenDefault()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	s, err := New(e, Options{RateBurst: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := answer.DefaultReport()
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := "/reports/" + url.PathEscape(def.ID)
+	first := get(s, target, "").Body.String()
+	if again := get(s, target, "").Body.String(); again != first || s.reportPages.lru.Len() != 1 {
+		t.Fatalf("second view differs or is not cached (%d cached)", s.reportPages.lru.Len())
+	}
+	changed, err := corpus.Parse(def.ID+".txt", []byte(def.Title+"\n\n一、新的一节\n\n全县新增测试项目12个。\n"), corpus.Meta{ID: def.ID, Title: def.Title, Issuer: def.Issuer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Index().Add(context.Background(), changed); err != nil {
+		t.Fatal(err)
+	}
+	e.Refresh()
+	page := get(s, target, "").Body.String()
+	if !strings.Contains(page, "全县新增测试项目<mark class=\"fig\"") || strings.Contains(page, "行政复议") {
+		t.Errorf("re-indexed report served from the cache:\n%.600s", pageText(page))
 	}
 }
