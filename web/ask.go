@@ -36,6 +36,7 @@ type answerView struct {
 	Fact        string
 	Reason      string
 	Suggestions []string
+	Places      []placeChoice
 	Top         *passageView
 	More        []passageView
 	Series      []seriesRow
@@ -43,6 +44,12 @@ type answerView struct {
 	ChartNote   string
 	CSV         string
 	Reply       string
+}
+
+// placeChoice is a place the question may mean, with the question asked
+// of that place.
+type placeChoice struct {
+	Name, Ask string
 }
 
 // passageView is one cited passage.
@@ -168,6 +175,9 @@ func viewAnswer(a *answer.Answer) *answerView {
 	}
 	if a.Figure != nil {
 		v.Figure = answer.FigureLine(a.Figure)
+	}
+	for _, pl := range a.Places {
+		v.Places = append(v.Places, placeChoice{Name: pl, Ask: pl + a.Question})
 	}
 	passages := make([]passageView, len(a.Answers))
 	for i, p := range a.Answers {

@@ -19,12 +19,14 @@ import (
 )
 
 // testFiles are the shared reports the tests index: the county report,
-// three national reports and two years of Hubei, enough for issuer and
-// year scoping, comparisons and follow-ups.
+// three national reports, two years of Hubei and two more provinces,
+// enough for issuer and year scoping, comparisons, follow-ups and a
+// question whose place is ambiguous.
 var testFiles = []string{
 	"2024-fangxian-fzzf.txt",
 	"2023-state-council-gwr.txt", "2024-state-council-gwr.txt", "2025-state-council-gwr.txt",
 	"2025-hubei-gwr.txt", "2026-hubei-gwr.txt",
+	"2026-fujian-gwr.txt", "2026-jiangsu-gwr.txt",
 }
 
 // hostileID is the report whose metadata and text try to inject markup.

@@ -27,6 +27,8 @@ var pageQuestions = []string{
 	"全国这几年城镇新增就业分别是多少",
 	"房县去年办理了多少件行政复议案件",
 	"房县今年中小学招生政策是什么",
+	"咱们县的应急广播覆盖了多少个乡镇",
+	"咱们省的地区生产总值是多少",
 }
 
 // TestAskPageShowsTheReply checks that the page states what the chat reply
@@ -53,6 +55,12 @@ func TestAskPageShowsTheReply(t *testing.T) {
 			want("fact", a.Fact)
 			for _, sg := range a.Suggestions {
 				want("suggestion", sg)
+			}
+			for _, pl := range a.Places {
+				want("place", pl)
+				if !strings.Contains(strings.ToLower(page), strings.ToLower(`href="/?q=`+url.QueryEscape(pl+q))) {
+					t.Errorf("no link to ask of %s", pl)
+				}
 			}
 			if a.Figure != nil && len(a.Series) == 0 {
 				line := answer.FigureLine(a.Figure)
