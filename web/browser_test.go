@@ -73,7 +73,7 @@ func browser(t *testing.T) (context.Context, func() []string) {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTime := context.WithTimeout(ctx, 5*time.Minute) // generous: the machine may be loaded
 	t.Cleanup(func() {
 		_ = chromedp.Cancel(ctx) // closes the browser and waits for it
 		cancelTime()
@@ -143,6 +143,7 @@ func TestBrowser(t *testing.T) {
 		if a.Figure == nil || len(a.Answers) == 0 {
 			t.Fatalf("engine gives no figure for %s", q)
 		}
+		var err error
 		var fig, cite, marked string
 		run(
 			chromedp.Navigate(srv.URL+"/"),
@@ -182,6 +183,34 @@ func TestBrowser(t *testing.T) {
 		}
 		run(chromedp.Navigate(srv.URL+reportLink(a.Answers[0].Report.ID, "")), chromedp.WaitVisible(`dl.meta`))
 		screenshot(t, ctx, "web-report")
+
+		// A follow-up in the same browser is read with the conversation,
+		// as the engine reads it in a chat.
+		follow := "那2023年呢？"
+		var conv answer.Session
+		for _, q := range []string{q, follow} {
+			if a, err = testEngine(t).AskIn(context.Background(), &conv, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var history string
+		run(
+			chromedp.Navigate(srv.URL+"/"),
+			chromedp.WaitVisible(`#q`, chromedp.ByID),
+			chromedp.SendKeys(`#q`, follow, chromedp.ByID),
+			chromedp.Submit(`#q`, chromedp.ByID),
+			chromedp.WaitVisible(`section.history`),
+			chromedp.Text(`section.history`, &history),
+		)
+		if !strings.Contains(history, q) {
+			t.Errorf("conversation %q lacks the first question", history)
+		}
+		if a.Figure != nil {
+			run(chromedp.Text(`.card h2.figure`, &fig))
+			if !strings.HasPrefix(strings.TrimSpace(fig), answer.FigureLine(a.Figure)) {
+				t.Errorf("follow-up figure %q, want %q (the engine's in a conversation)", fig, answer.FigureLine(a.Figure))
+			}
+		}
 	})
 
 	t.Run("comparison", func(t *testing.T) {
