@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -126,6 +128,32 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
+// loaded waits until the page at a URL whose query contains want has
+// loaded, so that nothing is read from the page before. It polls from Go:
+// an evaluation that meets the navigation fails and is tried again.
+func loaded(want string) chromedp.Action {
+	expr := `location.search.includes(` + strconvQuote(want) + `) && document.readyState === "complete"`
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		for {
+			var ok bool
+			if err := chromedp.Evaluate(expr, &ok).Do(ctx); err == nil && ok {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("page with %q in its URL: %w", want, ctx.Err())
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	})
+}
+
+// strconvQuote quotes s as a JavaScript string.
+func strconvQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
 func TestBrowser(t *testing.T) {
 	srv := httptest.NewServer(newServer(t, Options{RateBurst: -1}))
 	defer srv.Close()
@@ -150,6 +178,7 @@ func TestBrowser(t *testing.T) {
 			chromedp.WaitVisible(`#q`, chromedp.ByID),
 			chromedp.SendKeys(`#q`, q, chromedp.ByID),
 			chromedp.Submit(`#q`, chromedp.ByID),
+			loaded("q="),
 			chromedp.WaitVisible(`.card h2.figure`),
 			chromedp.Text(`.card h2.figure`, &fig),
 			chromedp.Text(`.card p.cite`, &cite),
@@ -199,6 +228,7 @@ func TestBrowser(t *testing.T) {
 			chromedp.WaitVisible(`#q`, chromedp.ByID),
 			chromedp.SendKeys(`#q`, follow, chromedp.ByID),
 			chromedp.Submit(`#q`, chromedp.ByID),
+			loaded("q="),
 			chromedp.WaitVisible(`section.history`),
 			chromedp.Text(`section.history`, &history),
 		)
@@ -256,8 +286,7 @@ func TestBrowser(t *testing.T) {
 			chromedp.WaitVisible(`table.reports`),
 			chromedp.SendKeys(`input[name=issuer]`, "湖北"),
 			chromedp.Submit(`input[name=issuer]`),
-			chromedp.WaitVisible(`p.count`),
-			chromedp.Sleep(100*time.Millisecond),
+			loaded("issuer=%E6%B9%96%E5%8C%97"),
 			chromedp.WaitVisible(`table.reports`),
 			chromedp.Location(&loc),
 			chromedp.Evaluate(`[...document.querySelectorAll('table.reports tbody tr td:nth-child(2)')].map(td => td.textContent)`, &issuers),
@@ -277,8 +306,7 @@ func TestBrowser(t *testing.T) {
 			chromedp.WaitVisible(`table.reports`),
 			chromedp.SetValue(`select[name=year]`, "2024"),
 			chromedp.Submit(`select[name=year]`),
-			chromedp.WaitVisible(`p.count`),
-			chromedp.Sleep(100*time.Millisecond),
+			loaded("year=2024"),
 			chromedp.Evaluate(`[...document.querySelectorAll('table.reports tbody tr td:first-child')].map(td => td.textContent)`, &years),
 		)
 		if len(years) != len(testEngine(t).ReportsOf("", 2024)) || len(years) == 0 {
