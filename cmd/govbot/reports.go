@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"golang.org/x/text/width"
@@ -33,20 +32,7 @@ func runReports(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer eng.Close()
-	var named []string
-	if *issuer != "" {
-		named = eng.IssuersNamed(*issuer)
-	}
-	var list []answer.ReportSummary
-	for _, r := range eng.Reports() {
-		if *issuer != "" && !slices.Contains(named, r.Issuer) && !strings.Contains(r.Issuer, *issuer) {
-			continue
-		}
-		if *year != 0 && r.Year != *year {
-			continue
-		}
-		list = append(list, r)
-	}
+	list := eng.ReportsOf(*issuer, *year)
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
