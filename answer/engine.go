@@ -628,7 +628,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 		for i := range pf.sentences {
 			sf := &pf.sentences[i]
 			s := [2]int{int(sf.start), int(sf.end)}
-			sentence := para.Text[s[0]:s[1]]
+			sentence := pf.text(para)[s[0]:s[1]]
 			sentenceU := pf.sentenceU(para, sf)
 			covSent, covNear, covTopic := sentenceCoverages(pTerms, sentenceU, sectionU, sf.sig, pf.sectionSig, len(topic) < len(terms))
 			base := 1.0*covSent + 0.8*covPara + 0.4*covNear + 0.4*bm + prior
@@ -702,8 +702,8 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				if fTerms == nil {
 					fTerms = figureTerms(terms, pTerms, para)
 				}
-				clause := para.Text[ff.clauseStart:ff.clauseEnd]
-				ctx := ff.subject(para, f)
+				clause := pf.text(para)[ff.clauseStart:ff.clauseEnd]
+				ctx := pf.subject(para, ff, f)
 				ctxU := unquote(ctx)
 				// The clause and the subject are short: their rune
 				// signatures rule out most of the terms' forms.
@@ -731,7 +731,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					// 收入分别达6.9万元" keeps each statistic to its part.
 					// (Only figureFits reads figKey, and only for such a
 					// figTopic: elsewhere it is not worth its cost.)
-					c.figKey = key >= 0 && present(fTerms[key], unquote(segmentAround(para.Text, s[0], s[1], f.Start)), ctxU) >= 0.5
+					c.figKey = key >= 0 && present(fTerms[key], unquote(segmentAround(pf.text(para), s[0], s[1], f.Start)), ctxU) >= 0.5
 				}
 				c.score = base - sentenceFit + figFit + 2.0*covCtx + 1.5*covClause + 1.0*precision(fTerms, ctxU, ff.subjectSig) + 1.0*bigramOverlap(bigrams, []string{clause, ctx}, clauseCtxSigs)
 				if !q.normAggregate && ff.aggregate {

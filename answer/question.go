@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/width"
+
+	"github.com/govbot/govbot/corpus"
 )
 
 // MaxQuestionRunes is the longest question govbot analyses; longer input is
@@ -322,6 +324,9 @@ func blank(s string, re *regexp.Regexp) string {
 // trims space and trailing question marks, and collapses inner space.
 func normalize(s string) string {
 	s = width.Fold.String(s)
+	// Traditional characters read as simplified ones, as the index reads
+	// the reports (鋼産量 is 钢产量).
+	s = corpus.FoldHan(s)
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case r == '\u3000' || unicode.IsSpace(r):

@@ -114,7 +114,7 @@ func mayPeriod(s string) bool {
 // headingTime reads the period from the paragraph's headings.
 func headingTime(rep *corpus.Report, para *corpus.Paragraph) (int, timeKind) {
 	for i := len(para.Path) - 1; i >= 0; i-- {
-		h := foldDigits(para.Path[i].Text)
+		h := foldDigits(corpus.FoldHan(para.Path[i].Text))
 		if strings.Contains(h, " ") {
 			// "关于1 9 9 8 年政府工作的建议": digits spaced out.
 			for g := ""; g != h; {
@@ -244,15 +244,20 @@ func yearBefore(before string) int {
 		before = spellCNYears(before)
 	}
 	y := 0
-	for _, m := range statedYear.FindAllStringSubmatch(before, -1) {
-		if m[2] != "" {
+	for _, m := range statedYear.FindAllStringSubmatchIndex(before, -1) {
+		if m[4] >= 0 || baseYearCue.MatchString(before[:m[0]]) {
 			continue
 		}
-		v, _ := strconv.Atoi(strings.Join(strings.Fields(m[1]), ""))
+		v, _ := strconv.Atoi(strings.Join(strings.Fields(before[m[2]:m[3]]), ""))
 		y = v
 	}
 	return y
 }
+
+// baseYearCue matches the end of the text before a year that is the base
+// of a comparison ("比1978年增长", "等于一九四九年的二点五倍",
+// "同一九四九年产量比较"), not the year of the figures after it.
+var baseYearCue = regexp.MustCompile(`(?:比|较|同|跟|等于|相当于|高于|低于|多于|少于|超过)\s*$`)
 
 // foldDigits turns full-width digits (１９９４年, as old reports write them)
 // into ASCII ones; text without them is returned as is.

@@ -41,6 +41,12 @@ const (
 	catalogList = "index.json"
 	// catalogVersion is bumped when the catalog format changes incompatibly.
 	catalogVersion = 1
+	// analysisVersion is bumped when the analysis of report text changes
+	// (the terms indexed for a text): a report indexed with another
+	// version is indexed again by the next update, whatever its hash.
+	// 1 (written as none): before traditional characters were folded to
+	// simplified ones; 2: folded.
+	analysisVersion = 2
 )
 
 // Bleve field names of a paragraph document. Indexes built before the
@@ -111,6 +117,9 @@ type catalogEntry struct {
 	File string `json:"file"`
 	// Indexed is when the report was (re)indexed.
 	Indexed time.Time `json:"indexed"`
+	// Analysis is the analysisVersion the report was indexed with (0:
+	// before versions were recorded, i.e. 1).
+	Analysis int `json:"analysis,omitempty"`
 }
 
 type catalogFile struct {
@@ -365,13 +374,13 @@ func (ix *Index) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 		ix.mu.RLock()
 		old := ix.entries[r.ID]
 		ix.mu.RUnlock()
-		if old != nil && old.Hash == hashes[i] {
+		if old != nil && old.Hash == hashes[i] && old.Analysis == analysisVersion {
 			st.Unchanged++
 			continue
 		}
 		meta := *r
 		meta.Paragraphs = nil
-		e := &catalogEntry{Meta: meta, Paragraphs: len(r.Paragraphs), Hash: hashes[i], File: catalogFileName(r.ID)}
+		e := &catalogEntry{Meta: meta, Paragraphs: len(r.Paragraphs), Hash: hashes[i], File: catalogFileName(r.ID), Analysis: analysisVersion}
 		for j := range r.Paragraphs {
 			e.Figures += len(r.Paragraphs[j].Figures)
 			e.Bytes += int64(len(r.Paragraphs[j].Text))
