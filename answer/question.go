@@ -141,7 +141,7 @@ func unitAfter(s string) string {
 var yearRe = regexp.MustCompile(`(1[89]\d\d|20\d\d)\s*年`)
 
 // targetCue marks questions about goals and plans.
-var targetCue = regexp.MustCompile(`目标|预期|计划|力争|打算|安排|将要|要达到|任务`)
+var targetCue = regexp.MustCompile(`目标|预期|预计|计划|力争|打算|安排|将要|要达到|任务`)
 
 // compareCue marks questions asking for several years side by side.
 var compareCue = regexp.MustCompile(`对比|比较|相比|分别|历年|这几年|近几年|近年来各|逐年|变化|趋势|几年来|(?:近|最近|这|过去)[两二三四五六七八2-8]年`)
@@ -343,15 +343,12 @@ func normalize(s string) string {
 }
 
 // cnYearRe matches a year in Chinese numerals: 二〇二四年, 二零二五年.
-var cnYearRe = regexp.MustCompile(`([〇零一二三四五六七八九]{4})年`)
+var cnYearRe = regexp.MustCompile(`([〇零○一二三四五六七八九]{4})年`)
 
-// shortYearRe matches a two-digit year as said in chat ("24年GDP"), not a
-// count of years ("近10年", "连续12年", "20年来").
-var shortYearRe = regexp.MustCompile(`(^|[^\d近连续过去这多几第每数前后])([0-3]\d)年([^来间内前后以度]|$)`)
-
-// spellYears writes years in four Arabic digits, so that yearRe finds them.
+// spellYears writes years in four Arabic digits, so that yearRe finds them
+// (two-digit years: see spellShortYears).
 func spellYears(s string) string {
-	return shortYearRe.ReplaceAllString(spellCNYears(s), "${1}20${2}年${3}")
+	return spellShortYears(spellCNYears(s))
 }
 
 // spellCNYears writes years in Chinese numerals (一九八五年) in Arabic
@@ -361,7 +358,7 @@ func spellCNYears(s string) string {
 	return cnYearRe.ReplaceAllStringFunc(s, func(m string) string {
 		var b strings.Builder
 		for _, r := range strings.TrimSuffix(m, "年") {
-			if r == '零' {
+			if r == '零' || r == '○' {
 				r = '〇'
 			}
 			b.WriteRune(rune('0' + strings.IndexRune("〇一二三四五六七八九", r)/len("〇")))

@@ -201,6 +201,15 @@ func (e *Engine) noteYear(q *question, sc scope, a *Answer) {
 		return
 	}
 	if top.Period == "target" && !q.target {
+		if sc.intent == "review" && !sc.yearNote && e.hasReport(top.Report.Issuer, top.Year+1) {
+			// A year's result asked, and the issuer's report that reviews
+			// the year states no figure for it, only the goal set for it:
+			// the result is not given, and the goal is not offered in its
+			// place. (Without that report, as for the newest year, the
+			// goal is what there is, and the note says it is the goal.)
+			targetForActual(a, top)
+			return
+		}
 		// Asked for a result, the reports give only the goal: say so.
 		a.Note = fmt.Sprintf("%d年目标", top.Year)
 		return
@@ -225,6 +234,29 @@ func (e *Engine) noteYear(q *question, sc scope, a *Answer) {
 	default:
 		a.Note = fmt.Sprintf("%d年", top.Year)
 	}
+}
+
+// hasReport reports whether a report of issuer delivered in year is indexed.
+func (e *Engine) hasReport(issuer string, year int) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	for i := range e.reports {
+		if r := &e.reports[i].Report; r.Issuer == issuer && r.Year == year {
+			return true
+		}
+	}
+	return false
+}
+
+// targetForActual turns a, whose figure is the goal set for a year
+// whose result was asked (top is its passage), into an abstention that
+// says the result is not given and what the goal was. The passages stay
+// in a.Answers; the figure is dropped, as it does not answer the question.
+func targetForActual(a *Answer, top Passage) {
+	a.Answered = false
+	a.Reason = fmt.Sprintf("收录的报告没有给出%d年的实际数字，只有当年定的目标：%s（%d年目标），见《%s》。", top.Year, figureLine(a.Figure), top.Year, top.Report.Title)
+	a.Figure = nil
+	a.Note = ""
 }
 
 // statedYear matches a year written in a sentence, digits possibly spaced
@@ -284,4 +316,70 @@ func hasWideDigit(s string) bool {
 		}
 	}
 	return false
+}
+
+// shortYearRe matches a year said with two digits, Arabic or Chinese
+// ("98年", "23年", "二三年"); shortYear tells a year from a count of years.
+var shortYearRe = regexp.MustCompile(`(\d\d|[〇零○一二三四五六七八九]{2})年`)
+
+// Two-digit years: up to shortYearLast they are of the 2000s, from
+// shortYearFirst of the 1900s (the reports start in 1954); those between
+// are left as counts.
+const (
+	shortYearLast  = 39
+	shortYearFirst = 50
+)
+
+// countBefore are the words before "N年" that make it a count of years
+// ("近10年", "连续12年", "再过三五年", "新中国成立50年"); countAfter those
+// after it ("20年来", "10年间", "三五年时间").
+var (
+	countBefore = regexp.MustCompile(`(?:[\d〇零○一二三四五六七八九十百千近续这那多几第每数前后再隔满用花了共约达逾足过]|成立|建国|建党|开放|执政|历时|不到|已经|至少)$`)
+	countAfter  = regexp.MustCompile(`^(?:[来间内前后以度多之时左半余]|的时间)`)
+)
+
+// spellShortYears writes two-digit years in four digits: "98年" → "1998年",
+// "23年" → "2023年", "二三年" → "2023年", leaving counts of years alone.
+func spellShortYears(s string) string {
+	if !strings.Contains(s, "年") {
+		return s
+	}
+	ms := shortYearRe.FindAllStringSubmatchIndex(s, -1)
+	if ms == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range ms {
+		if countBefore.MatchString(s[:m[0]]) || countAfter.MatchString(s[m[1]:]) {
+			continue
+		}
+		v := 0
+		for _, r := range s[m[2]:m[3]] {
+			d := int(r - '0')
+			if r > '9' {
+				d = strings.IndexRune("〇一二三四五六七八九", r) / len("〇")
+				if r == '零' || r == '○' {
+					d = 0
+				}
+			}
+			v = 10*v + d
+		}
+		switch {
+		case v <= shortYearLast:
+			v += 2000
+		case v >= shortYearFirst:
+			v += 1900
+		default:
+			continue
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteString(strconv.Itoa(v))
+		last = m[3]
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }

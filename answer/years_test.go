@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/govbot/govbot/corpus"
@@ -65,5 +66,59 @@ func TestYearBefore(t *testing.T) {
 		if got := yearBefore(tt.s); got != tt.want {
 			t.Errorf("yearBefore(%q) = %d, want %d", tt.s, got, tt.want)
 		}
+	}
+}
+
+// TestSpellYears: years written with two digits or in Chinese numerals
+// are read as four-digit years; counts of years are left alone.
+func TestSpellYears(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"98年粮食产量多少", "1998年粮食产量多少"},
+		{"九八年粮食总产量有多少公斤", "1998年粮食总产量有多少公斤"},
+		{"二三年国内生产总值增长多少", "2023年国内生产总值增长多少"},
+		{"23年城镇新增就业多少人", "2023年城镇新增就业多少人"},
+		{"全国24年GDP", "全国2024年GDP"},
+		{"一九八六年钢产量达到多少", "1986年钢产量达到多少"},
+		{"二〇一九年国内生产总值", "2019年国内生产总值"},
+		{"二零二五年的目标", "2025年的目标"},
+		{"一九○七年钢产量", "1907年钢产量"},
+		{"从98年到02年粮食产量", "从1998年到2002年粮食产量"},
+		{"2024年GDP", "2024年GDP"},
+		// Counts of years.
+		{"近10年粮食产量", "近10年粮食产量"},
+		{"连续12年增长", "连续12年增长"},
+		{"20年来变化", "20年来变化"},
+		{"新中国成立50年", "新中国成立50年"},
+		{"再过三五年", "再过三五年"},
+		{"用了10年时间", "用了10年时间"},
+		{"那20年里", "那20年里"},
+		{"45年", "45年"},
+	}
+	for _, tt := range tests {
+		if got := spellYears(tt.in); got != tt.want {
+			t.Errorf("spellYears(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestTargetForActual: a year's result asked when the report reviewing
+// that year gives no figure, only the goal set for it: the answer says
+// plainly that the result is not given, names the goal as a goal, and
+// offers no figure; with a year the goal is asked for, it answers.
+func TestTargetForActual(t *testing.T) {
+	e := subsetEngine(t)
+	for _, q := range []string{"湖北2025年城镇新增就业多少万人", "湖北25年城镇新增就业有多少人", "二〇二五年湖北城镇新增就业多少"} {
+		a := ask(t, e, nil, q)
+		if a.Answered || a.Figure != nil {
+			t.Errorf("%s: want no result given, got %s", q, describe(a))
+			continue
+		}
+		if !strings.Contains(a.Reply, "没有给出2025年的实际数字") || !strings.Contains(a.Reply, "70万人以上（2025年目标）") {
+			t.Errorf("%s: reply %q should say the result is not given and what the goal was", q, a.Reply)
+		}
+	}
+	a := ask(t, e, nil, "湖北2025年城镇新增就业目标是多少")
+	if !a.Answered || a.Figure == nil || a.Figure.Text != "70万人" {
+		t.Errorf("goal asked: got %s", describe(a))
 	}
 }
