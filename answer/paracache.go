@@ -168,7 +168,10 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 	// A paragraph opened by "刚刚过去的2017年，…" speaks of that year in
 	// the sentences that follow and say no period of their own (a year
 	// named later, "工业总产值1977年比1976年增长…", is that sentence's own).
-	carry := 0
+	// Likewise a sentence opening several years ("过去五年，…") speaks for
+	// the sentences after it that say no period of their own ("一是…。
+	// 城镇新增就业人数超过6400万人。").
+	carry, carryKind := 0, timeUnknown
 	split := splitSentences(text)
 	f.sentences = make([]sentenceFacts, 0, len(split))
 	for i, s := range split {
@@ -177,11 +180,13 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 		year, kind, ok := sentenceTime(rep, sentence)
 		switch {
 		case ok && kind == timeReview && year > 0 && i == 0:
-			carry = year
+			carry, carryKind = year, timeReview
+		case ok && kind == timePeriod:
+			carry, carryKind = 0, timePeriod
 		case ok:
-			carry = 0
-		case carry > 0:
-			year, kind, ok = carry, timeReview, true
+			carry, carryKind = 0, timeUnknown
+		case carryKind != timeUnknown:
+			year, kind, ok = carry, carryKind, true
 		}
 		sf.year, sf.kind, sf.ok = int16(year), kind, ok
 		sf.quoted = hasQuoteMark(sentence)

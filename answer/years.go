@@ -28,6 +28,10 @@ var periodCue = regexp.MustCompile(`五年来|过去的?五年|五年中|五年�
 // targetSentence marks a sentence that states the year's goals, wherever it stands.
 var targetSentence = regexp.MustCompile(`预期目标|今年(经济社会)?发展的?主要目标|今年的?目标是`)
 
+// metTarget marks a sentence that reports a goal met or missed ("城镇新增
+// 就业1312万人，超过全年预期目标"): a result, not the goal.
+var metTarget = regexp.MustCompile(`(?:超过|超额完成|完成|实现|达到|好于|高于|低于|未完成|没有完成|未达到|没有达到)了?(?:全年|年度|年初|预定|既定|计划|规划|)的?(?:主要)?预期目标`)
+
 // planThisYear marks a sentence that plans or requires something of the
 // report's own year (今年): its figures are targets.
 var planThisYear = regexp.MustCompile(`(计划|要求|预期|力争|争取|目标|打算|安排)[^。；;]{0,12}今年|今年[^。；;]{0,30}(计划|要求|预期|力争|争取|目标|打算|安排|要达到)`)
@@ -63,7 +67,7 @@ func speaksOf(rep *corpus.Report, para *corpus.Paragraph, sentence string) (int,
 // The substring tests spare the regular expressions on most sentences.
 func sentenceTime(rep *corpus.Report, sentence string) (int, timeKind, bool) {
 	sentence = foldDigits(sentence)
-	if rep.Year > 0 && strings.Contains(sentence, "目标") && targetSentence.MatchString(sentence) {
+	if rep.Year > 0 && strings.Contains(sentence, "目标") && targetSentence.MatchString(sentence) && !metTarget.MatchString(sentence) {
 		return rep.Year, timeTarget, true
 	}
 	if rep.Year > 0 && strings.Contains(sentence, "今年") && planThisYear.MatchString(sentence) && !strings.Contains(sentence, "今年以来") {

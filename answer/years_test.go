@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -37,6 +38,9 @@ func TestSpeaksOf(t *testing.T) {
 		{nil, "各位代表：", 0, timeUnknown},
 		{path("一、１９９４年国内工作的回顾"), "国内生产总值达到４３８００亿元。", 1994, timeReview},
 		{path("一、“六五”计划执行情况的回顾"), "在过去的五年中，工业总产值平均每年增长百分之十二。", 0, timePeriod},
+		// A goal met is a result.
+		{path("一、2025年工作回顾"), "城镇新增就业1312万人，超过全年预期目标。", 2025, timeReview},
+		{path("一、2025年工作回顾"), "全面完成全年主要预期目标任务，地区生产总值增长5.4%。", 2025, timeReview},
 	}
 	for _, tt := range tests {
 		p := &corpus.Paragraph{Path: tt.path, Text: tt.sentence}
@@ -120,5 +124,38 @@ func TestTargetForActual(t *testing.T) {
 	a := ask(t, e, nil, "湖北2025年城镇新增就业目标是多少")
 	if !a.Answered || a.Figure == nil || a.Figure.Text != "70万人" {
 		t.Errorf("goal asked: got %s", describe(a))
+	}
+}
+
+// TestPeriodCarries: in a paragraph, a sentence that opens several years
+// ("过去五年，…") speaks for the sentences after it that say no period of
+// their own; a first sentence naming the year reviewed does the same.
+func TestPeriodCarries(t *testing.T) {
+	rep := &corpus.Report{Year: 2016}
+	path := []corpus.Heading{{Level: 1, Text: "一、2015年工作回顾"}}
+	tests := []struct {
+		text  string
+		kinds []timeKind
+	}{
+		{"2015年是“十二五”收官之年。过去五年，我国发展成就举世瞩目。城镇新增就业人数超过6400万人。",
+			[]timeKind{timeReview, timePeriod, timePeriod}},
+		{"过去一年，经济运行总体平稳。城镇新增就业1312万人。", []timeKind{timeReview, timeReview}},
+		{"过去五年，发展成就举世瞩目。2015年，城镇新增就业1312万人。", []timeKind{timePeriod, timeReview}},
+	}
+	for _, tt := range tests {
+		var c paraCache
+		para := &corpus.Paragraph{Path: path, Text: tt.text}
+		f := c.facts(rep, para)
+		var got []timeKind
+		for _, sf := range f.sentences {
+			k := sf.kind
+			if !sf.ok {
+				k = f.hKind
+			}
+			got = append(got, k)
+		}
+		if !slices.Equal(got, tt.kinds) {
+			t.Errorf("%q: kinds %v, want %v", tt.text, got, tt.kinds)
+		}
 	}
 }
