@@ -227,6 +227,7 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 		// Keep the issuer inside the name: "2025年湖南省政府工作报告".
 		content = reportYearRe.ReplaceAllString(content, " $2 ")
 	}
+	content = spellYearSpans(content, q.normAggregate)
 	for _, m := range yearRe.FindAllStringSubmatchIndex(content, -1) {
 		y, _ := strconv.Atoi(content[m[2]:m[3]])
 		q.years = append(q.years, y)

@@ -49,6 +49,10 @@ var spacedDigits = regexp.MustCompile(`(\d) +(\d|年)`)
 // oneYear marks a heading that also covers the last year ("过去一年和五年工作回顾").
 var oneYear = regexp.MustCompile(`一年|去年|上年`)
 
+// basisClause matches an opening clause that names the ground a sentence
+// builds on ("在1992年快速增长的基础上，"), not what it speaks of.
+var basisClause = regexp.MustCompile(`^[^。；;，,]{0,3}在[^。；;，,]{0,40}?基础上[，,]?`)
+
 // leadYear matches a year that opens a sentence ("2024年，…", "初步统计，2024年…").
 var leadYear = regexp.MustCompile(`^[^，,；;。]{0,6}?(1[89]\d\d|20\d\d)年(?:[，,]|[^以到至底末初]{0,2}[\p{Han}])`)
 
@@ -67,6 +71,11 @@ func speaksOf(rep *corpus.Report, para *corpus.Paragraph, sentence string) (int,
 // The substring tests spare the regular expressions on most sentences.
 func sentenceTime(rep *corpus.Report, sentence string) (int, timeKind, bool) {
 	sentence = foldDigits(sentence)
+	if strings.Contains(sentence, "基础上") {
+		// "在1992年快速增长的基础上，1993年…" speaks of 1993: the
+		// opening clause is the ground it stands on.
+		sentence = basisClause.ReplaceAllString(sentence, "")
+	}
 	if rep.Year > 0 && strings.Contains(sentence, "目标") && targetSentence.MatchString(sentence) && !metTarget.MatchString(sentence) {
 		return rep.Year, timeTarget, true
 	}
@@ -386,4 +395,35 @@ func spellShortYears(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// askedSpan matches a span of years asked for ("2020年到2024年",
+// "2020—2024年", "从2016至2020年").
+var askedSpan = regexp.MustCompile(`(1[89]\d\d|20\d\d)\s*年?\s*(?:到|至|—|－|-|～|~)\s*(1[89]\d\d|20\d\d)\s*年`)
+
+// spellYearSpans writes a span of years asked for as its years, every one
+// ("2020年到2023年" → "2020年 2021年 2022年 2023年"), so that the question
+// asks for each year of it and not only its two ends. A span longer than a
+// comparison lists (maxSeries), and a question about the span as a whole
+// (年均, 累计: aggregate), keep their ends only.
+func spellYearSpans(s string, aggregate bool) string {
+	if aggregate || !strings.Contains(s, "年") {
+		return s
+	}
+	return askedSpan.ReplaceAllStringFunc(s, func(m string) string {
+		sm := askedSpan.FindStringSubmatch(m)
+		lo, _ := strconv.Atoi(sm[1])
+		hi, _ := strconv.Atoi(sm[2])
+		if hi <= lo || hi-lo+1 > maxSeries {
+			return sm[1] + "年 " + sm[2] + "年"
+		}
+		var b strings.Builder
+		for y := lo; y <= hi; y++ {
+			if y > lo {
+				b.WriteString(" ")
+			}
+			b.WriteString(strconv.Itoa(y) + "年")
+		}
+		return b.String()
+	})
 }

@@ -38,6 +38,9 @@ func TestSpeaksOf(t *testing.T) {
 		{nil, "各位代表：", 0, timeUnknown},
 		{path("一、１９９４年国内工作的回顾"), "国内生产总值达到４３８００亿元。", 1994, timeReview},
 		{path("一、“六五”计划执行情况的回顾"), "在过去的五年中，工业总产值平均每年增长百分之十二。", 0, timePeriod},
+		// The ground a sentence builds on is not what it speaks of.
+		{path("一、工作回顾"), "在1992年快速增长的基础上，1993年我国经济继续蓬勃发展，国民生产总值达到31380亿元。", 1993, timeReview},
+		{path("一、2025年工作回顾"), "在1979到1983年平均每年递增7.9%的基础上，比上年增长14.2%。", 2025, timeReview},
 		// A goal met is a result.
 		{path("一、2025年工作回顾"), "城镇新增就业1312万人，超过全年预期目标。", 2025, timeReview},
 		{path("一、2025年工作回顾"), "全面完成全年主要预期目标任务，地区生产总值增长5.4%。", 2025, timeReview},
@@ -156,6 +159,28 @@ func TestPeriodCarries(t *testing.T) {
 		}
 		if !slices.Equal(got, tt.kinds) {
 			t.Errorf("%q: kinds %v, want %v", tt.text, got, tt.kinds)
+		}
+	}
+}
+
+// TestYearSpansAsked: a span of years asked for asks for each of its years.
+func TestYearSpansAsked(t *testing.T) {
+	tests := []struct {
+		q     string
+		years []int
+	}{
+		{"2020年到2023年国内生产总值增长多少", []int{2020, 2021, 2022, 2023}},
+		{"2019—2022年城镇新增就业分别是多少", []int{2019, 2020, 2021, 2022}},
+		{"从2016至2018年粮食产量", []int{2016, 2017, 2018}},
+		{"从98年到01年粮食产量", []int{1998, 1999, 2000, 2001}},
+		{"二〇二〇年到二〇二二年GDP增长多少", []int{2020, 2021, 2022}},
+		// The span as a whole, and a span longer than a comparison lists.
+		{"2021—2025年国内生产总值年均增长多少", []int{2025}},
+		{"1978年到2024年GDP增长了多少", []int{1978, 2024}},
+	}
+	for _, tt := range tests {
+		if got := parseQuestion(tt.q, nil).years; !slices.Equal(got, tt.years) {
+			t.Errorf("%s: years %v, want %v", tt.q, got, tt.years)
 		}
 	}
 }
