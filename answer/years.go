@@ -37,8 +37,8 @@ var metTarget = regexp.MustCompile(`(?:超过|超额完成|完成|实现|达到|
 var planThisYear = regexp.MustCompile(`(计划|要求|预期|力争|争取|目标|打算|安排)[^。；;]{0,12}今年|今年[^。；;]{0,30}(计划|要求|预期|力争|争取|目标|打算|安排|要达到)`)
 
 // leadLastYear matches a sentence that opens with the year before the
-// report: 过去的一年，…; 去年，….
-var leadLastYear = regexp.MustCompile(`^\s*(?:过去的?一年|去年)[，,]`)
+// report: 过去的一年，…; 去年，…; 在经济领域，过去一年里取得的….
+var leadLastYear = regexp.MustCompile(`^\s*(?:过去的?一年|去年)[，,]|^[^。；;，,]{0,6}[，,]\s*过去的?一年(?:里|中|间)?[，,]?(?:取得|是|我们)`)
 
 // yearSpan matches a span of years (从1974年到1976年, 2021—2025年).
 var yearSpan = regexp.MustCompile(`(1[89]\d\d|20\d\d)年?(到|至|—|－|-|～)(1[89]\d\d|20\d\d)年`)

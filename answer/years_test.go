@@ -38,6 +38,11 @@ func TestSpeaksOf(t *testing.T) {
 		{nil, "各位代表：", 0, timeUnknown},
 		{path("一、１９９４年国内工作的回顾"), "国内生产总值达到４３８００亿元。", 1994, timeReview},
 		{path("一、“六五”计划执行情况的回顾"), "在过去的五年中，工业总产值平均每年增长百分之十二。", 0, timePeriod},
+		// The past year named after a short opening; a heading of both the
+		// situation and the tasks says neither.
+		{path("一、当前国内形势和基本任务"), "在经济领域，过去一年里取得的最重要的成绩，就是把经济过热现象初步调整过来。", 2025, timeReview},
+		{path("一、当前国内形势和基本任务"), "钢产量达到5205万吨。", 0, timeUnknown},
+		{path("三、2026年重点工作"), "要比去年，做得更好。", 2026, timeTarget},
 		// The ground a sentence builds on is not what it speaks of.
 		{path("一、工作回顾"), "在1992年快速增长的基础上，1993年我国经济继续蓬勃发展，国民生产总值达到31380亿元。", 1993, timeReview},
 		{path("一、2025年工作回顾"), "在1979到1983年平均每年递增7.9%的基础上，比上年增长14.2%。", 2025, timeReview},
