@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -241,7 +242,23 @@ func open(dir string) (*Index, error) {
 		return nil, fmt.Errorf("index: open bleve index %s: %w", bdir, err)
 	}
 	ix := &Index{state{dir: dir, bi: bi, analyzer: textAnalyzer(bi), entries: entries, cache: make(map[string]*loadedReport)}}
+	if n := staleEntries(entries); n > 0 {
+		// Such an index still answers, but misses what the newer
+		// analysis finds (a simplified question on traditional text).
+		slog.Warn("index: reports indexed with an older text analysis; the next `govbot index` re-indexes them", "dir", dir, "reports", n, "analysis", analysisVersion)
+	}
 	return ix, nil
+}
+
+// staleEntries counts the entries indexed with another analysis version.
+func staleEntries(entries map[string]*catalogEntry) int {
+	n := 0
+	for _, e := range entries {
+		if e.Analysis != analysisVersion {
+			n++
+		}
+	}
+	return n
 }
 
 // textAnalyzer returns the analyzer of bi's text field.
