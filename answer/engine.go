@@ -686,8 +686,9 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				case want > 0 && fy > 0 && fy != want:
 					// No year asked: an older year stated loses to the newest.
 					figFit = timeFit(q, sc, want, fy, timeReview)
-				case want > 0 && fy == want:
-					// "…增长到2025年的4.93万亿元": stated for the year asked.
+				case want > 0 && fy == want && !(kind == timeTarget && year == want):
+					// "…增长到2025年的4.93万亿元": stated for the year asked
+					// (unless the sentence plans that year: "一九五八年计划…").
 					figConflict = false
 					figFit = timeFit(q, sc, want, want, timeReview)
 				case want > 0 && kind == timePeriod && want == rep.Year-1 && periodLevel(para.Text, s[0], f):

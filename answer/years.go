@@ -28,6 +28,15 @@ var periodCue = regexp.MustCompile(`五年来|过去的?五年|五年中|五年�
 // targetSentence marks a sentence that states the year's goals, wherever it stands.
 var targetSentence = regexp.MustCompile(`预期目标|今年(经济社会)?发展的?主要目标|今年的?目标是`)
 
+// plansOwnYear reports whether sentence plans or requires something of
+// year, the report's own, named as 今年 or by its number (planThisYear).
+func plansOwnYear(sentence string, year int) bool {
+	if own := strconv.Itoa(year) + "年"; strings.Contains(sentence, own) {
+		sentence = strings.ReplaceAll(sentence, own, "今年")
+	}
+	return strings.Contains(sentence, "今年") && planThisYear.MatchString(sentence) && !strings.Contains(sentence, "今年以来")
+}
+
 // metTarget marks a sentence that reports a goal met or missed ("城镇新增
 // 就业1312万人，超过全年预期目标"): a result, not the goal.
 var metTarget = regexp.MustCompile(`(?:超过|超额完成|完成|实现|达到|好于|高于|低于|未完成|没有完成|未达到|没有达到)了?(?:全年|年度|年初|预定|既定|计划|规划|)的?(?:主要)?预期目标`)
@@ -79,14 +88,15 @@ func sentenceTime(rep *corpus.Report, sentence string) (int, timeKind, bool) {
 	if rep.Year > 0 && strings.Contains(sentence, "目标") && targetSentence.MatchString(sentence) && !metTarget.MatchString(sentence) {
 		return rep.Year, timeTarget, true
 	}
-	if rep.Year > 0 && strings.Contains(sentence, "今年") && planThisYear.MatchString(sentence) && !strings.Contains(sentence, "今年以来") {
-		// "国家计划要求今年的…粮食产量达到41250万吨": a plan for the
-		// report's own year, not its result.
-		return rep.Year, timeTarget, true
-	}
 	if strings.Contains(sentence, "年") && cnYearRe.MatchString(sentence) {
 		// Years in Chinese numerals (一九七四年) are read as the Arabic ones.
 		sentence = spellCNYears(sentence)
+	}
+	if rep.Year > 0 && plansOwnYear(sentence, rep.Year) {
+		// "国家计划要求今年的…粮食产量达到41250万吨", "一九五八年计划粮食
+		// 产量三千九百二十亿斤": a plan for the report's own year, not its
+		// result.
+		return rep.Year, timeTarget, true
 	}
 	if mayPeriod(sentence) && periodCue.MatchString(sentence) {
 		return 0, timePeriod, true

@@ -43,6 +43,9 @@ func TestSpeaksOf(t *testing.T) {
 		{path("一、当前国内形势和基本任务"), "在经济领域，过去一年里取得的最重要的成绩，就是把经济过热现象初步调整过来。", 2025, timeReview},
 		{path("一、当前国内形势和基本任务"), "钢产量达到5205万吨。", 0, timeUnknown},
 		{path("三、2026年重点工作"), "要比去年，做得更好。", 2026, timeTarget},
+		// The report's own year planned by its number.
+		{path("一、工作回顾"), "2026年计划粮食产量三千九百二十亿斤和棉花产量三千五百万担的指标。", 2026, timeTarget},
+		{path("一、工作回顾"), "二〇二六年计划粮食产量三千九百二十亿斤。", 2026, timeTarget},
 		// The ground a sentence builds on is not what it speaks of.
 		{path("一、工作回顾"), "在1992年快速增长的基础上，1993年我国经济继续蓬勃发展，国民生产总值达到31380亿元。", 1993, timeReview},
 		{path("一、2025年工作回顾"), "在1979到1983年平均每年递增7.9%的基础上，比上年增长14.2%。", 2025, timeReview},
