@@ -300,7 +300,7 @@ func yearBefore(before string) int {
 	}
 	y := 0
 	for _, m := range statedYear.FindAllStringSubmatchIndex(before, -1) {
-		if m[4] >= 0 || baseYearCue.MatchString(before[:m[0]]) {
+		if m[4] >= 0 || baseYearCue.MatchString(before[:m[0]]) || spanEndCue.MatchString(before[:m[0]]) {
 			continue
 		}
 		v, _ := strconv.Atoi(strings.Join(strings.Fields(before[m[2]:m[3]]), ""))
@@ -308,6 +308,10 @@ func yearBefore(before string) int {
 	}
 	return y
 }
+
+// spanEndCue matches the end of the text before a year that closes a span
+// ("1952年到1956年五年间的实际产量合计"): the figure is the span's.
+var spanEndCue = regexp.MustCompile(`\d\s*年?\s*(?:到|至|—|－|-|～)\s*$`)
 
 // baseYearCue matches the end of the text before a year that is the base
 // of a comparison ("比1978年增长", "等于一九四九年的二点五倍",
