@@ -224,12 +224,13 @@ func (e *Engine) noteYear(q *question, sc scope, a *Answer) {
 		return
 	}
 	if top.Period == "target" && !q.target {
-		if sc.intent == "review" && !sc.yearNote && e.hasReport(top.Report.Issuer, top.Year+1) {
+		if sc.intent == "review" && !sc.yearNote && (e.hasReport(top.Report.Issuer, top.Year+1) || actualCue.MatchString(q.norm)) {
 			// A year's result asked, and the issuer's report that reviews
 			// the year states no figure for it, only the goal set for it:
 			// the result is not given, and the goal is not offered in its
 			// place. (Without that report, as for the newest year, the
-			// goal is what there is, and the note says it is the goal.)
+			// goal is what there is, and the note says it is the goal,
+			// unless the question insists on the outcome: 最后达到了多少.)
 			targetForActual(a, top)
 			return
 		}
@@ -258,6 +259,10 @@ func (e *Engine) noteYear(q *question, sc scope, a *Answer) {
 		a.Note = fmt.Sprintf("%d年", top.Year)
 	}
 }
+
+// actualCue marks a question that asks for the outcome, not the plan:
+// 实际, 最终, 最后达到了, 到底完成了多少.
+var actualCue = regexp.MustCompile(`实际|最终|最后|到底|究竟|(?:达到|完成|实现|增长|增加|下降)了`)
 
 // hasReport reports whether a report of issuer delivered in year is indexed.
 func (e *Engine) hasReport(issuer string, year int) bool {

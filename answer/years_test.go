@@ -138,6 +138,11 @@ func TestTargetForActual(t *testing.T) {
 	if !a.Answered || a.Figure == nil || a.Figure.Text != "70万人" {
 		t.Errorf("goal asked: got %s", describe(a))
 	}
+	// No report reviews the newest year: the goal is shown as the goal.
+	a = ask(t, e, nil, "2025年国内生产总值增长多少")
+	if !a.Answered || a.Figure == nil || a.Note != "2025年目标" {
+		t.Errorf("newest year: want the goal with its note, got %s", describe(a))
+	}
 }
 
 // TestPeriodCarries: in a paragraph, a sentence that opens several years
