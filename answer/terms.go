@@ -223,6 +223,7 @@ func questionTerms(ix docStats, content string) []term {
 		addTerm(k, synonyms[k])
 		content = strings.ReplaceAll(content, k, " ")
 	}
+	content = takeASCIICompounds(content, addTerm)
 	for _, w := range index.Segmenter().Cut(content, true) {
 		w = strings.TrimSpace(w)
 		if alts, ok := synonyms[w]; ok {
