@@ -22,7 +22,7 @@ func runReports(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("reports", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	data := fs.String("data", "", "data directory with the index (env GOVBOT_DATA)")
-	issuer := fs.String("issuer", "", "only reports of this issuer, by name or short name (湖北, 内蒙古, 全国, 房县)")
+	issuer := fs.String("issuer", "", "only reports of this issuer or place and the places inside it, by name or short name (湖北, 内蒙古, 全国, 罗湖, 深圳罗湖区)")
 	year := fs.Int("year", 0, "only reports published (delivered) in this year; a work report of year Y reviews Y-1")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parseFlags(fs, args); err != nil {
@@ -35,11 +35,13 @@ func runReports(ctx context.Context, e *env, args []string) error {
 	defer eng.Close()
 	var named []string
 	if *issuer != "" {
-		named = eng.IssuersNamed(*issuer)
+		// The resolver the questions use (corpus/place): a city lists its
+		// districts' reports too.
+		named = eng.IssuersWithin(*issuer)
 	}
 	var list []answer.ReportSummary
 	for _, r := range eng.Reports() {
-		if *issuer != "" && !slices.Contains(named, r.Issuer) && !strings.Contains(r.Issuer, *issuer) {
+		if *issuer != "" && !slices.Contains(named, r.Issuer) && (len(named) > 0 || !strings.Contains(r.Issuer, *issuer)) {
 			continue
 		}
 		if *year != 0 && r.Year != *year {
