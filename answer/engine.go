@@ -187,6 +187,9 @@ func (e *Engine) ask(ctx context.Context, raw, focus string) (*Answer, error) {
 	q := parseQuestion(raw, dir)
 
 	if q.unknownPlace != "" {
+		if a, err := e.askAbove(ctx, q, focus); a != nil || err != nil {
+			return a, err
+		}
 		return e.abstain(q, fmt.Sprintf("没有收录%s的报告。%s", q.unknownPlace, e.coverage(nil)), nil), nil
 	}
 	sc := e.scope(q, focus)

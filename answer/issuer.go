@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"context"
 	"slices"
 	"sort"
 	"strings"
@@ -360,4 +361,72 @@ func appendNew(list []string, xs ...string) []string {
 		}
 	}
 	return list
+}
+
+// askAbove answers a figure question about a place without reports (青岛,
+// 襄阳) from the reports of the nearest division above it that has some
+// (山东省, 湖北省), but only when the answer's sentence names the place and
+// states the figure: "襄阳、宜昌经济总量突破6000亿元" answers 襄阳's; a
+// province's own total never answers for its capital. It returns nil when
+// no such sentence answers.
+func (e *Engine) askAbove(ctx context.Context, q *question, focus string) (*Answer, error) {
+	dir := e.directory()
+	if !q.wantsNumber || q.meta != metaNone || dir == nil {
+		return nil, nil
+	}
+	ms := dir.mentions(q.unknownPlace)
+	if len(ms) != 1 || len(ms[0].Places) != 1 {
+		return nil, nil
+	}
+	p := ms[0].Places[0]
+	var issuers []string
+	for _, a := range p.Ancestors() {
+		if issuers = dir.byPlace[a]; len(issuers) > 0 {
+			break
+		}
+	}
+	if len(issuers) == 0 {
+		return nil, nil
+	}
+	above := *q
+	above.unknownPlace, above.issuers = "", issuers
+	// The place's name is a word the answer must contain.
+	above.content = strings.TrimSpace(shortName(p) + " " + q.content)
+	sc := e.scope(&above, focus)
+	if sc.empty != "" {
+		return nil, nil
+	}
+	terms := questionTerms(&e.dfs, above.content)
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	cands, err := e.candidates(ctx, &above, terms, sc)
+	if err != nil {
+		return nil, err
+	}
+	a := e.choose(&above, terms, sc, cands)
+	if !a.Answered || a.Figure == nil || len(a.Answers) == 0 || !namesPlace(a.Answers[0].Excerpt, p) {
+		return nil, nil
+	}
+	e.noteYear(&above, sc, a)
+	return a, nil
+}
+
+// shortName is the name a report most often uses for p: its first short
+// form (深圳 for 深圳市), else its full name.
+func shortName(p *place.Place) string {
+	if len(p.Short) > 0 {
+		return p.Short[0]
+	}
+	return p.Name
+}
+
+// namesPlace reports whether text names p by its full name or a short form.
+func namesPlace(text string, p *place.Place) bool {
+	for _, n := range p.Names() {
+		if strings.Contains(text, n) {
+			return true
+		}
+	}
+	return false
 }

@@ -149,7 +149,7 @@ func suffixInWord(name, rest string) bool {
 
 // suffixWords are words that begin with a division suffix (all characters
 // of three bytes in UTF-8).
-var suffixWords = []string{"区域", "市场", "市民", "县域", "县城", "州府"}
+var suffixWords = []string{"区域", "市场", "县域"}
 
 // qualify joins a name to the ancestor's name right before it: 深圳 + 罗湖
 // → one token for 深圳市罗湖区, whose candidates are the holders inside the
