@@ -430,3 +430,20 @@ func namesPlace(text string, p *place.Place) bool {
 	}
 	return false
 }
+
+// IssuersAt returns the issuers of indexed reports that govern a division
+// at level (place.County: 房县人民政府, 深圳市罗湖区人民政府), newest report
+// first: the candidates for 县里 or 本县 when the conversation names none.
+func (e *Engine) IssuersAt(level place.Level) []string {
+	dir := e.directory()
+	if dir == nil {
+		return nil
+	}
+	var out []string
+	for _, is := range e.issuerList() {
+		if p := dir.placeOf[is]; p != nil && p.Level == level {
+			out = append(out, is)
+		}
+	}
+	return out
+}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/govbot/govbot/corpus"
+	"github.com/govbot/govbot/corpus/place"
 	"github.com/govbot/govbot/index"
 	"github.com/govbot/govbot/internal/sharedtest"
 )
@@ -175,6 +176,11 @@ func TestIssuersNamed(t *testing.T) {
 			t.Errorf("IssuersWithin(%s) = %v, want %v", name, got, want)
 		}
 	}
+	counties := e.IssuersAt(place.County)
+	slices.Sort(counties)
+	if want := []string{"房县人民政府", "易县人民政府", "涞源县人民政府", luohu, "深圳市龙华区人民政府"}; !slices.Equal(counties, sorted(want)) {
+		t.Errorf("IssuersAt(County) = %v, want %v", counties, sorted(want))
+	}
 	if p := e.PlaceOf(luohu); p == nil || p.Name != "罗湖区" || p.City().Name != "深圳市" || p.Province().Name != "广东省" {
 		t.Errorf("PlaceOf(%s) = %v, want 罗湖区 of 深圳市, 广东省", luohu, p)
 	}
@@ -229,4 +235,10 @@ func TestQuestionSetPlaces(t *testing.T) {
 		fh.Close()
 	}
 	t.Logf("%d questions, %d name a place, %d false hits", questions, withPlace, falseHits)
+}
+
+func sorted(xs []string) []string {
+	xs = slices.Clone(xs)
+	slices.Sort(xs)
+	return xs
 }
