@@ -41,6 +41,14 @@ type question struct {
 	content string
 
 	wantsNumber bool
+	// counted is the noun a count question counts ("多少个乡镇" → 乡镇,
+	// "乡镇数" → 乡镇), "" for none: the figure followed by it is the one
+	// asked for ("直达20个乡镇3000余个终端广播").
+	counted string
+	// form is the figure form the question asks for beyond number and
+	// unit (forms.go); formWord is what a formCount counts (张, 保障).
+	form     formKind
+	formWord string
 	// unit is the unit the question asks for ("件", "人", "元"), "" for any.
 	unit string
 	// percent is set when the question asks for a rate, ratio or growth.
@@ -71,6 +79,17 @@ type question struct {
 	// phrase is norm without issuer names, years and question words: the
 	// question's topic as written, for matching its wording verbatim.
 	phrase string
+
+	// place is the level of the user's own place the question refers to
+	// (咱们县 "county", 省里 "province", 本地 "any"), "" for none; the
+	// engine resolves it (deixis.go).
+	place string
+	// placeFrom says how the question's issuers were found when it did not
+	// name them: "conversation", "only" (the corpus's only place of the
+	// level), "topic" (the only one whose reports speak of it), "" when named.
+	placeFrom string
+	// placeChoices are the issuers a deixis may mean when several may.
+	placeChoices []string
 }
 
 // numberCue matches the words that make a question ask for a number.
@@ -205,7 +224,19 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 	q.wantsNumber = q.meta == metaNone && (numberCue.MatchString(cueText) || (statNounRe.MatchString(strings.TrimSpace(blank(cueText, compareCue))) && !passageCue.MatchString(norm)) ||
 		(q.target && quantityTarget.MatchString(norm)) ||
 		(len(yearRe.FindAllString(norm, 2)) > 1 && q.compare))
+	readForm(q, cueText)
+	if !q.wantsNumber && q.meta == metaNone {
+		if m := countNounRe.FindStringSubmatch(strings.TrimSpace(blank(cueText, fillerTail))); m != nil && !notCountNoun(m[1]) {
+			// "房县聘请法律顾问的乡镇数": the number of 乡镇.
+			q.wantsNumber, q.counted = true, lastHan(m[1], maxCountedRunes)
+		}
+	}
 	if q.wantsNumber {
+		if q.counted == "" {
+			if m := countedRe.FindStringSubmatch(cueText); m != nil {
+				q.counted = firstHan(strings.TrimRight(cutAtAny(m[1], countedStops), " "), maxCountedRunes)
+			}
+		}
 		q.unit = unitAfter(cueText)
 		q.percent = rateCue.MatchString(norm) || strings.Contains(norm, "%") ||
 			(q.unit == "" && trendCue.MatchString(norm))
@@ -248,6 +279,15 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 		q.compare = true
 	}
 
+	// The user's own place: 咱们县, 省里, 本地. 咱们国家 is the country.
+	if level, rest := frames.findDeixis(content); level != "" {
+		q.place = level
+		content = rest
+		if level == "national" {
+			q.place = ""
+			content = "全国 " + content
+		}
+	}
 	// Issuers: longest alias first, so 湖北省 wins over 湖北.
 	if dir != nil {
 		if _, ok := dir.aliases["全国"]; ok {
@@ -270,10 +310,58 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 		// "多少件" → drop the unit with the cue so it is not taken for a topic word.
 		content = unitCueRe(q.unit).ReplaceAllString(content, " ")
 	}
+	// Frame words (想问一下, 方面, 打算 …) say how, not what: they are read
+	// above as cues and dropped here. The phrase keeps them: it only adds
+	// to a sentence that has the question's wording.
 	q.phrase = blank(content, phraseFillerRe)
+	content = frames.dropFrames(content)
 	content = blank(content, fillerRe)
 	q.content = strings.Join(strings.Fields(content), " ")
 	return q
+}
+
+// countedRe finds the noun a count question counts: 多少个乡镇, 几家企业.
+var countedRe = regexp.MustCompile(`(?:多少|几)(?:万|千|百|亿)?(?:个|件|次|项|份|场|名|家|条|户|所|座|辆|部|支|张|处|批|台|套|间|位|只|头|棵|本|栋|幢|块|片|种|类)([\p{Han}]{2,8})`)
+
+// countNounRe is a question that ends by naming a count: 乡镇数, 企业个数.
+var countNounRe = regexp.MustCompile(`([\p{Han}]{2,8}?)(?:的)?(?:个数|总数|数量|数)$`)
+
+// fillerTail are words a question may end with after naming a count.
+var fillerTail = regexp.MustCompile(`(是|有|为)?(多少|几何)?$`)
+
+// notCountNoun are words before 数 that do not make a count (指数, 系数).
+func notCountNoun(s string) bool {
+	for _, suf := range []string{"指", "系", "参", "函", "分", "倍", "岁", "多", "少", "无", "半", "变", "常", "礼", "术", "代", "算", "次"} {
+		if strings.HasSuffix(s, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// countedStops end the counted noun: the particles and verbs after it.
+const countedStops = "呢了的啊吗呀吧是有在被把和与及、，, "
+
+// maxCountedRunes is the most of a counted noun that is matched.
+const maxCountedRunes = 4
+
+// cutAtAny returns s up to its first rune in stops.
+func cutAtAny(s, stops string) string {
+	if i := strings.IndexAny(s, stops); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// firstHan returns the first n runes of s; lastHan the last n.
+func firstHan(s string, n int) string {
+	r := []rune(s)
+	return string(r[:min(n, len(r))])
+}
+
+func lastHan(s string, n int) string {
+	r := []rune(s)
+	return string(r[max(0, len(r)-n):])
 }
 
 // countrySubject matches 国家 opening the question (after its year), as
