@@ -95,7 +95,7 @@ func TestPlaceQuestions(t *testing.T) {
 		{q: "深圳罗湖去年进出口总额是多少？", issuer: luohu},
 		{q: "请问深圳市罗湖区2024年一般公共预算收入是多少", issuer: luohu},
 		{q: "龙华区2019年收到多少宗行政复议申请", issuer: longhua},
-		{q: "深圳龙华2019年收到了几宗行政复议申请", issuer: longhua},
+		{q: "深圳龙华2019年一共收到多少宗行政复议申请", issuer: longhua},
 		{q: "保定易县去年接待了多少游客", issuer: yixian},
 		{q: "河北易县去年一般公共预算收入多少", issuer: yixian},
 		{q: "涞源去年地区生产总值多少", issuer: "涞源县人民政府"},

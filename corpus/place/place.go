@@ -128,3 +128,20 @@ func (p *Place) Names() []string {
 func isMunicipality(p *Place) bool {
 	return p.Level == Province && strings.HasSuffix(p.Name, "市")
 }
+
+// GovernmentName returns the name of the place's people's government as
+// reports are issued: a district with its city (深圳市罗湖区人民政府,
+// 北京市朝阳区人民政府), other divisions by their own name (易县人民政府,
+// 深圳市人民政府, 湖北省人民政府); 国务院 for the country.
+func (p *Place) GovernmentName() string {
+	if p.Level == Country {
+		return "国务院"
+	}
+	name := p.Name
+	if p.Level == County && strings.HasSuffix(name, "区") {
+		if c := p.City(); c != nil {
+			name = c.Name + name
+		}
+	}
+	return name + "人民政府"
+}

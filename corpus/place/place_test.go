@@ -179,6 +179,23 @@ func TestExamples(t *testing.T) {
 	}
 }
 
+func TestGovernmentName(t *testing.T) {
+	r := Default()
+	for name, want := range map[string]string{
+		"龙岗区": "深圳市龙岗区人民政府", "北京朝阳": "北京市朝阳区人民政府", "易县": "易县人民政府",
+		"深圳": "深圳市人民政府", "湖北": "湖北省人民政府", "神农架": "神农架林区人民政府", "广西": "广西壮族自治区人民政府",
+	} {
+		if p := r.Issuer(name); p == nil || p.GovernmentName() != want {
+			t.Errorf("%s: GovernmentName = %v, want %s", name, p, want)
+		} else if r.Issuer(want) != p {
+			t.Errorf("Issuer(%s) = %v, want %s", want, r.Issuer(want), p.Qualified())
+		}
+	}
+	if got := China.GovernmentName(); got != "国务院" {
+		t.Errorf("China.GovernmentName() = %s", got)
+	}
+}
+
 func TestFind(t *testing.T) {
 	r := Default()
 	tests := []struct {
