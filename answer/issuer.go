@@ -118,8 +118,8 @@ type placeMention struct {
 
 // mentions returns the divisions named in s, each with its issuers. An
 // ambiguous name (龙华区) means the candidates that have reports, if any.
-// A place named together with a division inside it (山东青岛, 湖北省的十堰)
-// is dropped: the question is about the lower place.
+// A place written with its ancestors (山东青岛, 湖北省的十堰) is one mention
+// of the lower place.
 func (d *issuerDirectory) mentions(s string) []placeMention {
 	if d == nil || d.places == nil {
 		return nil
@@ -139,30 +139,7 @@ func (d *issuerDirectory) mentions(s string) []placeMention {
 		}
 		out = append(out, pm)
 	}
-	// Keep the lowest places: 山东青岛 is about 青岛 (one mention already),
-	// 山东省的青岛市 too (two).
-	var low []placeMention
-	for _, a := range out {
-		if !containsLower(out, a) {
-			low = append(low, a)
-		}
-	}
-	return low
-}
-
-// containsLower reports whether ms names a place inside a's (unambiguous) place.
-func containsLower(ms []placeMention, a placeMention) bool {
-	if len(a.Places) != 1 {
-		return false
-	}
-	for _, b := range ms {
-		for _, p := range b.Places {
-			if p != a.Places[0] && p.Within(a.Places[0]) {
-				return true
-			}
-		}
-	}
-	return false
+	return out
 }
 
 // find returns the canonical issuers named in s (each once, in order of

@@ -105,6 +105,8 @@ func TestPlaceQuestions(t *testing.T) {
 		// A place without reports whose figure its province's report states.
 		{q: "襄阳2024年经济总量是多少", issuer: "湖北省人民政府", names: "襄阳"},
 		{q: "丹江口办理了多少件行政复议案件", none: "丹江口"},
+		{q: "房县和丹江口分别办理了多少件行政复议案件", none: "丹江口"},
+		{q: "山东省内的青岛市去年GDP多少", none: "青岛市"},
 		{q: "丹江口市去年行政复议案件多少件", none: "丹江口市"},
 		{q: "十堰市去年GDP多少", none: "十堰市"},
 		{q: "湖北十堰去年GDP多少", none: "湖北十堰"},
@@ -175,6 +177,10 @@ func TestIssuersNamed(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("IssuersWithin(%s) = %v, want %v", name, got, want)
 		}
+	}
+	// Two places with reports, one inside the other, are both asked about.
+	if got, _ := e.directory().find(normalize("深圳和罗湖区去年地区生产总值分别是多少")); !slices.Equal(got, []string{"深圳市人民政府", luohu}) {
+		t.Errorf("深圳和罗湖区: issuers %v, want 深圳市人民政府 and %s", got, luohu)
 	}
 	counties := e.IssuersAt(place.County)
 	slices.Sort(counties)
