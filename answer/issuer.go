@@ -71,6 +71,13 @@ func newIssuerDirectory(issuers []string) *issuerDirectory {
 			d.placeOf[is] = p
 			continue
 		}
+		// 龙华区人民政府 without its city: the issuer of each 龙华区, so
+		// that a question naming one finds it.
+		for _, p := range d.places.Lookup(is) {
+			if p != place.China {
+				d.byPlace[p] = append(d.byPlace[p], is)
+			}
+		}
 		d.addIssuerAliases(is)
 	}
 	for a := range d.aliases {
@@ -153,6 +160,18 @@ func (d *issuerDirectory) find(s string) ([]string, string) {
 		issuer string
 	}
 	var hits []hit
+	// Issuers the division list does not resolve (the national
+	// government, 深圳市司法局) first, by their names.
+	for _, a := range d.order {
+		for {
+			i := strings.Index(s, a)
+			if i < 0 {
+				break
+			}
+			hits = append(hits, hit{i, d.aliases[a]})
+			s = s[:i] + strings.Repeat(" ", len(a)) + s[i+len(a):]
+		}
+	}
 	unknown := false
 	ms := d.mentions(s)
 	for _, m := range ms {
@@ -168,16 +187,6 @@ func (d *issuerDirectory) find(s string) ([]string, string) {
 				hits = append(hits, hit{m.Start, is})
 			}
 			s = s[:m.Start] + strings.Repeat(" ", m.End-m.Start) + s[m.End:]
-		}
-	}
-	for _, a := range d.order {
-		for {
-			i := strings.Index(s, a)
-			if i < 0 {
-				break
-			}
-			hits = append(hits, hit{i, d.aliases[a]})
-			s = s[:i] + strings.Repeat(" ", len(a)) + s[i+len(a):]
 		}
 	}
 	if unknown {

@@ -248,3 +248,29 @@ func sorted(xs []string) []string {
 	slices.Sort(xs)
 	return xs
 }
+
+// TestIssuersWithoutCity checks issuers whose names the division list does
+// not resolve to one place: a district named without its city (two 龙华区)
+// and a body that is not a government.
+func TestIssuersWithoutCity(t *testing.T) {
+	d := newIssuerDirectory([]string{"龙华区人民政府", "深圳市司法局", "国务院"})
+	tests := []struct {
+		q, want, unknown string
+	}{
+		{q: "龙华区去年收到多少宗行政复议申请", want: "龙华区人民政府"},
+		{q: "龙华去年收到多少宗行政复议申请", want: "龙华区人民政府"},
+		{q: "深圳市司法局的报告是哪天发布的", want: "深圳市司法局"},
+		{q: "全国去年GDP增长多少", want: "国务院"},
+		{q: "福田区去年GDP多少", unknown: "福田区"},
+	}
+	for _, tc := range tests {
+		q := normalize(tc.q)
+		got, rest := d.find(q)
+		if tc.want != "" && !slices.Equal(got, []string{tc.want}) {
+			t.Errorf("%s: issuers %v, want %s", tc.q, got, tc.want)
+		}
+		if tc.unknown != "" && (got != nil || d.unknownPlace(rest) != tc.unknown) {
+			t.Errorf("%s: issuers %v, unknown place %q; want none and %s", tc.q, got, d.unknownPlace(rest), tc.unknown)
+		}
+	}
+}
