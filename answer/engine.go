@@ -203,7 +203,7 @@ func (e *Engine) ask(ctx context.Context, raw string, s *Session) (*Answer, *que
 		if a, err := e.askAbove(ctx, q, s.Focus()); a != nil || err != nil {
 			return a, q, err
 		}
-		return e.abstain(q, fmt.Sprintf("没有收录%s的报告。%s", q.unknownPlace, e.coverage(nil)), nil), q, nil
+		return e.abstain(q, e.noReportReason(q.unknownPlace), nil), q, nil
 	}
 	if reason := e.resolvePlace(q, s); reason != "" {
 		return e.abstain(q, reason+e.coverage(nil), nil), q, nil
@@ -1157,7 +1157,7 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 			for _, t := range terms {
 				if t.place {
 					// "十堰GDP": a place without reports of its own.
-					return e.abstain(q, fmt.Sprintf("没有收录%s的报告。%s", t.word, e.coverage(nil)), nil)
+					return e.abstain(q, e.noReportReason(t.word), nil)
 				}
 			}
 		}

@@ -2,6 +2,8 @@ package answer
 
 import (
 	"context"
+	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -391,7 +393,7 @@ func (e *Engine) askAbove(ctx context.Context, q *question, focus string) (*Answ
 		return nil, err
 	}
 	a := e.choose(&above, terms, sc, cands)
-	if !a.Answered || a.Figure == nil || len(a.Answers) == 0 || !namesPlace(a.Answers[0].Excerpt, p) {
+	if !a.Answered || a.Figure == nil || len(a.Answers) == 0 || !dir.namesPlace(a.Answers[0].Excerpt, a.Figure.Text, q.norm, p) {
 		return nil, nil
 	}
 	e.noteYear(&above, sc, a)
@@ -407,15 +409,36 @@ func shortName(p *place.Place) string {
 	return p.Name
 }
 
-// namesPlace reports whether text names p by its full name or a short form.
-func namesPlace(text string, p *place.Place) bool {
-	for _, n := range p.Names() {
-		if strings.Contains(text, n) {
+// namesPlace reports whether text states figure for p as the question
+// asks it: p is named as a place in the clause that gives the figure, and
+// as the head of the same area or body as in the question (asked 武汉, not
+// answered by 武汉都市圈; asked 兰州新区, answered by 兰州新区).
+func (d *issuerDirectory) namesPlace(text, figure, question string, p *place.Place) bool {
+	at := strings.Index(text, figure)
+	if at < 0 || d == nil || d.places == nil {
+		return false
+	}
+	asked := ""
+	for _, m := range d.places.FindWords(question, d.words) {
+		if slices.Contains(m.Places, p) {
+			asked = areaAfter.FindString(question[m.End:])
+			break
+		}
+	}
+	for _, m := range d.places.FindWords(text, d.words) {
+		if m.End > at || !slices.Contains(m.Places, p) || areaAfter.FindString(text[m.End:]) != asked {
+			continue
+		}
+		if !strings.ContainsAny(text[m.End:at], "。；;，,") {
 			return true
 		}
 	}
 	return false
 }
+
+// areaAfter are words that make a place name the head of another area or
+// body: 武汉都市圈, 成渝地区, 深圳机场, 广州港.
+var areaAfter = regexp.MustCompile(`^(?:都市圈|经济圈|城市圈|城市群|都市区|地区|片区|新区|开发区|经开区|高新区|综合保税区|保税区|自贸片区|港|机场|口岸|海关|集团)`)
 
 // IssuersAt returns the issuers of indexed reports that govern a division
 // at level (place.County: 房县人民政府, 深圳市罗湖区人民政府), newest report
@@ -429,6 +452,42 @@ func (e *Engine) IssuersAt(level place.Level) []string {
 	for _, is := range e.issuerList() {
 		if p := dir.placeOf[is]; p != nil && p.Level == level {
 			out = append(out, is)
+		}
+	}
+	return out
+}
+
+// noReportReason is the reply to a question about a place the corpus has no
+// report from: it says so and names the reports from the nearest division
+// above it that has some ("没有收录丹江口的报告。湖北省内收录的是湖北省（2025—2026年）、
+// 房县（2024年）的报告。"), else what the whole corpus covers.
+func (e *Engine) noReportReason(name string) string {
+	head := fmt.Sprintf("没有收录%s的报告。", name)
+	dir := e.directory()
+	if dir == nil {
+		return head + e.coverage(nil)
+	}
+	ms := dir.mentions(name)
+	if len(ms) != 1 || len(ms[0].Places) != 1 {
+		return head + e.coverage(nil)
+	}
+	for _, a := range ms[0].Places[0].Ancestors() {
+		if reps := e.reportsWithin(dir, a); len(reps) > 0 {
+			return head + a.Name + "内" + e.coverage(reps)
+		}
+	}
+	return head + e.coverage(nil)
+}
+
+// reportsWithin returns the indexed reports from place a and the places
+// inside it, newest first.
+func (e *Engine) reportsWithin(dir *issuerDirectory, a *place.Place) []*index.ReportInfo {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	var out []*index.ReportInfo
+	for i := range e.reports {
+		if p := dir.placeOf[e.reports[i].Report.Issuer]; p != nil && p.Within(a) {
+			out = append(out, &e.reports[i])
 		}
 	}
 	return out

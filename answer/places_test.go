@@ -111,6 +111,9 @@ func TestPlaceQuestions(t *testing.T) {
 		{q: "十堰市去年GDP多少", none: "十堰市"},
 		{q: "湖北十堰去年GDP多少", none: "湖北十堰"},
 		{q: "武汉去年地区生产总值多少", none: "武汉"},
+		// Hubei's 2026 report has 武汉都市圈经济总量达到3.8万亿元: a
+		// metropolitan area's total, not 武汉's.
+		{q: "武汉去年GDP多少", none: "武汉"},
 		{q: "青岛去年GDP是多少", none: "青岛"},
 		{q: "山东省的青岛市去年GDP是多少", none: "山东省的青岛市"},
 		{q: "福田区的报告是谁发布的", none: "福田区"},
@@ -134,6 +137,9 @@ func TestPlaceQuestions(t *testing.T) {
 		want := "没有收录" + tc.none + "的报告"
 		if a.Answered || a.Figure != nil || len(a.Answers) > 0 || !strings.Contains(a.Reason, want) {
 			t.Errorf("%s: want %q and no answer; got %s", tc.q, want, describe(a))
+		}
+		if tc.none == "丹江口" && !strings.Contains(a.Reason, "十堰市内收录的是房县") {
+			t.Errorf("%s: want the reports near 丹江口 named; got %s", tc.q, a.Reason)
 		}
 	}
 }

@@ -44,7 +44,7 @@ var qualifierGap = []string{"", "的"}
 
 // notPlaceAfter are words that, right after a short form, make it part of
 // another name: 中山路, 中山大学, 长安街, 黄山风景区.
-var notPlaceAfter = regexp.MustCompile(`^(?:路|街|大道|大街|大桥|大学|学院|久安|中学|小学|医院|公园|广场|装|陵|号|舰|站|村|镇|乡|风景区|景区|机场|港口)`)
+var notPlaceAfter = regexp.MustCompile(`^(?:路|街|大道|大街|大桥|大学|学院|久安|中学|小学|医院|公园|广场|装|陵|号|舰|村|镇|乡|风景区|景区)`)
 
 // Find returns the places named in text, in order. Names are matched
 // longest first (广西壮族自治区 before 广西, 河北区 before 河北); a name
