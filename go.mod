@@ -9,6 +9,7 @@ require (
 	github.com/go-ego/gse v0.80.3
 	github.com/go-telegram/bot v1.19.0
 	github.com/klauspost/compress v1.20.4
+	github.com/mozillazg/go-pinyin v0.21.0
 	github.com/vcaesar/cedar v0.20.2
 	go.etcd.io/bbolt v1.5.0
 	golang.org/x/net v0.62.0

@@ -189,7 +189,9 @@ func focusQuestion(raw string) (question, context string) {
 		}
 	}
 	if ask < 0 {
-		return raw, ""
+		// No sentence asks in words ("我是老师。贵州2025年GDP"): the last
+		// one is the question, as people write.
+		ask = len(kept) - 1
 	}
 	rest := append(append([]string(nil), kept[:ask]...), kept[ask+1:]...)
 	return kept[ask], strings.Join(rest, " ")

@@ -35,6 +35,9 @@ const (
 	formPeriod
 )
 
+// formNames word the forms for --explain.
+var formNames = map[formKind]string{formCount: "count", formNamedCount: "named count", formCode: "code", formRank: "rank", formPeriod: "span of years"}
+
 // countWordRe reads what a 几 question counts: 几张 (a counter), 几保障 (a
 // named set). 几乎, 几何 and 几年来 are not counts.
 var countWordRe = regexp.MustCompile(`几([\p{Han}]{1,2})`)

@@ -144,7 +144,7 @@ func (lx *frameLexicon) dropFrames(s string) string {
 	words := index.Segmenter().Cut(s, true)
 	var b strings.Builder
 	for i := 0; i < len(words); {
-		if n := lx.frameAt(words, i); n > 0 {
+		if n := lx.frameAt(words, i); n > 0 && !lx.counted(words, i, n) {
 			b.WriteByte(' ')
 			i += n
 			continue
@@ -157,6 +157,21 @@ func (lx *frameLexicon) dropFrames(s string) string {
 		i++
 	}
 	return b.String()
+}
+
+// counted reports whether the aspect word at words[i:i+n] is counted
+// (哪几个方面, 四个方面): then it is what the question asks about, the
+// parts of a plan, not a frame around a topic (养老服务方面).
+func (lx *frameLexicon) counted(words []string, i, n int) bool {
+	if lx.category[strings.Join(words[i:i+n], "")] != "aspect" || i == 0 {
+		return false
+	}
+	prev := words[i-1]
+	if strings.HasSuffix(prev, "个") || strings.HasSuffix(prev, "几") || strings.HasSuffix(prev, "哪") {
+		return true
+	}
+	_, pos, ok := index.Segmenter().Find(prev)
+	return ok && (pos == "m" || pos == "q" || pos == "mq")
 }
 
 // frameAt returns how many words from words[i] make one frame phrase (the

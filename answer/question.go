@@ -80,6 +80,10 @@ type question struct {
 	// question's topic as written, for matching its wording verbatim.
 	phrase string
 
+	// closesNe is set when the question ended with 呢 (before courtesy):
+	// a follow-up's mark ("那湖南呢").
+	closesNe bool
+
 	// place is the level of the user's own place the question refers to
 	// (咱们县 "county", 省里 "province", 本地 "any"), "" for none; the
 	// engine resolves it (deixis.go).
@@ -196,6 +200,7 @@ var placeSuffixRe = regexp.MustCompile(`^([\p{Han}]{1,8}?(?:省|市|县|区|州|
 func parseQuestion(raw string, dir *issuerDirectory) *question {
 	q := &question{raw: raw}
 	norm := normalize(raw)
+	norm, q.closesNe = trimTail(norm)
 	q.norm = norm
 	q.normAggregate, q.normPeriod = aggregate.MatchString(norm), periodCue.MatchString(norm)
 	content := norm
@@ -261,6 +266,11 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 		q.years = append(q.years, y)
 	}
 	content = blank(content, yearRe)
+	if len(q.years) > 0 {
+		// "2020年疫情那年", "1958年大炼钢铁那年": with the year named, the
+		// event only says which year it is.
+		content = blank(content, eventYearRe)
+	}
 	if q.meta != metaNone && q.reportYear == 0 && len(q.years) == 1 {
 		// A question about a report names the report's own year.
 		q.reportYear, q.years = q.years[0], nil
@@ -319,6 +329,9 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 	q.content = strings.Join(strings.Fields(content), " ")
 	return q
 }
+
+// eventYearRe is an event naming a year: 疫情那年, 大炼钢铁那一年.
+var eventYearRe = regexp.MustCompile(`[\p{Han}]{1,6}?(?:的)?(?:那一年|那年|那时候|那时|那会儿)`)
 
 // countedRe finds the noun a count question counts: 多少个乡镇, 几家企业.
 var countedRe = regexp.MustCompile(`(?:多少|几)(?:万|千|百|亿)?(?:个|件|次|项|份|场|名|家|条|户|所|座|辆|部|支|张|处|批|台|套|间|位|只|头|棵|本|栋|幢|块|片|种|类)([\p{Han}]{2,8})`)
@@ -400,6 +413,21 @@ var quantityTarget = regexp.MustCompile(`(增长|增速|产量|就业|收入|总
 // words that ask, so that verbs such as 达到 or 增长 stay and match the
 // report's wording.
 var phraseFillerRe = regexp.MustCompile(`请问|是多少|有多少|多少|几[个件次项份场名家人条户所座]?|什么|哪些|怎么样|如何|吗|呢|吧|这份报告|本报告|报告|[?？!！。，,、 ]`)
+
+// tailRe is what may close a question after what it asks: particles,
+// thanks, punctuation ("GDP呢？谢谢！").
+var tailRe = regexp.MustCompile(`(?:[呢啊呀吧嘛哦啦哈喔]|谢谢你?|谢谢您|多谢|谢啦|麻烦了|麻烦你了|辛苦了|[?？!！。.，,~～ ])+$`)
+
+// trimTail drops what closes a question after what it asks, so that the
+// rules that read its end see the last word asked; ne reports a 呢 among
+// what was dropped.
+func trimTail(s string) (string, bool) {
+	loc := tailRe.FindStringIndex(s)
+	if loc == nil || loc[0] == 0 {
+		return s, false
+	}
+	return s[:loc[0]], strings.Contains(s[loc[0]:], "呢")
+}
 
 // blank replaces every match of re in s by a space, keeping word boundaries.
 func blank(s string, re *regexp.Regexp) string {

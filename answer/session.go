@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/govbot/govbot/index"
 )
 
 // Session is one conversation: a chat, or the questions of one `govbot ask -`
@@ -80,11 +82,8 @@ func (s *Session) remember(a *Answer, q *question) {
 var deicticRe = regexp.MustCompile(`(这份|这个|这篇|该|本|此|上述|上面的?|刚才的?)(报告|文件|材料)`)
 
 // followOpen marks a message that continues the conversation: 那…, 那么…,
-// 还有…; followClose one that ends as a follow-up does (…呢).
-var (
-	followOpen  = regexp.MustCompile(`^(那么|那|还有|另外|再问一下|再问下|然后)`)
-	followClose = regexp.MustCompile(`呢$`)
-)
+// 还有…; one that ends with 呢 may too (question.closesNe).
+var followOpen = regexp.MustCompile(`^(那么|那|还有|另外|再问一下|再问下|然后)`)
 
 // cueWords are the words of a follow-up that change what is asked of the
 // same topic (那目标呢, 那增速呢) rather than name a new topic.
@@ -92,6 +91,19 @@ var cueWords = regexp.MustCompile(`目标|预期|计划|增速|增幅|涨幅|增
 
 // askWords are the words of a follow-up that only ask (那目标是多少呢).
 var askWords = regexp.MustCompile(`多少|是|的|了|呢|吗`)
+
+// hasTopic reports whether content has a word that can carry a topic.
+func hasTopic(content string) bool {
+	if strings.TrimSpace(content) == "" {
+		return false
+	}
+	for _, w := range index.Segmenter().Cut(content, true) {
+		if w = strings.TrimSpace(w); w != "" && meaningful(w) {
+			return true
+		}
+	}
+	return false
+}
 
 // followUp merges a follow-up question with the conversation's last one.
 // A message that opens as a follow-up (那…) or ends as one (…呢) and names
@@ -104,9 +116,9 @@ func followUp(q, last *question) *question {
 		return q
 	}
 	open := followOpen.MatchString(q.norm)
-	topicless := strings.TrimSpace(blank(q.content, cueWords)) == ""
+	topicless := !hasTopic(blank(q.content, cueWords))
 	switch {
-	case topicless && (open || followClose.MatchString(q.norm)):
+	case topicless && (open || q.closesNe):
 		m := *last
 		m.raw, m.norm = q.raw, q.norm
 		if len(q.issuers) > 0 || q.unknownPlace != "" || q.place != "" {

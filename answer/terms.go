@@ -168,6 +168,7 @@ var synonyms = map[string][]string{
 	"发放":  {"发放", "发"},
 	"游客":  {"游客", "旅游人数", "接待游客"},
 	"热线":  {"热线", "服务热线"},
+	"电话":  {"电话", "热线"},
 }
 
 // synonymKeys are the keys of synonyms, longest first.
@@ -233,7 +234,7 @@ func questionTerms(ix docStats, content string) []term {
 		if w == "" || !meaningful(w) {
 			continue
 		}
-		if addTerm(w, []string{w}) {
+		if addTerm(w, withAbbreviation(w)) {
 			out[len(out)-1].suffix = utf8.RuneCountInString(w) == 1 && strings.Contains(statSuffixes, w)
 			_, pos, ok := index.Segmenter().Find(w)
 			out[len(out)-1].place = ok && pos == "ns"
@@ -255,6 +256,14 @@ func questionTerms(ix docStats, content string) []term {
 				}
 			}
 		}
+		if df == 0 {
+			// No paragraph holds it: perhaps a homophone typed for the
+			// word meant (复义 for 复议).
+			if v := typoFix(ix, out[i].alts[0]); v != "" {
+				out[i].alts = append(out[i].alts, v)
+				df = ix.DocFreq(v)
+			}
+		}
 		out[i].w = idf(n, df)
 		// Long words carry more topic than their frequency shows (a rare
 		// compound the tokenizer splits has the document frequency of its
@@ -268,6 +277,23 @@ func questionTerms(ix docStats, content string) []term {
 		}
 	}
 	return out
+}
+
+// withAbbreviation returns the forms of w: w, and for a word of two
+// two-character words its abbreviation, which reports use as often
+// (公共交通 → 公交, 环境保护 → 环保, 医疗保险 → 医保).
+func withAbbreviation(w string) []string {
+	r := []rune(w)
+	if len(r) != 4 || !isHanWord(w) {
+		return []string{w}
+	}
+	for _, half := range []string{string(r[:2]), string(r[2:])} {
+		if _, _, ok := index.Segmenter().Find(half); !ok {
+			// Not two words: 包容审慎 is, 大炼钢铁 is not cut so.
+			return []string{w}
+		}
+	}
+	return []string{w, string([]rune{r[0], r[2]})}
 }
 
 // isHanWord reports whether w is all Han characters.
@@ -292,9 +318,6 @@ func idf(n, df int) float64 {
 // word, not punctuation, and not a lone character other than a few nouns.
 func meaningful(w string) bool {
 	if stopWord(w) || isFramePOS(w) {
-		return false
-	}
-	if _, ok := frames.category[w]; ok {
 		return false
 	}
 	r := []rune(w)
