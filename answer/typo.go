@@ -21,6 +21,15 @@ import (
 // taken as the word meant.
 const minTypoDocFreq = 2
 
+// maxTypoWordFreq is the most a word may be used (its frequency in the
+// segmenter's dictionary) to be taken for a typo: 银发 and 票房 are
+// written on purpose, 复义 (3) and 普发 (not a word) are not.
+const maxTypoWordFreq = 10
+
+// minMeantWordFreq is the least a variant must be used to be the word
+// meant: 复议 (84), 普法 (387).
+const minMeantWordFreq = 50
+
 // homophones maps a sound (toneless pinyin) to the common characters
 // that have it; made once, when a typo is first looked for.
 var homophones = sync.OnceValue(func() map[string][]rune {
@@ -58,6 +67,9 @@ func typoFix(ix docStats, word string) string {
 	if n < 2 || n > 4 || !isHanWord(word) {
 		return ""
 	}
+	if f, _, ok := index.Segmenter().Find(word); ok && f > maxTypoWordFreq {
+		return ""
+	}
 	rs := []rune(word)
 	best, bestDF := "", minTypoDocFreq-1
 	for i, r := range rs {
@@ -69,8 +81,10 @@ func typoFix(ix docStats, word string) string {
 				}
 				tried[h] = true
 				v := string(rs[:i]) + string(h) + string(rs[i+1:])
-				ts := index.Terms(v)
-				if len(ts) != 1 || ts[0] != v {
+				if f, _, ok := index.Segmenter().Find(v); !ok || f < minMeantWordFreq {
+					continue
+				}
+				if ts := index.Terms(v); len(ts) != 1 || ts[0] != v {
 					// Only a word the index holds whole.
 					continue
 				}
