@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/govbot/govbot/corpus"
 	"github.com/govbot/govbot/index"
 	"github.com/govbot/govbot/source"
 	"github.com/govbot/govbot/store"
@@ -25,6 +27,7 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 	noAnnounce := fs.Bool("no-announce", false, "index and record the report without queueing announcements")
 	timeout := fs.Duration("timeout", source.DefaultTimeout, "time limit for fetching a URL")
 	maxSize := fs.Int64("max-size", source.DefaultMaxBytes, "size limit for a fetched page, in bytes")
+	noManifest := fs.Bool("no-manifest", false, "ignore a "+corpus.ManifestName+" beside the file")
 	var meta metaFlags
 	meta.register(fs)
 	fs.Usage = func() {
@@ -32,7 +35,9 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stderr, "\nAdds one report to the index: plain text (UTF-8 or GB18030/GBK) or an HTML page as government")
 		fmt.Fprintln(e.stderr, "sites publish it (article body and disclosure table are extracted). The same report added again")
 		fmt.Fprintln(e.stderr, "is recognised (same text, 索引号 or URL); a revised text replaces the old one. New reports are")
-		fmt.Fprintln(e.stderr, "queued for announcement to subscribed chats; govbot serve delivers them.")
+		fmt.Fprintln(e.stderr, "queued for announcement to subscribed chats; govbot serve delivers them. A "+corpus.ManifestName)
+		fmt.Fprintln(e.stderr, "beside the file supplies its metadata; the flags override it. Adding the same text again with")
+		fmt.Fprintln(e.stderr, "--title/--issuer/--date/--url corrects the metadata (a new revision).")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -60,6 +65,13 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		doc = source.Document{Name: arg, Data: b}
+		if !*noManifest {
+			mm, err := manifestMeta(arg)
+			if err != nil {
+				return err
+			}
+			m = mm.Override(m)
+		}
 	}
 	doc.Meta = m
 
@@ -77,7 +89,46 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%w (nothing was changed)", err)
 	}
 	fmt.Fprintf(e.stdout, "%s [%s]\n", res, time.Since(start).Round(time.Millisecond))
+	warnMissingMeta(e, res.Report, arg)
 	return nil
+}
+
+// manifestMeta returns the metadata a MANIFEST.tsv beside path gives for
+// it; none when there is no manifest or it does not list the file.
+func manifestMeta(path string) (corpus.Meta, error) {
+	mp := filepath.Join(filepath.Dir(path), corpus.ManifestName)
+	if !fileExists(mp) {
+		return corpus.Meta{}, nil
+	}
+	man, err := corpus.LoadManifest(mp)
+	if err != nil {
+		return corpus.Meta{}, fmt.Errorf("%w (pass --no-manifest to ignore it)", err)
+	}
+	return man[filepath.Base(path)], nil
+}
+
+// warnMissingMeta says on stderr which metadata the report was added
+// without, and how to set it.
+func warnMissingMeta(e *env, r *corpus.Report, arg string) {
+	var missing, flags []string
+	if r.Issuer == "" {
+		missing, flags = append(missing, "issuer (发布机构)"), append(flags, "--issuer 某某人民政府")
+	}
+	if r.Published.IsZero() {
+		what := "date"
+		if r.Year != 0 {
+			what = fmt.Sprintf("date (only the year %d)", r.Year)
+		}
+		missing, flags = append(missing, what), append(flags, "--date YYYY-MM-DD")
+	}
+	if r.Title == "" {
+		missing, flags = append(missing, "title"), append(flags, "--title 标题")
+	}
+	if len(missing) == 0 {
+		return
+	}
+	fmt.Fprintf(e.stderr, "govbot add: %s: could not determine the %s from the text; it is indexed without. To set it, add it again:\n  govbot add %s %s\n",
+		r.ID, strings.Join(missing, ", "), strings.Join(flags, " "), arg)
 }
 
 // openForIngest opens the index in dir (creating one holding the embedded
