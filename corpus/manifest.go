@@ -29,14 +29,15 @@ func LoadManifest(path string) (map[string]Meta, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load manifest: %w", err)
 	}
-	m, err := parseManifest(data)
+	m, err := ParseManifest(data)
 	if err != nil {
 		return nil, fmt.Errorf("load manifest %s: %w", path, err)
 	}
 	return m, nil
 }
 
-func parseManifest(data []byte) (map[string]Meta, error) {
+// ParseManifest parses the content of a manifest file, as LoadManifest does.
+func ParseManifest(data []byte) (map[string]Meta, error) {
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 4*1024*1024)

@@ -5,8 +5,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/govbot/govbot/corpus/sample"
@@ -44,7 +44,7 @@ func TestParseManifestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if m, err := parseManifest([]byte(tt.data)); err == nil {
+			if m, err := ParseManifest([]byte(tt.data)); err == nil {
 				t.Errorf("parseManifest = %+v, want error", m)
 			}
 		})
@@ -108,7 +108,7 @@ func TestManifestURLColumn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := parseManifest([]byte(tt.data))
+			m, err := ParseManifest([]byte(tt.data))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -46,7 +46,7 @@ var (
 
 // notPlaceEnd are last characters of the Han run before 市/区 that make a
 // common word rather than a place name (城市, 全市, 上市, 城区, 社区 …).
-const notPlaceEnd = "城都全本我各该此超上股楼车夜集街门早房花债县省地区开闭入退副直特大小两三其市社园景片辖校库老灾禁专分商矿牧表和在与及由向对经为是的了"
+const notPlaceEnd = "城都全本我各该此超上股楼车夜集街门早房花债县省地区开闭入退副直特大小两三其市社园景片辖校库老灾禁专分商矿牧表和在与及由向对经为是的了级互"
 
 // inferMeta fills what the header left unknown from the body (see above).
 func inferMeta(r *Report, tm *textMeta) {
@@ -60,7 +60,7 @@ func inferMeta(r *Report, tm *textMeta) {
 	if r.Issuer == "" {
 		r.Issuer = sigIssuer
 	}
-	if m := districtIssuer.FindStringSubmatch(r.Issuer); m != nil && !strings.Contains(m[1], "市") {
+	if m := districtIssuer.FindStringSubmatch(r.Issuer); m != nil && !strings.Contains(m[1], "市") && !strings.HasSuffix(m[1], "自治区") && !strings.HasSuffix(m[1], "行政区") {
 		if city := mostNamed(r.Paragraphs, cityName, "市", strings.TrimSuffix(m[1], "区")); city != "" {
 			r.Issuer = city + "市" + r.Issuer
 		}
@@ -140,7 +140,7 @@ func mostNamed(ps []Paragraph, re *regexp.Regexp, level, skip string) string {
 			continue
 		}
 		seen[name] = true
-		n, bare := strings.Count(text, name+level), strings.Count(text, name)
+		n, bare := countPlace(text, name+level), strings.Count(text, name)
 		if n > bestN || n == bestN && bare > bestBare {
 			best, bestN, bestBare = name, n, bare
 		}
@@ -149,6 +149,28 @@ func mostNamed(ps []Paragraph, re *regexp.Regexp, level, skip string) string {
 		return ""
 	}
 	return best
+}
+
+// wordAfterLevel are characters that make the level word part of another
+// word: 市场, 市民, 市容, 市值, 市区, 市县, 区域, 区间, 县域 …
+const wordAfterLevel = "场民容值区县况面貌域间别块位城"
+
+// countPlace counts the uses of place (a name and its level word) in text
+// that are not the start of another word ("实现市场" is not the place 实现市).
+func countPlace(text, place string) int {
+	n := 0
+	for i := strings.Index(text, place); i >= 0; {
+		next, _ := utf8.DecodeRuneInString(text[i+len(place):])
+		if !strings.ContainsRune(wordAfterLevel, next) {
+			n++
+		}
+		j := strings.Index(text[i+len(place):], place)
+		if j < 0 {
+			break
+		}
+		i += len(place) + j
+	}
+	return n
 }
 
 // placeName picks the name in run (see mostNamed), or "" when the run ends

@@ -27,6 +27,7 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 	noAnnounce := fs.Bool("no-announce", false, "index and record the report without queueing announcements")
 	timeout := fs.Duration("timeout", source.DefaultTimeout, "time limit for fetching a URL")
 	maxSize := fs.Int64("max-size", source.DefaultMaxBytes, "size limit for a fetched page, in bytes")
+	corpusF := corpusFlag(fs)
 	noManifest := fs.Bool("no-manifest", false, "ignore a "+corpus.ManifestName+" beside the file")
 	var meta metaFlags
 	meta.register(fs)
@@ -76,6 +77,13 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 	doc.Meta = m
 
 	dir := dataDir(e, *data)
+	choice, err := corpusChoice(e, *corpusF, *data)
+	if err != nil {
+		return err
+	}
+	if err := prepareData(ctx, e, dir, choice); err != nil {
+		return err
+	}
 	ix, st, err := openForIngest(ctx, dir)
 	if err != nil {
 		return err

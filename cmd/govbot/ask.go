@@ -23,9 +23,10 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per question")
-	data := fs.String("data", "", "data directory with the index (env GOVBOT_DATA); without an index the embedded sample report is used")
+	data := fs.String("data", "", "data directory with the index (env GOVBOT_DATA); see --corpus for one with no index")
+	corpusF := corpusFlag(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: govbot ask [--json] [--data DIR] \"问题\" | -")
+		fmt.Fprintln(e.stderr, "Usage: govbot ask [--json] [--data DIR] [--corpus builtin|sample] \"问题\" | -")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -35,7 +36,15 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: ask needs a question, or - to read questions from stdin", errUsage)
 	}
-	eng, err := answer.Open(dataDir(e, *data))
+	choice, err := corpusChoice(e, *corpusF, *data)
+	if err != nil {
+		return err
+	}
+	dir := dataDir(e, *data)
+	if err := prepareData(ctx, e, dir, choice); err != nil {
+		return err
+	}
+	eng, err := answer.Open(dir)
 	if err != nil {
 		return err
 	}
