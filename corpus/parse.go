@@ -137,6 +137,9 @@ func Parse(name string, data []byte, meta Meta) (*Report, error) {
 	inferMeta(r, &tm)
 	fm.applyTo(r)
 	meta.applyTo(r)
+	if r.titleMade && (fm.Title != "" || meta.Title != "") {
+		r.titleMade = false
+	}
 	if len(r.Paragraphs) == 0 {
 		return nil, fmt.Errorf("parse %s: %w", name, ErrNoParagraphs)
 	}

@@ -86,7 +86,7 @@ func inferMeta(r *Report, tm *textMeta) {
 	}
 	if (r.Title == "" || isGenericTitle(r.Title)) && r.Issuer != "" && r.Year != 0 {
 		if t := makeTitle(r, work); t != "" {
-			r.Title = t
+			r.Title, r.titleMade = t, true
 		}
 	}
 }

@@ -44,6 +44,10 @@ type Report struct {
 	Headings []Heading `json:"headings,omitempty"`
 	// Paragraphs holds the body paragraphs in document order.
 	Paragraphs []Paragraph `json:"paragraphs"`
+
+	// titleMade is set when Parse made the title from the issuer, year and
+	// kind because the text had none: a title a web page states outranks it.
+	titleMade bool
 }
 
 // Heading is one heading of the report's hierarchy.
