@@ -41,10 +41,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	dir := dataDir(e, *data)
-	if err := prepareData(ctx, e, dir, choice); err != nil {
-		return err
-	}
-	eng, err := answer.Open(dir)
+	eng, err := openEngine(ctx, e, dir, choice)
 	if err != nil {
 		return err
 	}

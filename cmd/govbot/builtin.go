@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/govbot/govbot/answer"
 	"github.com/govbot/govbot/corpus/builtin"
 	"github.com/govbot/govbot/index"
 )
@@ -94,4 +95,31 @@ func installBuiltin(ctx context.Context, e *env, dir string) error {
 	fmt.Fprintf(e.stderr, "govbot: built-in collection indexed: %d reports, %d paragraphs in %s\n",
 		st.Added+st.Updated+st.Unchanged, st.Paragraphs, time.Since(start).Round(100*time.Millisecond))
 	return nil
+}
+
+// openEngine opens the answer engine on dir. With the builtin choice and no
+// reports of dir's own (no index, or only the sample), it indexes the
+// built-in collection first: the engine is opened once in the common case
+// of an index already there.
+func openEngine(ctx context.Context, e *env, dir, choice string) (*answer.Engine, error) {
+	eng, err := answer.Open(dir)
+	if err != nil || choice != corpusBuiltin {
+		return eng, err
+	}
+	if reps := eng.Reports(); len(reps) > 1 || len(reps) == 1 && !isSample(reps[0].ID) {
+		return eng, nil
+	}
+	if err := eng.Close(); err != nil {
+		return nil, err
+	}
+	if err := installBuiltin(ctx, e, dir); err != nil {
+		return nil, err
+	}
+	return answer.Open(dir)
+}
+
+// isSample reports whether id is the embedded sample report's.
+func isSample(id string) bool {
+	def, err := answer.DefaultReport()
+	return err == nil && def.ID == id
 }

@@ -99,10 +99,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := prepareData(ctx, e, dataDir(e, *data), choice); err != nil {
-		return err
-	}
-	eng, err := answer.Open(dataDir(e, *data))
+	eng, err := openEngine(ctx, e, dataDir(e, *data), choice)
 	if err != nil {
 		return err
 	}

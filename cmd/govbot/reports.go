@@ -33,10 +33,7 @@ func runReports(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := prepareData(ctx, e, dataDir(e, *data), choice); err != nil {
-		return err
-	}
-	eng, err := answer.Open(dataDir(e, *data))
+	eng, err := openEngine(ctx, e, dataDir(e, *data), choice)
 	if err != nil {
 		return err
 	}
