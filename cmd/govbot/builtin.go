@@ -74,9 +74,9 @@ func installBuiltin(ctx context.Context, e *env, dir string) error {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "govbot: first run: indexing the built-in collection (%d reports) into %s; this is done once…\n", len(reports), dir)
-	done := make(chan struct{})
-	defer close(done)
+	done, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(stopped)
 		t := time.NewTicker(builtinTick)
 		defer t.Stop()
 		for {
@@ -89,6 +89,8 @@ func installBuiltin(ctx context.Context, e *env, dir string) error {
 		}
 	}()
 	st, err := index.Update(ctx, dir, reports)
+	close(done)
+	<-stopped // the ticker writes to stderr too
 	if err != nil {
 		return fmt.Errorf("index the built-in collection into %s: %w", dir, err)
 	}
