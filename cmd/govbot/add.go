@@ -97,7 +97,7 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("%w (nothing was changed)", err)
 	}
 	fmt.Fprintf(e.stdout, "%s [%s]\n", res, time.Since(start).Round(time.Millisecond))
-	warnMissingMeta(e, res.Report, arg)
+	warnMissingMeta(e, res.Report, arg, *data)
 	return nil
 }
 
@@ -117,7 +117,7 @@ func manifestMeta(path string) (corpus.Meta, error) {
 
 // warnMissingMeta says on stderr which metadata the report was added
 // without, and how to set it.
-func warnMissingMeta(e *env, r *corpus.Report, arg string) {
+func warnMissingMeta(e *env, r *corpus.Report, arg, dataFlag string) {
 	var missing, flags []string
 	if r.Issuer == "" {
 		missing, flags = append(missing, "issuer (发布机构)"), append(flags, "--issuer 某某人民政府")
@@ -134,6 +134,9 @@ func warnMissingMeta(e *env, r *corpus.Report, arg string) {
 	}
 	if len(missing) == 0 {
 		return
+	}
+	if dataFlag != "" {
+		flags = append([]string{"--data " + dataFlag}, flags...)
 	}
 	fmt.Fprintf(e.stderr, "govbot add: %s: could not determine the %s from the text; it is indexed without. To set it, add it again:\n  govbot add %s %s\n",
 		r.ID, strings.Join(missing, ", "), strings.Join(flags, " "), arg)
