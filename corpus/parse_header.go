@@ -123,7 +123,12 @@ func parseSpeechLine(s string) (speech, bool) {
 	n = strings.TrimRight(n, ")） \u3000")
 	date, rest, ok := parseDatePrefix(n)
 	if !ok {
-		return speech{}, false
+		// A venue line without the date: "（在深圳市罗湖区第八届人民代表大会
+		// 第六次会议上）".
+		if !strings.HasPrefix(n, "在") || !strings.HasSuffix(n, "会议上") {
+			return speech{}, false
+		}
+		rest = n
 	}
 	congress := -1
 	for _, c := range congressNames {
@@ -263,7 +268,13 @@ const maxHeaderLines = 24
 // category line "工作报告") is the report's title.
 var genericTitles = map[string]bool{"政府工作报告": true, "工作报告": true, "报告": true, "法治政府建设工作报告": true, "法治政府建设年度报告": true}
 
-func isGenericTitle(s string) bool { return genericTitles[strings.Trim(s, "《》 ")] }
+func isGenericTitle(s string) bool {
+	s = strings.Trim(normalizeDigits(s), "《》 ")
+	if loc := titleYear.FindStringIndex(s); loc != nil && loc[0] == 0 {
+		s = strings.TrimPrefix(s[loc[1]:], "度") // "2025年政府工作报告" names no place either
+	}
+	return genericTitles[s]
+}
 
 // govSpeaker matches a speaker line that names the government and the
 // office ("涞源县人民政府代县长 薛春雷"): its government is the issuer.

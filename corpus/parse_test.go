@@ -323,7 +323,7 @@ func TestParseHeaders(t *testing.T) {
 			title: "2025年内蒙古自治区政府工作报告", issuer: "内蒙古自治区人民政府", speaker: "自治区人民政府主席 王莉霞", published: date(2025, 1, 14), year: 2025, header: 2},
 		{name: "full-width digits and subtitle",
 			text:  "1989年政府工作报告\n坚决贯彻治理整顿和深化改革的方针\n——１９８９年３月２０日在第七届全国人民代表大会第二次会议上\n国务院总理李鹏\n各位代表：\n",
-			title: "1989年政府工作报告", issuer: "国务院", speaker: "国务院总理 李鹏", published: date(1989, 3, 20), year: 1989, header: 4},
+			title: "1989年中华人民共和国国务院政府工作报告", issuer: "国务院", speaker: "国务院总理 李鹏", published: date(1989, 3, 20), year: 1989, header: 4},
 		{name: "chinese numeral date",
 			text:  "2026年甘肃省政府工作报告\n——二〇二六年一月二十七日在甘肃省十四届人民代表大会第四次会议上\n甘肃省省长 任振鹤\n各位代表：\n",
 			title: "2026年甘肃省政府工作报告", issuer: "甘肃省人民政府", speaker: "甘肃省省长 任振鹤", published: date(2026, 1, 27), year: 2026, header: 3},

@@ -6,6 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/govbot/govbot/bot/bottest"
+	"github.com/govbot/govbot/internal/syncbuf"
 )
 
 // TestBuiltinCollection runs ask as on a fresh machine: no ../shared, no
@@ -47,5 +51,54 @@ func TestBuiltinCollection(t *testing.T) {
 	}
 	if code, _, errOut = run1(named, "ask", "--corpus", "nonsense", q); code != 2 || !strings.Contains(errOut, "builtin or sample") {
 		t.Errorf("bad --corpus: exit %d %q", code, errOut)
+	}
+}
+
+// TestServeBuiltin starts "govbot serve" as the container does
+// (GOVBOT_CORPUS=builtin, an empty data volume, no reports mounted): it
+// indexes the built-in collection and answers a national question from it.
+func TestServeBuiltin(t *testing.T) {
+	api := bottest.New()
+	defer api.Close()
+	envs := map[string]string{
+		"TELEGRAM_BOT_TOKEN": serveToken,
+		"TELEGRAM_API_URL":   api.URL,
+		"GOVBOT_DATA":        t.TempDir(),
+		"GOVBOT_LISTEN":      "127.0.0.1:0",
+		"GOVBOT_CORPUS":      "builtin",
+	}
+	logs := &syncbuf.Buffer{}
+	e := &env{stdin: strings.NewReader(""), stdout: logs, stderr: logs, getenv: func(k string) string { return envs[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, e, []string{"serve"}) }()
+
+	u := bottest.User(7)
+	_, id := api.SendText(bottest.PrivateChat(u), u, "2024年全国城镇新增就业多少人?")
+	// The first start indexes 117 reports before it answers.
+	wctx, wcancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer wcancel()
+	var reply string
+	err := api.WaitFor(wctx, func(calls []bottest.Call) bool {
+		for _, c := range calls {
+			if c.Method == "sendMessage" && c.OK() && c.ReplyTo() == id {
+				reply = c.Params["text"]
+				return true
+			}
+		}
+		return false
+	})
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop after cancel")
+	}
+	if err != nil || !strings.Contains(reply, "1256万人") {
+		t.Fatalf("no answer from the built-in collection (%v): %q\nlogs:\n%s", err, reply, logs.String())
+	}
+	if !strings.Contains(logs.String(), "indexing the built-in collection") || strings.Contains(logs.String(), "embedded sample") {
+		t.Errorf("logs:\n%s", logs.String())
 	}
 }
