@@ -29,10 +29,16 @@ var siteLabelRE = regexp.MustCompile(`(` + strings.Join(siteLabels, "|") + `)\s*
 var abstractLabels = []string{"内容摘要", "摘要", "内容提要", "导读"}
 
 // isSiteLine reports whether s is a site's article info line: two or more
-// site labels ("时间：2025-02-22 作者：中国县域 来源：易县政府网 阅读："), or a
-// lone counter label with or without its value ("阅读：", "评论：0").
+// site labels ("时间：2025-02-22 作者：中国县域 来源：易县政府网 阅读："), one
+// label with a short value ("来源：易县政府网", "【字体：大 中 小】"), a lone
+// counter label ("阅读："), or a breadcrumb ("当前位置：首页 > …").
 func isSiteLine(s string) bool {
 	if n := len(siteLabelRE.FindAllStringIndex(s, -1)); n >= 2 {
+		return true
+	}
+	// One label with a short value: "来源：易县政府网", "【字体：大 中 小】".
+	t := strings.TrimLeft(s, "【[ ")
+	if loc := siteLabelRE.FindStringIndex(t); loc != nil && loc[0] == 0 && utf8.RuneCountInString(t) <= maxSiteLine && !strings.ContainsAny(t, "。；;！!") {
 		return true
 	}
 	for _, l := range []string{"阅读", "评论", "点击", "浏览", "浏览次数", "点击数", "访问量", "字号", "字体"} {
@@ -45,6 +51,9 @@ func isSiteLine(s string) bool {
 	}
 	return strings.HasPrefix(s, "当前位置") || strings.HasPrefix(s, "您现在的位置") || strings.HasPrefix(s, "首页>") || strings.HasPrefix(s, "首页 >")
 }
+
+// maxSiteLine bounds a site info line with a single label.
+const maxSiteLine = 40
 
 // isCount reports whether s is a bare counter value ("170", "0", "170次").
 func isCount(s string) bool {

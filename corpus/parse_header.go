@@ -268,6 +268,12 @@ const maxHeaderLines = 24
 // category line "工作报告") is the report's title.
 var genericTitles = map[string]bool{"政府工作报告": true, "工作报告": true, "报告": true, "法治政府建设工作报告": true, "法治政府建设年度报告": true}
 
+// isCategoryTitle reports whether s names only the kind of report, not even
+// a year: a site's category line ("工作报告") or the bare "政府工作报告".
+func isCategoryTitle(s string) bool { return genericTitles[strings.Trim(s, "《》 ")] }
+
+// isGenericTitle reports whether s names no place: a category title, with
+// or without a year ("2025年政府工作报告").
 func isGenericTitle(s string) bool {
 	s = strings.Trim(normalizeDigits(s), "《》 ")
 	if loc := titleYear.FindStringIndex(s); loc != nil && loc[0] == 0 {
@@ -360,7 +366,7 @@ func parseHeader(lines []line, tm *textMeta) (int, []bool) {
 		}
 		if !st.sawSpeech && isTitleLike(t) {
 			switch {
-			case !st.hasTitle || isGenericTitle(tm.Title) && !isGenericTitle(t):
+			case !st.hasTitle || isCategoryTitle(tm.Title) && !isGenericTitle(t):
 				tm.Title = t
 				st.hasTitle = true
 			}

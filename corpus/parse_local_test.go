@@ -184,3 +184,38 @@ func TestTailChrome(t *testing.T) {
 		})
 	}
 }
+
+// TestHeaderChrome checks which lines at the top of a scraped text are
+// page chrome and which are the report's header or text.
+func TestHeaderChrome(t *testing.T) {
+	tests := []struct {
+		line   string
+		chrome bool
+	}{
+		{"时间：2025-02-22 作者：中国县域 来源：易县政府网 阅读：", true},
+		{"发布时间：2024-01-05 16:20  来源：市政府办公室  浏览次数：3521", true},
+		{"来源：竹溪县人民政府网", true},
+		{"作者：县政府办", true},
+		{"【字体：大 中 小】", true},
+		{"点击数：1024", true},
+		{"阅读：", true},
+		{"当前位置：首页 > 政务公开 > 政府工作报告", true},
+		{"发文单位：竹溪县人民政府", false},
+		{"竹溪县2025年政府工作报告", false},
+		{"——2025年1月8日在竹溪县第十九届人民代表大会第五次会议上", false},
+		{"各位代表：", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			text := "竹溪县2025年政府工作报告\n" + tt.line + "\n各位代表：\n全县地区生产总值增长6%。\n"
+			r, err := Parse("x.txt", []byte(text), Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := slices.Contains(r.Chrome, tt.line); got != tt.chrome {
+				t.Errorf("chrome = %v, want %v (chrome %q, header %q)", got, tt.chrome, r.Chrome, r.Header)
+			}
+			checkConservation(t, r, text)
+		})
+	}
+}
