@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -16,9 +14,6 @@ import (
 	"github.com/govbot/govbot/corpus/sample"
 	"github.com/govbot/govbot/index"
 )
-
-// debug prints the candidates of every question to stderr (GOVBOT_DEBUG=1).
-var debug = os.Getenv("GOVBOT_DEBUG") != ""
 
 // Engine answers questions over an index of reports. It is safe for
 // concurrent use.
@@ -158,7 +153,7 @@ func (e *Engine) AskIn(ctx context.Context, s *Session, question string) (*Answe
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	a, err := e.ask(ctx, question, s.Focus())
+	a, q, err := e.ask(ctx, question, s)
 	if err != nil {
 		return nil, err
 	}
@@ -167,28 +162,50 @@ func (e *Engine) AskIn(ctx context.Context, s *Session, question string) (*Answe
 		a.Answers = []Passage{}
 	}
 	a.Reply = RenderText(a)
-	s.remember(a)
+	s.remember(a, q)
 	return a, nil
 }
 
-func (e *Engine) ask(ctx context.Context, raw, focus string) (*Answer, error) {
-	if strings.TrimSpace(raw) == "" {
-		return &Answer{Reason: "请输入一个问题，例如“去年办理了多少件行政复议案件？”"}, nil
-	}
-	if n := utf8.RuneCountInString(raw); n > MaxQuestionRunes {
-		return &Answer{Reason: fmt.Sprintf("问题太长了（%d 个字），请控制在 %d 个字以内。", n, MaxQuestionRunes)}, nil
-	}
-	if smallTalk.MatchString(normalize(raw)) {
-		return &Answer{Reason: "你好！我回答政府工作报告里的问题，并给出原文和出处，例如“2024年全国城镇新增就业多少人？”“湖北去年地区生产总值是多少？”"}, nil
-	}
+// understand parses a message: the sentence that asks (with the place a
+// friendly sentence before it names), merged with the conversation when
+// it is a follow-up.
+func (e *Engine) understand(raw string, s *Session) *question {
 	e.mu.RLock()
 	dir := e.dir
 	e.mu.RUnlock()
-	q := parseQuestion(raw, dir)
-
-	if q.unknownPlace != "" {
-		return e.abstain(q, fmt.Sprintf("没有收录%s的报告。%s", q.unknownPlace, e.coverage(nil)), nil), nil
+	text, context := focusQuestion(raw)
+	q := parseQuestion(text, dir)
+	if context != "" && len(q.issuers) == 0 && q.unknownPlace == "" && q.place == "" {
+		// "我是房县的。去年办了多少件行政复议案件？"
+		cq := parseQuestion(context, dir)
+		q.issuers, q.unknownPlace, q.place = cq.issuers, cq.unknownPlace, cq.place
 	}
+	return followUp(q, s.previous())
+}
+
+func (e *Engine) ask(ctx context.Context, raw string, s *Session) (*Answer, *question, error) {
+	if strings.TrimSpace(raw) == "" {
+		return &Answer{Reason: "请输入一个问题，例如“去年办理了多少件行政复议案件？”"}, nil, nil
+	}
+	if n := utf8.RuneCountInString(raw); n > MaxQuestionRunes {
+		return &Answer{Reason: fmt.Sprintf("问题太长了（%d 个字），请控制在 %d 个字以内。", n, MaxQuestionRunes)}, nil, nil
+	}
+	if smallTalk.MatchString(normalize(raw)) {
+		return &Answer{Reason: "你好！我回答政府工作报告里的问题，并给出原文和出处，例如“2024年全国城镇新增就业多少人？”“湖北去年地区生产总值是多少？”"}, nil, nil
+	}
+	q := e.understand(raw, s)
+	if q.unknownPlace != "" {
+		return e.abstain(q, fmt.Sprintf("没有收录%s的报告。%s", q.unknownPlace, e.coverage(nil)), nil), q, nil
+	}
+	if reason := e.resolvePlace(q, s); reason != "" {
+		return e.abstain(q, reason+e.coverage(nil), nil), q, nil
+	}
+	a, err := e.answer(ctx, q, s.Focus())
+	return a, q, err
+}
+
+// answer answers a question understood.
+func (e *Engine) answer(ctx context.Context, q *question, focus string) (*Answer, error) {
 	sc := e.scope(q, focus)
 	if sc.empty != "" {
 		return e.abstain(q, sc.empty+e.coverage(sc.all), nil), nil
@@ -197,6 +214,10 @@ func (e *Engine) ask(ctx context.Context, raw, focus string) (*Answer, error) {
 		return e.answerMeta(ctx, q, sc)
 	}
 	terms := questionTerms(&e.dfs, q.content)
+	w := explainer(ctx)
+	if w != nil {
+		explainQuestion(w, q, terms, sc)
+	}
 	if len(terms) == 0 {
 		return e.abstain(q, "没有看懂要问的内容，请说得具体一些，例如“办理了多少件行政复议案件？”", sc.all), nil
 	}
@@ -209,8 +230,19 @@ func (e *Engine) ask(ctx context.Context, raw, focus string) (*Answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := e.choose(q, terms, sc, cands)
-	e.noteYear(q, sc, a)
+	var a *Answer
+	if len(q.placeChoices) > 1 {
+		a = e.choosePlace(q, terms, sc, cands)
+	}
+	if a == nil {
+		a = e.choose(q, terms, sc, cands)
+	}
+	if a.Answered {
+		e.noteYear(q, sc, a)
+	}
+	if w != nil {
+		explainChoice(w, q, cands, a)
+	}
 	return a, nil
 }
 
@@ -461,6 +493,80 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
+// rateStemOf returns what a question's named rate is of (纠错 of 纠错率,
+// cut in two by the segmenter), "" when it names none.
+func rateStemOf(ts []term) string {
+	for i, t := range ts {
+		if t.suffix && t.word == "率" && i > 0 && !ts[i-1].suffix {
+			return ts[i-1].word
+		}
+	}
+	return ""
+}
+
+// otherRate reports whether a figure's subject names a rate (…率) that
+// shares no character with the rate the question names: 出庭应诉率 is not
+// 纠错率, while 一次办率 may be 网上办理率 worded otherwise.
+func otherRate(stem, subject string) bool {
+	if stem == "" || !strings.HasSuffix(subject, "率") {
+		return false
+	}
+	name := strings.TrimSuffix(subject, "率")
+	for _, r := range stem {
+		if strings.ContainsRune(name, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// isRelevant reports whether a candidate says something about the
+// question: the heaviest word is there and most of the question's words
+// are near. Users paraphrase (网上办理率 for 网上办、一次办率), so a passage
+// that shows most of the words near the figure counts even when the
+// heaviest one is missing. Place names (深圳, 长江) locate the topic but
+// are not the topic: the words that say what is asked must be near too.
+func isRelevant(c *candidate) bool {
+	return ((c.keyHit && c.covPara >= 0.55 && c.covNear >= 0.4) || (c.covNear >= 0.6 && c.covPara >= 0.6)) && c.covTopic >= 0.4
+}
+
+// rejection says why choose does not take a candidate as the answer, ""
+// when it does.
+func rejection(q *question, c *candidate) string {
+	switch {
+	case !isRelevant(c):
+		return fmt.Sprintf("not relevant (sentence+section %.2f, paragraph %.2f, topic %.2f, key word here %v)", c.covNear, c.covPara, c.covTopic, c.keyHit)
+	case c.conflict:
+		return fmt.Sprintf("about another year (%d)", c.year)
+	case q.form > formCount && c.fig != nil:
+		return "a figure, a " + formNames[q.form] + " asked"
+	case q.wantsNumber && c.fig == nil:
+		return "no figure"
+	case q.wantsNumber && q.unit != "" && !c.unitOK:
+		return "another unit than " + q.unit
+	case c.fig != nil && !c.figureFits():
+		return fmt.Sprintf("the figure counts something else (its clause has %.2f of the topic)", c.figTopic)
+	case c.fig != nil && c.change:
+		return "the figure is a change, a level asked"
+	}
+	return ""
+}
+
+// noNumberReason is the caveat above the nearest text when the reports
+// speak of the topic but give no figure for it.
+const noNumberReason = "报告没有给出这一项的具体数字，以下是最相关的原文。"
+
+// countsNoun reports whether figure f in text is followed by noun (or its
+// first two characters): 20个乡镇 counts 乡镇.
+func countsNoun(text string, f *corpus.Figure, noun string) bool {
+	after := text[f.End:]
+	if strings.HasPrefix(after, noun) {
+		return true
+	}
+	r := []rune(noun)
+	return len(r) > 2 && strings.HasPrefix(after, string(r[:2]))
+}
+
 // minPassageCov is the least paragraph coverage (covPara) of a candidate
 // shown as a passage; the answer itself and comparisons want more.
 const minPassageCov = 0.3
@@ -492,6 +598,8 @@ type candidate struct {
 	change bool
 	year   int      // the year the sentence speaks of, 0 when unknown
 	kind   timeKind // review, target or period
+	// rules are the rules that added to score, recorded when explaining.
+	rules []ruleHit
 	// seq is the candidate's place in the order candidates made them
 	// (the search's order): it breaks ties between scores.
 	seq int
@@ -530,272 +638,6 @@ func (s *candidateSlab) next() *candidate {
 // ("武汉跨入地区生产总值两万亿级城市行列，…黄冈3个…").
 func (c *candidate) figureFits() bool {
 	return c.figTopic >= 0.2 && (c.figKey || c.figTopic >= 0.5)
-}
-
-// candidates searches the scope and scores every figure (and sentence) of
-// the paragraphs found.
-func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc scope) ([]*candidate, error) {
-	var words []string
-	for _, t := range terms {
-		words = append(words, t.alts...)
-	}
-	// The content as written goes in too: the index's search-mode cut finds
-	// compounds in it (受教育) that the question's accurate cut split.
-	text := strings.Join(words, " ") + " " + q.content
-	var subsets []index.Subset
-	if newest := sc.newestIDs(q); len(newest) > 0 {
-		// Without a year the newest report wins; its long paragraphs may
-		// rank low among all of an issuer's reports, so its best are
-		// taken as well.
-		subsets = append(subsets, index.Subset{Reports: newest, Size: 20})
-	}
-	if national := sc.nationalIDs(q); len(national) > 0 {
-		// A question naming no place prefers the national reports; with
-		// common words their paragraphs may not rank among the best 60 of
-		// all reports, so their best are taken as well.
-		subsets = append(subsets, index.Subset{Reports: national, Size: 30})
-	}
-	// One pass over the index for the scope and its parts.
-	hits, more, err := e.ix.SearchSubsets(ctx, index.Query{Text: text, Reports: sc.ids, Size: 60}, subsets...)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	for _, m := range more {
-		hits = mergeHits(hits, m)
-	}
-	if len(hits) == 0 {
-		return nil, nil
-	}
-	maxScore := hits[0].Score
-	key := keyTerm(terms)
-	topic := topicTerms(terms)
-	bigrams := hanBigrams(q.phrase)
-	var out []*candidate
-	var slab candidateSlab
-	// Two stages: what is cheap to know of a paragraph (its coverage of
-	// the question, its BM25 score, the prior of its report) ranks the
-	// hits, and only the best maxScored are scored sentence by sentence
-	// and figure by figure, which is most of answering a question with
-	// common words.
-	firsts := make([]firstStage, 0, len(hits))
-	paraCov := newLeastCoverage(terms, minPassageCov)
-	for _, h := range hits {
-		rep, para, err := e.ix.Paragraph(h.Paragraph)
-		if err != nil {
-			return nil, fmt.Errorf("paragraph %s: %w", h.Paragraph, err)
-		}
-		pf := e.paras.facts(rep, para)
-		// Quotes are dropped once per paragraph, not in every coverage.
-		// The paragraph and its section are read as one text, given in
-		// two pieces with their rune signatures (which rule out most
-		// forms that are not there).
-		textU := pf.textU(para)
-		covPara, pKey, ok := paraCov.coverage(key, []string{textU, pf.sectionU}, []uint64{^uint64(0), pf.sectionSig}, &pf.wide)
-		if !ok {
-			// No candidate of this paragraph can be used: choose wants
-			// more of the question's words in the paragraph, passages and
-			// comparisons at least minPassageCov (a sentence's coverage is
-			// at most its paragraph's).
-			continue
-		}
-		f := firstStage{h: h, rep: rep, para: para, pf: pf, textU: textU, covPara: covPara}
-		f.keyHit = pKey >= 0.99
-		f.prior = e.prior(q, sc, rep, para)
-		if maxScore > 0 {
-			f.bm = h.Score / maxScore
-		}
-		f.rank = 0.8*f.covPara + 0.4*f.bm + f.prior
-		if f.covPara >= 0.6 || f.keyHit && f.covPara >= 0.55 {
-			// Only such a paragraph can give the answer (choose's relevant).
-			f.rank += 1
-		}
-		firsts = append(firsts, f)
-	}
-	firsts = bestFirsts(firsts, maxScored)
-	for i := range firsts {
-		f := &firsts[i]
-		rep, para, pf, textU := f.rep, f.para, f.pf, f.textU
-		sectionU := pf.sectionU
-		covPara, keyHit, prior, bm := f.covPara, f.keyHit, f.prior, f.bm
-		// The sentences' coverages only look for what the paragraph has.
-		pTerms := withinWide(terms, []string{textU, sectionU}, []uint64{^uint64(0), pf.sectionSig}, &pf.wide)
-		want := sc.wantYear(rep.Issuer)
-		hYear, hKind := pf.hYear, pf.hKind
-		// The figures' texts (clause, subject, segment) are pieces of the
-		// paragraph and of the figures' contexts: their coverages only
-		// look for what those have (made on the first figure scored).
-		var fTerms []term
-		for i := range pf.sentences {
-			sf := &pf.sentences[i]
-			s := [2]int{int(sf.start), int(sf.end)}
-			sentence := para.Text[s[0]:s[1]]
-			sentenceU := pf.sentenceU(para, sf)
-			covSent, covNear, covTopic := sentenceCoverages(pTerms, sentenceU, sectionU, sf.sig, pf.sectionSig, len(topic) < len(terms))
-			base := 1.0*covSent + 0.8*covPara + 0.4*covNear + 0.4*bm + prior
-			year, kind, ok := int(sf.year), sf.kind, sf.ok
-			if !ok {
-				year, kind = hYear, hKind
-			}
-			// A year named (explicitly or 去年/今年) rules out sentences
-			// known to be about another year.
-			conflict := want > 0 && !sc.yearNote && year != 0 && year != want
-			sentenceFit := timeFit(q, sc, want, year, kind)
-			base += sentenceFit
-			if !q.wantsNumber {
-				c := slab.next()
-				*c = candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
-				c.score = base + 0.6*covSent + 0.5*bigramOverlap(bigrams, []string{sentence}, nil)
-				if q.target {
-					// "预期目标" is answered by the sentence that lists the
-					// numbers, not by the comment on them.
-					c.score += min(0.6, 0.1*float64(sf.figures))
-				}
-				if sf.heading {
-					c.score -= 0.3 // the heading is already cited as the section
-				}
-				if sf.leadIn {
-					// "重点做好以下工作：" announces the answer without giving it.
-					c.score -= 0.8
-				}
-				out = append(out, c)
-				continue
-			}
-			if sf.figures == 0 {
-				// No number here, but the sentence may be the best passage
-				// to show when the reports give no figure for the question.
-				c := slab.next()
-				*c = candidate{rep: rep, para: para, sStart: s[0], sEnd: s[1], covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: conflict}
-				c.score = base + 0.6*covSent - 1.0
-				out = append(out, c)
-				continue
-			}
-			for i := range para.Figures {
-				f := &para.Figures[i]
-				if f.Start < s[0] || f.Start >= s[1] {
-					continue
-				}
-				ff := &pf.figures[i]
-				fy := int(ff.year)
-				if want > 0 && !sc.yearNote && fy > 0 && fy != want && !q.compare {
-					// The sentence says the figure is of another year than asked.
-					continue
-				}
-				figConflict := conflict
-				figFit := sentenceFit
-				switch {
-				case want > 0 && fy > 0 && fy != want:
-					// No year asked: an older year stated loses to the newest.
-					figFit = timeFit(q, sc, want, fy, timeReview)
-				case want > 0 && fy == want:
-					// "…增长到2025年的4.93万亿元": stated for the year asked.
-					figConflict = false
-					figFit = timeFit(q, sc, want, want, timeReview)
-				case want > 0 && kind == timePeriod && want == rep.Year-1 && periodLevel(para.Text, s[0], f):
-					// A level a five-year review reached ("全省地区生产总值达到
-					// 13697.5亿元") is that of its last year.
-					figConflict = false
-					figFit = timeFit(q, sc, want, want, timeReview)
-				case want > 0 && !sc.yearNote && kind == timePeriod:
-					// A five-year average is not the value of the year asked.
-					figConflict = true
-				}
-				if fTerms == nil {
-					fTerms = figureTerms(terms, pTerms, para)
-				}
-				clause := para.Text[ff.clauseStart:ff.clauseEnd]
-				ctx := ff.subject(para, f)
-				ctxU := unquote(ctx)
-				// The clause and the subject are short: their rune
-				// signatures rule out most of the terms' forms.
-				covCtx := coverageSig(fTerms, []string{ctxU}, []uint64{ff.subjectSig})
-				// A clause that inherits its subject ("…增长5.8%、总量达到
-				// 60013亿元") is read with it: the clause and the subject,
-				// joined by a space, given in pieces.
-				clauseU := unquote(clause)
-				// figTopic is the clause's coverage by the topic's terms.
-				clauseCtx, clauseCtxSigs := []string{clauseU, ctxU}, []uint64{ff.clauseSig, ff.subjectSig}
-				covClause, figTopic := topicCoverages(fTerms, len(topic) < len(terms), clauseCtx, clauseCtxSigs)
-				c := slab.next()
-				*c = candidate{rep: rep, para: para, fig: f, sStart: s[0], sEnd: s[1], covNear: covNear, covPara: covPara, keyHit: keyHit, year: year, kind: kind, covTopic: covTopic, conflict: figConflict}
-				if figFit != sentenceFit {
-					c.year, c.kind = want, timeReview
-					if fy > 0 {
-						c.year = fy
-					}
-				}
-				c.unitOK = unitFits(q.unit, f.Unit, f.BaseUnit)
-				c.figTopic = figTopic
-				if c.figTopic >= 0.2 && c.figTopic < 0.5 {
-					// The heaviest word must be in the figure's part of the
-					// sentence: a list "…；一般公共预算收入增长2.1%；…人均可支配
-					// 收入分别达6.9万元" keeps each statistic to its part.
-					// (Only figureFits reads figKey, and only for such a
-					// figTopic: elsewhere it is not worth its cost.)
-					c.figKey = key >= 0 && present(fTerms[key], unquote(segmentAround(para.Text, s[0], s[1], f.Start)), ctxU) >= 0.5
-				}
-				c.score = base - sentenceFit + figFit + 2.0*covCtx + 1.5*covClause + 1.0*precision(fTerms, ctxU, ff.subjectSig) + 1.0*bigramOverlap(bigrams, []string{clause, ctx}, clauseCtxSigs)
-				if !q.normAggregate && ff.aggregate {
-					// 年均/累计/平均 figures answer a different question than
-					// the yearly value asked for.
-					c.score -= 0.6
-				}
-				if ff.perHead && !strings.Contains(q.norm, "人均") {
-					// Per head is another statistic than the total asked for.
-					c.score -= 0.8
-				}
-				if key >= 0 && modifiedSubject(ctx, terms[key], q.norm) {
-					c.score -= 0.8
-				}
-				if isRate(f) && !q.percent {
-					// "地区生产总值是多少" asks for the amount, not its growth.
-					c.score -= 1.5
-				}
-				if ff.milestone {
-					// "迈上6万亿元台阶，达到62661亿元": the round threshold
-					// is not the value.
-					c.score -= 0.6
-				}
-				if ff.fromValue {
-					// "从4.16万亿元增加到5.67万亿元": the first is the old value.
-					c.score -= 0.8
-				}
-				if !q.percent && ff.change && !asksChange(q.norm) {
-					// "比上年增加505万吨", "损失钢产量2800万吨": the size of a
-					// change, not the level asked for.
-					c.score -= 1.0
-					c.change = true
-				}
-				switch {
-				case q.unit == "":
-				case c.unitOK:
-					c.score += 1.0
-				default:
-					c.score -= 1.5
-				}
-				out = append(out, c)
-			}
-		}
-	}
-	for i, c := range out {
-		c.seq = i
-	}
-	slices.SortFunc(out, byScore)
-	if debug {
-		for _, t := range terms {
-			fmt.Fprintf(os.Stderr, "term %v w=%.2f\n", t.alts, t.w)
-		}
-		for i, c := range out {
-			if i == 8 {
-				break
-			}
-			ft := ""
-			if c.fig != nil {
-				ft = c.fig.Text + " ctx=" + c.fig.Context
-			}
-			fmt.Fprintf(os.Stderr, "%.3f near=%.2f para=%.2f key=%v unit=%v y=%d/%d %s %s | %.60s\n", c.score, c.covNear, c.covPara, c.keyHit, c.unitOK, c.year, c.kind, c.para.ID, ft, c.para.Text[c.sStart:c.sEnd])
-		}
-	}
-	return out, nil
 }
 
 // sentenceCoverages returns the coverages by ts of a sentence (unquoted),
@@ -1011,29 +853,24 @@ func (e *Engine) prior(q *question, sc scope, rep *corpus.Report, para *corpus.P
 
 // choose picks the answer among the candidates, or abstains.
 func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate) *Answer {
-	// A passage counts as saying something about the question only when the
-	// heaviest word is there and most of the question's words are near.
-	relevant := func(c *candidate) bool {
-		// Users paraphrase (网上办理率 for 网上办、一次办率), so a passage
-		// that shows most of the words near the figure counts even when the
-		// heaviest one is missing.
-		// Place names (深圳, 长江) locate the topic but are not the topic:
-		// the words that say what is asked must be near too.
-		return ((c.keyHit && c.covPara >= 0.55 && c.covNear >= 0.4) || (c.covNear >= 0.6 && c.covPara >= 0.6)) && c.covTopic >= 0.4
+	relevant := isRelevant
+	if q.form > formCount {
+		// A code, rank or span of years is read from the sentences.
+		if a := e.answerForm(q, cands, relevant); a != nil {
+			return a
+		}
 	}
 	var best *candidate
 	for _, c := range cands {
-		if !relevant(c) || c.conflict {
-			continue
+		if rejection(q, c) == "" {
+			best = c
+			break
 		}
-		if q.wantsNumber && (c.fig == nil || q.unit != "" && !c.unitOK) {
-			continue
+	}
+	if best == nil && (q.form == formCount || q.form == formNamedCount) {
+		if a := e.answerForm(q, cands, relevant); a != nil {
+			return a
 		}
-		if c.fig != nil && (!c.figureFits() || c.change) {
-			continue
-		}
-		best = c
-		break
 	}
 	if best == nil && q.wantsNumber {
 		// No figure of the kind asked: fall back to the best relevant passage,
@@ -1045,8 +882,10 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 			}
 		}
 		if best != nil {
-			a := &Answer{Answered: true, Answers: e.passages(q, cands, best, false)}
-			a.Reason = "报告没有给出这一项的具体数字，以下是最相关的原文。"
+			// Not an answer to what was asked (Answered false), but the
+			// nearest text, shown under the caveat.
+			a := &Answer{Answers: e.passages(q, cands, best, false)}
+			a.Reason = noNumberReason
 			return a
 		}
 	}

@@ -23,10 +23,11 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per question")
+	explain := fs.Bool("explain", false, "print to stderr how each question was understood, which rules scored the best candidates, and why the answer won")
 	data := fs.String("data", "", "data directory with the index (env GOVBOT_DATA); see --corpus for one with no index")
 	corpusF := corpusFlag(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: govbot ask [--json] [--data DIR] [--corpus builtin|sample] \"问题\" | -")
+		fmt.Fprintln(e.stderr, "Usage: govbot ask [--json] [--explain] [--data DIR] [--corpus builtin|sample] \"问题\" | -")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -46,6 +47,9 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer eng.Close()
+	if *explain {
+		ctx = answer.WithExplain(ctx, e.stderr)
+	}
 
 	// The questions of one invocation are one conversation: "这份报告"
 	// refers to the report of the previous answer.
