@@ -192,3 +192,21 @@ func TestFigureForms(t *testing.T) {
 		t.Errorf("纠错率 is not stated: want no answer, got %s", describe(a))
 	}
 }
+
+// TestHomophoneTypos checks that a word typed with a homophone (复义 for
+// 复议) finds the word meant, and that a word the reports lack stays
+// missing.
+func TestHomophoneTypos(t *testing.T) {
+	d, _ := sampleEngine(t)
+	for _, q := range []string{"县里去年办了多少件行政复义案件", "行政复义案件一共多少件", "去年办理行政复意案件多少件"} {
+		a := ask(t, d, nil, q)
+		if a.Figure == nil || a.Figure.Text != "45件" {
+			t.Errorf("%q: want 45件, got %s", q, describe(a))
+		}
+	}
+	for _, q := range []string{"县里行政复议案件纠错率是多少", "房县电影票房多少"} {
+		if a := ask(t, d, nil, q); a.Answered {
+			t.Errorf("%q: want no answer, got %s", q, describe(a))
+		}
+	}
+}

@@ -175,10 +175,17 @@ func (e *Engine) understand(raw string, s *Session) *question {
 	e.mu.RUnlock()
 	text, context := focusQuestion(raw)
 	q := parseQuestion(text, dir)
-	if context != "" && len(q.issuers) == 0 && q.unknownPlace == "" && q.place == "" {
-		// "我是房县的。去年办了多少件行政复议案件？"
+	if context != "" && len(q.issuers) == 0 && q.unknownPlace == "" {
+		// "我是房县的。去年办了多少件行政复议案件？", "我是四川的。今年省里…":
+		// the place the message names says which place the question's
+		// 省里 is.
 		cq := parseQuestion(context, dir)
-		q.issuers, q.unknownPlace, q.place = cq.issuers, cq.unknownPlace, cq.place
+		switch {
+		case len(cq.issuers) > 0 || cq.unknownPlace != "":
+			q.issuers, q.unknownPlace, q.place = cq.issuers, cq.unknownPlace, ""
+		case q.place == "":
+			q.place = cq.place
+		}
 	}
 	return followUp(q, s.previous())
 }

@@ -256,6 +256,14 @@ func questionTerms(ix docStats, content string) []term {
 				}
 			}
 		}
+		if df == 0 {
+			// No paragraph holds it: perhaps a homophone typed for the
+			// word meant (复义 for 复议).
+			if v := typoFix(ix, out[i].alts[0]); v != "" {
+				out[i].alts = append(out[i].alts, v)
+				df = ix.DocFreq(v)
+			}
+		}
 		out[i].w = idf(n, df)
 		// Long words carry more topic than their frequency shows (a rare
 		// compound the tokenizer splits has the document frequency of its

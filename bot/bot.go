@@ -51,7 +51,9 @@ type ReportLister interface {
 	Reports() []answer.ReportSummary
 }
 
-// DefaultExamples are the example questions /start offers as buttons.
+// DefaultExamples are example questions about the embedded sample report;
+// /start offers those the engine answers when none drawn from the indexed
+// reports do (see Config.Examples).
 var DefaultExamples = []string{
 	"房县去年一共办了多少件行政复议案件?",
 	"房县法治政府建设有哪些举措?",
@@ -103,7 +105,9 @@ type Config struct {
 	// InlinePage is how many inline results a page holds (default
 	// DefaultInlinePage, at most MaxInlinePage).
 	InlinePage int
-	// Examples are the /start example questions (default DefaultExamples).
+	// Examples are the /start example questions. When empty, they are
+	// drawn from the indexed reports (questions about the newest reports'
+	// issuers that the engine answers), else DefaultExamples.
 	Examples []string
 	// Logger is the logger; slog.Default() when nil. It is wrapped so the
 	// token never reaches it.
@@ -148,9 +152,6 @@ func (c *Config) defaults() {
 		c.InlinePage = DefaultInlinePage
 	}
 	c.InlinePage = min(c.InlinePage, MaxInlinePage)
-	if len(c.Examples) == 0 {
-		c.Examples = DefaultExamples
-	}
 	if c.WebhookURL != "" && c.Listen == "" {
 		c.Listen = "127.0.0.1:8080"
 	}
@@ -174,6 +175,12 @@ type Server struct {
 	inline *userLimiter // inline queries, counted apart: they come per keystroke
 
 	sessions *buttonState[*answer.Answer]
+	// feedback stores the feedback buttons' presses; nil: no buttons.
+	feedback FeedbackStore
+	// examples caches the /start examples drawn from the index.
+	examplesMu  sync.Mutex
+	examplesFor string
+	examplesVal []string
 	// conversations holds each chat's answer.Session, for follow-ups.
 	conversations *buttonState[*answer.Session]
 

@@ -108,6 +108,8 @@ func (s *Server) registerBuiltins() {
 	s.Handle(Command{Name: "latest", Description: "最新收录的报告", Handle: s.cmdLatest})
 	s.HandleCallback("m", s.cbMore)
 	s.HandleCallback("q", s.cbExample)
+	s.HandleCallback("r", s.cbReports)
+	s.HandleCallback("p", s.cbPlace)
 }
 
 func threadID(m *models.Message) int {
@@ -206,9 +208,32 @@ func asciiLower(s string) string {
 	return string(b)
 }
 
+// senderID returns who sent m: the user, or the group itself for a group
+// admin posting anonymously (sender_chat is the group; Telegram sets From to
+// its GroupAnonymousBot). ok is false for other bots, channel posts
+// forwarded into a discussion group and messages without a sender.
+func senderID(m *models.Message) (id int64, ok bool) {
+	if m.SenderChat != nil {
+		if m.SenderChat.ID == m.Chat.ID && m.Chat.Type != models.ChatTypeChannel {
+			return m.Chat.ID, true
+		}
+		return 0, false
+	}
+	if m.From == nil || m.From.IsBot {
+		return 0, false
+	}
+	return m.From.ID, true
+}
+
+// anonymousAdmin reports whether m was sent by a group admin as the group:
+// only admins may post as the group.
+func anonymousAdmin(m *models.Message) bool {
+	return m.SenderChat != nil && m.SenderChat.ID == m.Chat.ID && m.Chat.Type != models.ChatTypeChannel
+}
+
 func (s *Server) handleMessage(ctx context.Context, m *models.Message) {
-	if m.From == nil || m.From.IsBot || m.Chat.ID == 0 || m.Chat.Type == models.ChatTypeChannel {
-		return // channel posts, anonymous senders, other bots
+	if _, ok := senderID(m); !ok || m.Chat.ID == 0 || m.Chat.Type == models.ChatTypeChannel {
+		return // channel posts, other bots, messages without a sender
 	}
 	if strings.TrimSpace(m.Text) == "" {
 		return // stickers, photos, service messages
@@ -235,7 +260,7 @@ func (s *Server) handleMessage(ctx context.Context, m *models.Message) {
 	}
 	if q, ok := s.addressed(m); ok {
 		if q == "" {
-			s.reply(ctx, m, "请在 @"+esc(s.Me().Username)+" 后面写上问题，例如：\n"+esc(s.cfg.Examples[0]), nil)
+			s.reply(ctx, m, "请在 @"+esc(s.Me().Username)+" 后面写上问题，例如：\n"+esc(s.examples()[0]), nil)
 			return
 		}
 		s.question(ctx, m, q)
@@ -250,7 +275,8 @@ func (s *Server) reply(ctx context.Context, m *models.Message, html string, mark
 
 // question answers q asked in message m.
 func (s *Server) question(ctx context.Context, m *models.Message, q string) {
-	s.answerInChat(ctx, m.Chat.ID, threadID(m), m.ID, m.From.ID, q)
+	user, _ := senderID(m)
+	s.answerInChat(ctx, m.Chat.ID, threadID(m), m.ID, user, q)
 }
 
 // answerInChat asks q for user and sends the cited reply to chat, as a
@@ -285,7 +311,7 @@ func (s *Server) answerInChat(ctx context.Context, chat int64, thread, replyTo i
 	}
 	s.metrics.questions.Add(1)
 	actx, cancel := context.WithTimeout(ctx, s.cfg.AnswerTimeout)
-	a, err := s.askInChat(actx, chat, q)
+	a, err := s.askInChat(actx, chat, user, q)
 	cancel()
 	if err != nil || a == nil {
 		s.metrics.askErrors.Add(1)
@@ -300,6 +326,7 @@ func (s *Server) answerInChat(ctx context.Context, chat int64, thread, replyTo i
 	}
 	html, markup := s.renderPage(a, 0, "")
 	send(html, markup)
+	s.sendChart(ctx, chat, thread, replyTo, a)
 	s.metrics.observe(time.Since(start))
 }
 
@@ -310,34 +337,45 @@ func humanDuration(d time.Duration) string {
 	return d.String()
 }
 
-// renderPage renders passage i of a with its buttons. key is the answer's
-// session ID; one is made when a has more passages to page through.
+// renderPage renders page i of a with its buttons: paging through the
+// related passages (Related), the source link, and the feedback buttons.
+// key is the answer's button-state ID; one is made when a button needs it.
 func (s *Server) renderPage(a *answer.Answer, i int, key string) (string, models.ReplyMarkup) {
 	html := RenderAnswer(a, i)
-	if !a.Answered {
-		return html, nil
-	}
-	var row []models.InlineKeyboardButton
-	if len(a.Answers) > 1 {
+	keyFor := func() string {
 		if key == "" {
 			key = s.sessions.put(a)
 		}
+		return key
+	}
+	var rows [][]models.InlineKeyboardButton
+	var row []models.InlineKeyboardButton
+	if n := Related(a); n > 1 {
 		if i > 0 {
-			row = append(row, models.InlineKeyboardButton{Text: "◀ 上一条", CallbackData: "m:" + key + ":" + strconv.Itoa(i-1)})
+			row = append(row, models.InlineKeyboardButton{Text: "◀ 上一条", CallbackData: "m:" + keyFor() + ":" + strconv.Itoa(i-1)})
 		}
-		if i+1 < len(a.Answers) {
-			row = append(row, models.InlineKeyboardButton{Text: fmt.Sprintf("更多结果 (%d/%d)", i+2, len(a.Answers)), CallbackData: "m:" + key + ":" + strconv.Itoa(i+1)})
+		if i+1 < n {
+			row = append(row, models.InlineKeyboardButton{Text: fmt.Sprintf("更多结果 (%d/%d)", i+2, n), CallbackData: "m:" + keyFor() + ":" + strconv.Itoa(i+1)})
 		}
 	}
-	if i < len(a.Answers) {
+	if i < len(a.Answers) && len(a.Series) == 0 {
 		if u := safeURL(a.Answers[i].Report.URL); u != "" {
 			row = append(row, models.InlineKeyboardButton{Text: "原文", URL: u})
 		}
 	}
-	if len(row) == 0 {
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	if len(a.Places) > 0 && i == 0 {
+		rows = append(rows, placeRows(a, keyFor())...)
+	}
+	if s.feedback != nil {
+		rows = append(rows, feedbackRow(keyFor(), i))
+	}
+	if len(rows) == 0 {
 		return html, nil
 	}
-	return html, &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{row}}
+	return html, &models.InlineKeyboardMarkup{InlineKeyboard: rows}
 }
 
 func (s *Server) handleCallback(ctx context.Context, q *models.CallbackQuery) {
@@ -370,7 +408,7 @@ func (s *Server) cbMore(ctx context.Context, q *models.CallbackQuery, data strin
 	key, ns, _ := strings.Cut(data, ":")
 	n, err := strconv.Atoi(ns)
 	a, ok := s.sessions.get(key)
-	if !ok || err != nil || n < 0 || n >= len(a.Answers) {
+	if !ok || err != nil || n < 0 || n >= max(Related(a), 1) {
 		return s.send.AnswerCallback(ctx, q.ID, "这条结果已过期，请重新提问。")
 	}
 	html, markup := s.renderPage(a, n, key)
@@ -389,48 +427,18 @@ func (s *Server) cbMore(ctx context.Context, q *models.CallbackQuery, data strin
 	return err
 }
 
-// cbExample asks one of the /start example questions: data is its index.
-func (s *Server) cbExample(ctx context.Context, q *models.CallbackQuery, data string) error {
-	i, err := strconv.Atoi(data)
-	chat, _, ok := callbackChat(q)
-	if err != nil || i < 0 || i >= len(s.cfg.Examples) || !ok {
-		return s.send.AnswerCallback(ctx, q.ID, "")
-	}
-	if err := s.send.AnswerCallback(ctx, q.ID, ""); err != nil {
-		s.log.Warn("answerCallbackQuery failed", "err", err)
-	}
-	thread := 0
-	if q.Message.Message != nil {
-		thread = threadID(q.Message.Message)
-	}
-	s.answerInChat(ctx, chat.ID, thread, 0, q.From.ID, s.cfg.Examples[i])
-	return nil
-}
-
-func (s *Server) cmdStart(ctx context.Context, r *Request) error {
-	var sb strings.Builder
-	sb.WriteString("👋 我是<b>政府工作报告问答</b>机器人。\n\n")
-	sb.WriteString("问我政府工作报告里的数字和事项，我会给出<b>准确的数字</b>，并附上报告原文摘录和出处（报告、章节、日期、链接）。报告里没有的，我会直说。\n\n")
-	sb.WriteString("点下面的例子试试，或直接发送问题。发送 /reports 查看已收录的报告。")
-	var rows [][]models.InlineKeyboardButton
-	for i, ex := range s.cfg.Examples {
-		if i == 3 {
-			break
-		}
-		rows = append(rows, []models.InlineKeyboardButton{{Text: clip(ex, 60), CallbackData: "q:" + strconv.Itoa(i)}})
-	}
-	_, err := r.Reply(ctx, sb.String(), &models.InlineKeyboardMarkup{InlineKeyboard: rows})
-	return err
-}
-
 func (s *Server) cmdHelp(ctx context.Context, r *Request) error {
 	me := esc(s.Me().Username)
 	var sb strings.Builder
 	sb.WriteString("<b>用法</b>\n\n")
-	sb.WriteString("• 私聊：直接发送问题，如「" + esc(s.cfg.Examples[0]) + "」\n")
+	sb.WriteString("• 私聊：直接发送问题，如「" + esc(s.examples()[0]) + "」\n")
 	sb.WriteString("• 群组：/ask 问题，或 @" + me + " 问题，或回复我的消息\n")
 	sb.WriteString("• 任意聊天：输入 @" + me + " 问题，选择结果发送\n")
-	sb.WriteString("• 「更多结果」看其他相关段落，「原文」打开报告来源\n\n<b>命令</b>\n")
+	sb.WriteString("• 「更多结果」看其他相关段落，「原文」打开报告来源\n")
+	if s.feedback != nil {
+		sb.WriteString("• 答案不对？点「答案有误」告诉我们；有用就点「有帮助」\n")
+	}
+	sb.WriteString("\n<b>命令</b>\n")
 	for _, c := range s.commands() {
 		if c.Description != "" {
 			sb.WriteString("/" + esc(c.Name) + " — " + esc(c.Description) + "\n")
@@ -446,7 +454,7 @@ func (s *Server) cmdAsk(ctx context.Context, r *Request) error {
 		q = r.Message.ReplyToMessage.Text // "/ask" in reply to someone's question
 	}
 	if strings.TrimSpace(q) == "" {
-		_, err := r.Reply(ctx, "用法：/ask 问题，例如：\n/ask "+esc(s.cfg.Examples[0]), nil)
+		_, err := r.Reply(ctx, "用法：/ask 问题，例如：\n/ask "+esc(s.examples()[0]), nil)
 		return err
 	}
 	s.question(ctx, r.Message, q)
@@ -459,16 +467,6 @@ func (s *Server) reportList() ([]answer.ReportSummary, bool) {
 		return nil, false
 	}
 	return rl.Reports(), true
-}
-
-func (s *Server) cmdReports(ctx context.Context, r *Request) error {
-	list, ok := s.reportList()
-	if !ok {
-		_, err := r.Reply(ctx, "暂时无法列出报告。", nil)
-		return err
-	}
-	_, err := r.Reply(ctx, RenderReports(list, ParseReportFilter(r.Args)), nil)
-	return err
 }
 
 func (s *Server) cmdLatest(ctx context.Context, r *Request) error {
@@ -501,13 +499,24 @@ func latestExample(r answer.ReportSummary) string {
 }
 
 // askInChat asks q in the conversation of chat when the engine follows
-// conversations, so that "这份报告" means the report the chat was just told
-// about; otherwise it asks q on its own.
-func (s *Server) askInChat(ctx context.Context, chat int64, q string) (*answer.Answer, error) {
+// conversations, so that "这份报告" or "那湖南呢" refers to what the
+// conversation was just told about; otherwise it asks q on its own. A
+// private chat is one conversation; in a group each user has their own, so
+// that one member's follow-up does not continue another's question.
+func (s *Server) askInChat(ctx context.Context, chat, user int64, q string) (*answer.Answer, error) {
 	ca, ok := s.ask.(ConversationAsker)
 	if !ok {
 		return s.ask.Ask(ctx, q)
 	}
-	sess := s.conversations.getOrPut(strconv.FormatInt(chat, 10), func() *answer.Session { return new(answer.Session) })
-	return ca.AskIn(ctx, sess, q)
+	return ca.AskIn(ctx, s.conversation(chat, user), q)
+}
+
+// conversation returns the answer.Session of chat (private) or of user in
+// chat (group), making it on first use.
+func (s *Server) conversation(chat, user int64) *answer.Session {
+	key := strconv.FormatInt(chat, 10)
+	if chat < 0 && user != chat {
+		key += ":" + strconv.FormatInt(user, 10)
+	}
+	return s.conversations.getOrPut(key, func() *answer.Session { return new(answer.Session) })
 }

@@ -171,6 +171,13 @@ func testConfig() Config {
 
 func start(t *testing.T, cfg Config, ask Asker) *harness {
 	t.Helper()
+	return startWith(t, cfg, ask, nil)
+}
+
+// startWith is start with setup run on the Server before Run (to enable
+// feedback, register commands).
+func startWith(t *testing.T, cfg Config, ask Asker, setup func(*Server)) *harness {
+	t.Helper()
 	api := bottest.New()
 	api.SetMaxPoll(time.Second)
 	logs := &syncbuf.Buffer{}
@@ -180,6 +187,9 @@ func start(t *testing.T, cfg Config, ask Asker) *harness {
 	s, err := New(cfg, ask)
 	if err != nil {
 		t.Fatalf("New: %v", err)
+	}
+	if setup != nil {
+		setup(s)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{t: t, api: api, srv: s, logs: logs, stop: cancel, done: make(chan error, 1)}
@@ -194,6 +204,7 @@ func start(t *testing.T, cfg Config, ask Asker) *harness {
 	t.Cleanup(func() {
 		h.shutdown()
 		api.Close()
+		assertFormatted(t, api)
 		assertNoToken(t, "logs", logs.String())
 		if t.Failed() {
 			t.Logf("bot logs:\n%s", logs)
@@ -214,6 +225,15 @@ func (h *harness) shutdown() error {
 		}
 	})
 	return err
+}
+
+// assertFormatted fails t when the fake refused a request for breaking
+// Telegram's HTML subset or limits (bottest.CheckHTML).
+func assertFormatted(t *testing.T, api *bottest.Server) {
+	t.Helper()
+	for _, v := range api.Violations() {
+		t.Errorf("Telegram would refuse: %s", v)
+	}
 }
 
 func assertNoToken(t *testing.T, what, s string) {

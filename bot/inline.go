@@ -86,7 +86,7 @@ func inlineResults(a *answer.Answer, offset, size int) ([]models.InlineQueryResu
 	h := fnv.New64a()
 	h.Write([]byte(a.Question))
 	qid := strconv.FormatUint(h.Sum64(), 36)
-	if !a.Answered || len(a.Answers) == 0 {
+	if len(a.Answers) == 0 {
 		if offset > 0 {
 			return nil, ""
 		}
@@ -100,14 +100,20 @@ func inlineResults(a *answer.Answer, offset, size int) ([]models.InlineQueryResu
 		return []models.InlineQueryResult{article(qid+"-x", "报告里没有找到答案", clip(a.Reason, 100), RenderAbstention(a))}, ""
 	}
 	var out []models.InlineQueryResult
-	end := min(offset+size, len(a.Answers))
+	n := Related(a)
+	end := min(offset+size, n)
 	for i := offset; i < end; i++ {
 		p := &a.Answers[i]
-		title := markText(p)
-		if i == 0 && a.Figure != nil {
-			title = figureText(a.Figure)
-		} else if i == 0 && a.Fact != "" {
-			title = a.Fact
+		// Only the first result is the answer; the others are related
+		// passages, titled by their text, not by a figure of their own.
+		var title string
+		if v := answer.Layout(a); i == 0 && v.Headline != "" {
+			title = v.Headline
+			if v.Qualifier != "" {
+				title += "（" + v.Qualifier + "）"
+			}
+		} else if i == 0 && len(v.Rows) > 0 {
+			title = v.Rows[len(v.Rows)-1].Label + "：" + v.Rows[len(v.Rows)-1].Value
 		}
 		if title == "" {
 			title = clip(p.Excerpt, 40)
@@ -119,7 +125,7 @@ func inlineResults(a *answer.Answer, offset, size int) ([]models.InlineQueryResu
 		out = append(out, article(qid+"-"+strconv.Itoa(i), clip(title, 60), desc, RenderAnswer(a, i)))
 	}
 	next := ""
-	if end < len(a.Answers) {
+	if end < n {
 		next = strconv.Itoa(end)
 	}
 	return out, next

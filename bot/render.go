@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -25,7 +26,7 @@ const (
 	maxHeadingRunes  = 80
 	maxHeadings      = 6
 	maxContextRunes  = 60
-	maxReasonRunes   = 300
+	maxReasonRunes   = 1000 // the engine's reasons list the places and years covered
 	maxSuggestions   = 8
 	maxSuggestRunes  = 60
 	maxQuestionShown = 120
@@ -154,18 +155,10 @@ func reportDate(r answer.ReportRef) string {
 	return ""
 }
 
-// figureText is the figure as a reader expects it, approximation included.
+// figureText is the figure as a reader expects it, approximation included:
+// the headline of Layout, so chat and terminal word it alike.
 func figureText(f *answer.Figure) string {
-	t := f.Text
-	if f.Approx != "" && !strings.Contains(t, f.Approx) {
-		switch f.Approx {
-		case "左右", "以上", "以下", "上下", "有余":
-			t += f.Approx
-		default:
-			t = f.Approx + t
-		}
-	}
-	return t
+	return answer.Layout(&answer.Answer{Answered: true, Figure: f}).Headline
 }
 
 // markText is the marked part of a passage's excerpt, or "".
@@ -177,33 +170,69 @@ func markText(p *answer.Passage) string {
 	return p.Excerpt[a:b]
 }
 
-// RenderAnswer renders answer a as the HTML reply for passage i (0 is the
-// best): the figure first in bold, the excerpt with the figure marked, and
-// the citation. An abstention renders as RenderAbstention. The result fits
-// in one message.
+// minRelatedShare is how much of the best passage's score a further passage
+// needs to be offered under 更多结果: the engine lists up to ten passages
+// and the tail of that list shares few of the question's words.
+const minRelatedShare = 0.5
+
+// Related returns how many of a's passages a reader is offered, best
+// first: the first, and those after it from the same issuer (another
+// place's passage is not about the place asked) scoring at least
+// minRelatedShare of it. A comparison's passages are its rows, all shown
+// at once: 1.
+func Related(a *answer.Answer) int {
+	if a == nil || len(a.Answers) == 0 {
+		return 0
+	}
+	if len(a.Series) > 0 {
+		return 1
+	}
+	top := a.Answers[0]
+	n := 1
+	for n < len(a.Answers) && a.Answers[n].Report.Issuer == top.Report.Issuer && (top.Score <= 0 || a.Answers[n].Score >= minRelatedShare*top.Score) {
+		n++
+	}
+	return n
+}
+
+// RenderAnswer renders answer a as the HTML reply. Page 0 is the answer as
+// every medium shows it (answer.Layout: headline and qualifier, caveat,
+// comparison rows, excerpt with the figure marked, citation); page i > 0 is
+// the i-th further related passage, which shows no figure as the answer.
+// An abstention renders as RenderAbstention. The result fits in one message.
 func RenderAnswer(a *answer.Answer, i int) string {
-	if a == nil || !a.Answered || (len(a.Answers) == 0 && a.Fact == "" && a.Figure == nil) {
+	if a == nil || len(a.Answers) == 0 && (!a.Answered || a.Fact == "" && a.Figure == nil && len(a.Series) == 0) {
 		return RenderAbstention(a)
 	}
-	var head string
-	switch {
-	case i == 0 && a.Figure != nil:
-		head = "<b>" + esc(clip(figureText(a.Figure), maxContextRunes)) + "</b>"
-		if c := strings.TrimSpace(a.Figure.Context); c != "" {
-			head += " · " + esc(clip(c, maxContextRunes))
+	if i > 0 && i < len(a.Answers) && len(a.Series) == 0 {
+		p := a.Answers[i]
+		p.Mark = [2]int{}
+		return renderPassage("<i>相关原文</i>", &p)
+	}
+	v := answer.Layout(a)
+	if len(v.Rows) > 0 {
+		return renderRows(v.Rows)
+	}
+	var head []string
+	if v.Headline != "" {
+		h := "<b>" + esc(clip(v.Headline, maxReasonRunes)) + "</b>"
+		if v.Qualifier != "" {
+			h += "（" + esc(clip(v.Qualifier, maxContextRunes)) + "）"
 		}
-	case i == 0 && a.Fact != "":
-		head = "<b>" + esc(clip(a.Fact, maxReasonRunes)) + "</b>"
-	case i < len(a.Answers) && markText(&a.Answers[i]) != "":
-		head = "<b>" + esc(clip(markText(&a.Answers[i]), maxContextRunes)) + "</b>"
+		head = append(head, h)
 	}
-	if len(a.Answers) > 1 && i > 0 {
-		head = strings.TrimSpace(head + fmt.Sprintf("\n<i>第 %d/%d 条结果</i>", i+1, len(a.Answers)))
+	if v.Caveat != "" {
+		head = append(head, "<i>"+esc(clip(v.Caveat, maxReasonRunes))+"</i>")
 	}
-	if i >= len(a.Answers) {
-		return fitText(head)
+	if v.Passage == nil {
+		return fitText(strings.Join(head, "\n"))
 	}
-	p := &a.Answers[i]
+	return renderPassage(strings.Join(head, "\n"), v.Passage.Source)
+}
+
+// renderPassage renders head, then p's excerpt with its mark, then its
+// citation, shortening the excerpt around the mark to fit one message.
+func renderPassage(head string, p *answer.Passage) string {
 	cite := citation(p)
 	build := func(limit int) string {
 		var sb strings.Builder
@@ -219,11 +248,16 @@ func RenderAnswer(a *answer.Answer, i int) string {
 		sb.WriteString(cite)
 		return strings.TrimRight(sb.String(), "\n")
 	}
+	return fitExcerpts(build, utf8.RuneCountInString(p.Excerpt))
+}
+
+// fitExcerpts returns build(-1) when it fits in a message, else build with
+// the largest excerpt limit (in runes, at most longest) that fits.
+func fitExcerpts(build func(limit int) string, longest int) string {
 	if s := build(-1); tgLen(s) <= MaxMessageLen {
 		return s
 	}
-	// Shorten the excerpt around the mark: the largest window that fits.
-	lo, hi := 0, utf8.RuneCountInString(p.Excerpt)
+	lo, hi := 0, longest
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
 		if tgLen(build(mid)) <= MaxMessageLen {
@@ -233,6 +267,62 @@ func RenderAnswer(a *answer.Answer, i int) string {
 		}
 	}
 	return fitText(build(lo))
+}
+
+// renderRows renders a comparison: per row its label and figure in bold,
+// the change from the year before, the excerpt with the figure marked and a
+// one-line citation.
+func renderRows(rows []answer.ViewRow) string {
+	longest := 0
+	for _, r := range rows {
+		if r.Passage != nil {
+			longest = max(longest, utf8.RuneCountInString(r.Passage.Source.Excerpt))
+		}
+	}
+	build := func(limit int) string {
+		var sb strings.Builder
+		for i, r := range rows {
+			if i > 0 {
+				sb.WriteString("\n\n")
+			}
+			sb.WriteString("<b>" + esc(clip(r.Label, maxContextRunes)) + "：" + esc(clip(r.Value, maxContextRunes)) + "</b>")
+			if r.Change != "" {
+				sb.WriteString("（" + esc(r.Change) + "）")
+			}
+			if p := r.Passage; p != nil {
+				if strings.TrimSpace(p.Source.Excerpt) != "" {
+					sb.WriteString("\n<blockquote>" + markedExcerpt(p.Source.Excerpt, p.Source.Mark, limit) + "</blockquote>")
+				}
+				sb.WriteString("\n" + rowCitation(p))
+			}
+		}
+		return sb.String()
+	}
+	return fitExcerpts(build, longest)
+}
+
+// rowCitation cites a comparison row's passage on one line, linked to the
+// source when it has one: 📄 《title》 › section · issuer · date.
+func rowCitation(p *answer.ViewPassage) string {
+	title := "《" + esc(clip(strings.Trim(p.Title, "《》"), maxTitleRunes)) + "》"
+	if u := safeURL(p.URL); u != "" {
+		title = "<a href=\"" + esc(u) + "\">" + title + "</a>"
+	}
+	parts := []string{"📄 " + title}
+	secs := p.Section
+	if len(secs) > maxHeadings {
+		secs = append(append([]string{}, secs[:1]...), secs[len(secs)-maxHeadings+1:]...)
+	}
+	for _, s := range secs {
+		parts[0] += " › " + esc(clip(s, maxHeadingRunes))
+	}
+	if p.Issuer != "" {
+		parts = append(parts, esc(clip(p.Issuer, maxIssuerRunes)))
+	}
+	if p.Date != "" {
+		parts = append(parts, p.Date)
+	}
+	return strings.Join(parts, " · ")
 }
 
 // RenderAbstention renders a friendly "the reports do not say" with the
@@ -249,7 +339,7 @@ func RenderAbstention(a *answer.Answer) string {
 		sb.WriteString("\n\n报告里谈到了这些，可以换个问法试试：")
 		for i, s := range a.Suggestions {
 			if i == maxSuggestions {
-				break
+				break // the engine offers five
 			}
 			sb.WriteString("\n• ")
 			sb.WriteString(esc(clip(s, maxSuggestRunes)))
@@ -322,16 +412,21 @@ func (f ReportFilter) String() string {
 	return strings.Join(parts, " ")
 }
 
-// RenderReports renders the reports list (newest first, as given) that
-// match f, as many as fit in one message.
-func RenderReports(reports []answer.ReportSummary, f ReportFilter) string {
-	var sel []*answer.ReportSummary
-	for i := range reports {
-		if f.match(&reports[i]) {
-			sel = append(sel, &reports[i])
-		}
-	}
+// ReportsPage is how many reports a /reports page lists.
+const ReportsPage = 8
+
+// maxYearButtons bounds the year filter buttons under /reports.
+const maxYearButtons = 4
+
+// RenderReports renders page (0-based) of the reports that match f, newest
+// first as given, in words a resident reads: title (linked to the source),
+// who issued it and when. It returns the page actually shown (page clamped
+// to the last one) and the number of pages.
+func RenderReports(reports []answer.ReportSummary, f ReportFilter, page int) (html string, shown, pages int) {
+	sel := f.selectFrom(reports)
 	var sb strings.Builder
+	pages = max((len(sel)+ReportsPage-1)/ReportsPage, 1)
+	page = min(max(page, 0), pages-1)
 	if fs := f.String(); fs != "" {
 		fmt.Fprintf(&sb, "<b>已收录的报告</b>（筛选：%s）共 %d 份", esc(clip(fs, 60)), len(sel))
 	} else {
@@ -339,18 +434,48 @@ func RenderReports(reports []answer.ReportSummary, f ReportFilter) string {
 	}
 	if len(sel) == 0 {
 		sb.WriteString("\n\n没有符合条件的报告。试试 /reports 不带条件，或如 /reports 湖北 2025。")
-		return sb.String()
+		return sb.String(), 0, 1
 	}
-	const tailRoom = 120 // room for the "还有 N 份" line
-	for i, r := range sel {
-		item := "\n\n" + reportLine(i+1, r)
-		if tgLen(sb.String())+tgLen(item) > MaxMessageLen-tailRoom {
-			fmt.Fprintf(&sb, "\n\n…还有 %d 份。加上发布机构或年份可以缩小范围，如 /reports 湖北 2025。", len(sel)-i)
-			break
+	if pages > 1 {
+		fmt.Fprintf(&sb, "，第 %d/%d 页", page+1, pages)
+	}
+	for i := page * ReportsPage; i < min(len(sel), (page+1)*ReportsPage); i++ {
+		sb.WriteString("\n\n" + reportLine(i+1, sel[i]))
+	}
+	if len(f.Words) == 0 && f.Year == 0 {
+		sb.WriteString("\n\n按地区筛选：/reports 加地名，如 /reports 湖北；按年份：点下面的年份。")
+	}
+	return fitText(sb.String()), page, pages
+}
+
+// selectFrom returns the reports matching f, in the given order.
+func (f ReportFilter) selectFrom(reports []answer.ReportSummary) []*answer.ReportSummary {
+	var sel []*answer.ReportSummary
+	for i := range reports {
+		if f.match(&reports[i]) {
+			sel = append(sel, &reports[i])
 		}
-		sb.WriteString(item)
 	}
-	return sb.String()
+	return sel
+}
+
+// reportYears returns the years of the reports matching f's words, newest first.
+func reportYears(reports []answer.ReportSummary, f ReportFilter) []int {
+	f.Year = 0
+	seen := map[int]bool{}
+	var out []int
+	for _, r := range f.selectFrom(reports) {
+		y := r.Year
+		if y == 0 && !r.Published.IsZero() {
+			y = r.Published.Year()
+		}
+		if y != 0 && !seen[y] {
+			seen[y] = true
+			out = append(out, y)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(out)))
+	return out
 }
 
 func reportLine(n int, r *answer.ReportSummary) string {
@@ -366,13 +491,7 @@ func reportLine(n int, r *answer.ReportSummary) string {
 		meta = append(meta, esc(clip(r.Issuer, maxIssuerRunes)))
 	}
 	if d := reportDate(r.ReportRef); d != "" {
-		meta = append(meta, d)
-	}
-	if r.Paragraphs > 0 {
-		meta = append(meta, fmt.Sprintf("%d 段", r.Paragraphs))
-	}
-	if r.Figures > 0 {
-		meta = append(meta, fmt.Sprintf("%d 个数字", r.Figures))
+		meta = append(meta, d+" 发布")
 	}
 	if len(meta) > 0 {
 		sb.WriteString("\n   ")

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/govbot/govbot/answer"
+	"github.com/govbot/govbot/bot/bottest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden with the current output")
@@ -90,7 +92,7 @@ func TestRenderGolden(t *testing.T) {
 			Suggestions: []string{"行政复议案件", "普法活动", "行政执法<监督>"},
 		}, 0)},
 		{"long_truncated", RenderAnswer(long, 0)},
-		{"reports", RenderReports(fixtureReports(), ParseReportFilter("湖北 2025"))},
+		{"reports", reportsText(fixtureReports(), ParseReportFilter("湖北 2025"), 0)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -189,16 +191,53 @@ func fixtureReports() []answer.ReportSummary {
 	}
 }
 
-func TestRenderReportsManyFits(t *testing.T) {
+func reportsText(list []answer.ReportSummary, f ReportFilter, page int) string {
+	html, _, _ := RenderReports(list, f, page)
+	return html
+}
+
+func TestRenderReportsPages(t *testing.T) {
 	var many []answer.ReportSummary
 	for range 200 {
 		many = append(many, fixtureReports()...)
 	}
-	got := RenderReports(many, ReportFilter{})
-	if n := tgLen(got); n > MaxMessageLen {
-		t.Fatalf("reports list is %d units", n)
+	got, shown, pages := RenderReports(many, ReportFilter{}, 500)
+	if want := (len(many) + ReportsPage - 1) / ReportsPage; pages != want || shown != pages-1 {
+		t.Fatalf("page 500 of %d reports: shown %d of %d pages, want the last of %d", len(many), shown, pages, want)
 	}
-	if !strings.Contains(got, "…还有") {
-		t.Errorf("a cut list should say how many more there are")
+	if err := bottest.CheckHTML(got, MaxMessageLen); err != nil {
+		t.Error(err)
+	}
+	for _, bad := range []string{"段", "个数字"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("reports list shows %q, which means nothing to residents:\n%s", bad, got)
+		}
+	}
+	if !strings.Contains(got, fmt.Sprintf("第 %d/%d 页", pages, pages)) {
+		t.Errorf("the page does not say which it is:\n%s", got)
+	}
+}
+
+func TestRelated(t *testing.T) {
+	p := func(issuer string, score float64) answer.Passage {
+		return answer.Passage{Report: answer.ReportRef{Issuer: issuer}, Score: score, Excerpt: "x"}
+	}
+	tests := []struct {
+		name string
+		a    answer.Answer
+		want int
+	}{
+		{"none", answer.Answer{}, 0},
+		{"close scores, same place", answer.Answer{Answers: []answer.Passage{p("湖北省人民政府", 10), p("湖北省人民政府", 8), p("湖北省人民政府", 6)}}, 3},
+		{"tail below half", answer.Answer{Answers: []answer.Passage{p("国务院", 10), p("国务院", 6), p("国务院", 4.9), p("国务院", 8)}}, 2},
+		{"another place stops the list", answer.Answer{Answers: []answer.Passage{p("甘肃省人民政府", 10), p("国务院", 9.5), p("甘肃省人民政府", 9)}}, 1},
+		{"comparison rows are one page", answer.Answer{Series: []answer.Point{{Year: 2024}, {Year: 2025}}, Answers: []answer.Passage{p("国务院", 1), p("国务院", 1)}}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Related(&tt.a); got != tt.want {
+				t.Errorf("Related = %d, want %d", got, tt.want)
+			}
+		})
 	}
 }

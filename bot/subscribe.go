@@ -119,6 +119,9 @@ func (c *subCommands) resolve(ctx context.Context, m *models.Message, channel st
 		if ch.Type != models.ChatTypeChannel {
 			return target{}, refusal(esc(channel) + " 不是频道。群组请在群里由管理员发送 /subscribe。")
 		}
+		if m.From == nil || anonymousAdmin(m) {
+			return target{}, refusal("请在与我的私聊中发送 /subscribe " + esc(channel) + "，以便核对您是频道管理员。")
+		}
 		mem, err := c.member(ctx, ch.ID, m.From.ID)
 		if err != nil && !errors.Is(err, tgbot.ErrorBadRequest) {
 			return target{}, err
@@ -144,6 +147,13 @@ func (c *subCommands) resolve(ctx context.Context, m *models.Message, channel st
 	case models.ChatTypePrivate:
 		return target{id: m.Chat.ID, kind: store.KindPrivate, title: privateTitle(m.Chat), here: true}, nil
 	case models.ChatTypeGroup, models.ChatTypeSupergroup:
+		if anonymousAdmin(m) {
+			// Sent as the group: only its admins can do that.
+			return target{id: m.Chat.ID, kind: store.KindGroup, title: m.Chat.Title, here: true}, nil
+		}
+		if m.From == nil {
+			return target{}, refusal("只有群管理员可以为本群订阅或取消订阅新报告通知。")
+		}
 		mem, err := c.member(ctx, m.Chat.ID, m.From.ID)
 		if err != nil && !errors.Is(err, tgbot.ErrorBadRequest) {
 			return target{}, err
@@ -154,6 +164,12 @@ func (c *subCommands) resolve(ctx context.Context, m *models.Message, channel st
 		return target{id: m.Chat.ID, kind: store.KindGroup, title: m.Chat.Title, here: true}, nil
 	}
 	return target{}, refusal("这里不能订阅。")
+}
+
+// bySender is who a subscription is recorded as made by.
+func bySender(m *models.Message) int64 {
+	id, _ := senderID(m)
+	return id
 }
 
 func privateTitle(c models.Chat) string {
@@ -190,7 +206,7 @@ func (c *subCommands) subscribe(ctx context.Context, r *Request) error {
 	if err != nil {
 		return c.replyErr(ctx, r, err)
 	}
-	created, err := c.st.Subscribe(store.Subscription{ChatID: t.id, Kind: t.kind, Title: t.title, Filters: filters, By: r.Message.From.ID})
+	created, err := c.st.Subscribe(store.Subscription{ChatID: t.id, Kind: t.kind, Title: t.title, Filters: filters, By: bySender(r.Message)})
 	if err != nil {
 		return c.replyErr(ctx, r, err)
 	}

@@ -38,7 +38,7 @@ func newMemberAPI(t *testing.T) *memberAPI {
 	m := &memberAPI{api: bottest.New(), channels: map[string]models.ChatFullInfo{}, members: map[int64]map[int64]models.ChatMemberType{}, canPost: map[int64]bool{}}
 	m.api.SetMaxPoll(time.Second)
 	m.srv = httptest.NewServer(http.HandlerFunc(m.serve))
-	t.Cleanup(func() { m.srv.Close(); m.api.Close() })
+	t.Cleanup(func() { m.srv.Close(); m.api.Close(); assertFormatted(t, m.api) })
 	return m
 }
 
@@ -311,4 +311,46 @@ func TestSubscribeCommands(t *testing.T) {
 			t.Errorf("unknown report: %q", got)
 		}
 	})
+}
+
+// TestAnonymousAdminSubscribes: a group admin posting as the group
+// (sender_chat is the group; from is GroupAnonymousBot) may subscribe the
+// group, and a channel post forwarded into the group may not.
+func TestAnonymousAdminSubscribes(t *testing.T) {
+	h := startSubs(t)
+	group := bottest.GroupChat(-1004242, "匿名管理员群")
+	anon := models.User{ID: 1087968824, IsBot: true, FirstName: "Group", Username: "GroupAnonymousBot"}
+	send := func(sender models.Chat, text string, wait time.Duration) string {
+		m := h.api.api.NewMessage(group, anon, text)
+		m.SenderChat = &sender
+		h.api.api.Push(models.Update{Message: m})
+		var got string
+		err := h.api.api.WaitFor(waitCtx(t, wait), func(calls []bottest.Call) bool {
+			for _, c := range calls {
+				if c.Method == "sendMessage" && c.OK() && c.ReplyTo() == m.ID {
+					got = c.Params["text"]
+					return true
+				}
+			}
+			return false
+		})
+		if err != nil {
+			return ""
+		}
+		return got
+	}
+	if got := send(group, "/subscribe 法治", 10*time.Second); !strings.Contains(got, "已为本聊天订阅") {
+		t.Errorf("anonymous admin's /subscribe: %q", got)
+	}
+	sub, err := h.st.Subscription(group.ID)
+	if err != nil || strings.Join(sub.Filters, "|") != "法治" || sub.By != group.ID {
+		t.Errorf("subscription %+v, %v", sub, err)
+	}
+	linked := models.Chat{ID: -1007777, Type: models.ChatTypeChannel, Title: "关联频道"}
+	if got := send(linked, "/unsubscribe", time.Second); got != "" {
+		t.Errorf("a linked channel's post was answered: %q", got)
+	}
+	if _, err := h.st.Subscription(group.ID); err != nil {
+		t.Errorf("a linked channel's post unsubscribed the group: %v", err)
+	}
 }

@@ -50,7 +50,8 @@ var (
 	bPoll       = []byte("poll")
 	bSeen       = []byte("poll_seen")
 	bMeta       = []byte("meta")
-	allBuckets  = [][]byte{bSubs, bReports, bByHash, bByIndexNo, bByURL, bOutbox, bDue, bInflight, bAdmins, bErrors, bPoll, bSeen, bMeta}
+	bFeedback   = []byte("feedback")
+	allBuckets  = [][]byte{bSubs, bReports, bByHash, bByIndexNo, bByURL, bOutbox, bDue, bInflight, bAdmins, bErrors, bPoll, bSeen, bMeta, bFeedback}
 	keyVersion  = []byte("format_version")
 	formatValue = []byte("1")
 )

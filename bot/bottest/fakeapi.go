@@ -1,7 +1,10 @@
 // Package bottest is an in-process fake of the Telegram Bot API for tests
 // and local demos. It implements the methods govbot uses (getMe, getUpdates
-// as a long-poll queue, setWebhook, deleteWebhook, sendMessage,
-// editMessageText, answerCallbackQuery, answerInlineQuery, setMyCommands),
+// as a long-poll queue, setWebhook, deleteWebhook, sendMessage, sendPhoto,
+// editMessageText, answerCallbackQuery, answerInlineQuery, setMyCommands,
+// getChatMember from a table set with SetMember),
+// refuses what Telegram refuses (CheckHTML: its HTML subset and limits,
+// callback data of at most 64 bytes) and lists it in Violations,
 // accepts multipart/form-data, JSON and URL-encoded bodies, records every
 // call with a timestamp, and injects faults (error codes such as 429 with
 // retry_after, slow answers, dropped connections) per method and count.
@@ -137,6 +140,8 @@ type Server struct {
 	chats      map[int64]models.Chat
 	maxPoll    time.Duration
 	webhookCli *http.Client
+	members    map[int64]map[int64]models.ChatMemberType // getChatMember (check.go)
+	violations []string                                  // refused by checkCall
 }
 
 // New starts a fake server on an ephemeral 127.0.0.1 port; Close stops it.
@@ -170,6 +175,7 @@ func newServer() *Server {
 		pushed:     map[int64]time.Time{},
 		raw:        map[int64]string{},
 		chats:      map[int64]models.Chat{},
+		members:    map[int64]map[int64]models.ChatMemberType{},
 		maxPoll:    30 * time.Second,
 		webhookCli: &http.Client{Timeout: 30 * time.Second},
 	}
@@ -629,7 +635,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // dispatch performs method and returns its result, or a status and description.
 func (s *Server) dispatch(ctx context.Context, method string, p map[string]string) (any, int, string) {
+	if res, status, desc, ok := s.checkCall(method, p); !ok {
+		return res, status, desc
+	}
 	switch method {
+	case "getChatMember":
+		return s.getChatMember(p)
+	case "sendPhoto":
+		return s.sendPhoto(p)
 	case "getMe":
 		return BotUser, http.StatusOK, ""
 	case "getUpdates":

@@ -108,6 +108,7 @@ func startAnnouncements(ctx context.Context, e *env, log *slog.Logger, dir strin
 		return nil, err
 	}
 	srv.EnableAnnouncements(ann)
+	srv.EnableFeedback(st) // 答案有误 / 有帮助 under every answer; /feedback for admins
 
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup

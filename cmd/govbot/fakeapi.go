@@ -27,6 +27,7 @@ func init() {
 const fakeAPIHelp = `Type a question and press Enter: it reaches the bot as a private message.
   /start, /help, /reports 湖北 2025 ...   commands, as a user would send them
   !group TEXT       a message in a group chat (try "!group /ask 问题" and "!group 问题")
+  !anon TEXT        a message in the group sent as the group (an anonymous admin)
   !inline TEXT      an inline query (@bot TEXT)
   !next             the next page of the last inline query (next_offset)
   !press N          press button N of the bot's last message
@@ -88,6 +89,16 @@ func runFakeAPI(ctx context.Context, e *env, args []string) error {
 				}
 			}
 			fmt.Fprint(out, "> ")
+		case "sendPhoto":
+			if !c.OK() {
+				fmt.Fprintf(out, "\n[bot 📈 chat %s failed: HTTP %d]\n> ", c.Params["chat_id"], c.Status)
+				return
+			}
+			size := ""
+			if m := c.Message(); m != nil && len(m.Photo) > 0 {
+				size = fmt.Sprintf("%d×%d, %d bytes", m.Photo[0].Width, m.Photo[0].Height, m.Photo[0].FileSize)
+			}
+			fmt.Fprintf(out, "\n── bot 📈 chat %s: chart PNG %s ──\n%s\n> ", c.Params["chat_id"], size, terminalText(c.Params["caption"]))
 		case "answerInlineQuery":
 			res, next := c.InlineResults()
 			inlineNext = next
@@ -141,6 +152,11 @@ func runFakeAPI(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintln(out, fakeAPIHelp)
 		case strings.HasPrefix(line, "!group "):
 			srv.SendText(group, user, strings.TrimSpace(strings.TrimPrefix(line, "!group ")))
+		case strings.HasPrefix(line, "!anon "):
+			m := srv.NewMessage(group, models.User{ID: 1087968824, IsBot: true, FirstName: "Group", Username: "GroupAnonymousBot"}, strings.TrimSpace(strings.TrimPrefix(line, "!anon ")))
+			sc := group
+			m.SenderChat = &sc
+			srv.Push(models.Update{Message: m})
 		case strings.HasPrefix(line, "!inline "):
 			mu.Lock()
 			inlineQuery, inlineNext = strings.TrimSpace(strings.TrimPrefix(line, "!inline ")), ""
