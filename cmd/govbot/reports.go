@@ -10,7 +10,6 @@ import (
 
 	"golang.org/x/text/width"
 
-	"github.com/govbot/govbot/answer"
 )
 
 func init() {
