@@ -103,6 +103,7 @@ const (
 	chartYearPad    = 0.4 // years left of the first point
 	chartLabelPad   = 0.8 // years right of the last point, for its label
 	chartValueTicks = 5
+	maxValueTicks   = 4 * chartValueTicks
 )
 
 // chartColor is the line's and the dots' colour; chartGrid the grid's
@@ -211,7 +212,8 @@ func valueTicks(lo, hi float64) []chart.Tick {
 	decimals := max(0, -int(math.Floor(math.Log10(step))))
 	const eps = 1e-9 // k·step may miss a bound by a rounding error
 	var ts []chart.Tick
-	for k := math.Floor(lo/step + eps); k-1 < hi/step-eps; k++ {
+	// At most maxValueTicks: beyond 2^53 a float's k++ may not move k.
+	for k := math.Floor(lo/step + eps); k-1 < hi/step-eps && len(ts) < maxValueTicks; k++ {
 		v := k * step
 		if k == 0 {
 			v = 0 // not -0
