@@ -175,10 +175,17 @@ func (e *Engine) understand(raw string, s *Session) *question {
 	e.mu.RUnlock()
 	text, context := focusQuestion(raw)
 	q := parseQuestion(text, dir)
-	if context != "" && len(q.issuers) == 0 && q.unknownPlace == "" && q.place == "" {
-		// "我是房县的。去年办了多少件行政复议案件？"
+	if context != "" && len(q.issuers) == 0 && q.unknownPlace == "" {
+		// "我是房县的。去年办了多少件行政复议案件？", "我是四川的。今年省里…":
+		// the place the message names says which place the question's
+		// 省里 is.
 		cq := parseQuestion(context, dir)
-		q.issuers, q.unknownPlace, q.place = cq.issuers, cq.unknownPlace, cq.place
+		switch {
+		case len(cq.issuers) > 0 || cq.unknownPlace != "":
+			q.issuers, q.unknownPlace, q.place = cq.issuers, cq.unknownPlace, ""
+		case q.place == "":
+			q.place = cq.place
+		}
 	}
 	return followUp(q, s.previous())
 }
@@ -195,7 +202,10 @@ func (e *Engine) ask(ctx context.Context, raw string, s *Session) (*Answer, *que
 	}
 	q := e.understand(raw, s)
 	if q.unknownPlace != "" {
-		return e.abstain(q, fmt.Sprintf("没有收录%s的报告。%s", q.unknownPlace, e.coverage(nil)), nil), q, nil
+		if a, err := e.askAbove(ctx, q, s.Focus()); a != nil || err != nil {
+			return a, q, err
+		}
+		return e.abstain(q, e.noReportReason(q.unknownPlace), nil), q, nil
 	}
 	if reason := e.resolvePlace(q, s); reason != "" {
 		return e.abstain(q, reason+e.coverage(nil), nil), q, nil
@@ -894,7 +904,7 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 			for _, t := range terms {
 				if t.place {
 					// "十堰GDP": a place without reports of its own.
-					return e.abstain(q, fmt.Sprintf("没有收录%s的报告。%s", t.word, e.coverage(nil)), nil)
+					return e.abstain(q, e.noReportReason(t.word), nil)
 				}
 			}
 		}

@@ -12,7 +12,7 @@ import (
 // reviewHeading and targetHeading recognise the two halves of a work report:
 // the review of last year and the plan for this one.
 var (
-	reviewHeading = regexp.MustCompile(`回顾|过去|成就|成效|进展|主要工作|工作总结|取得|五年|十年`)
+	reviewHeading = regexp.MustCompile(`回顾|过去|成就|成效|进展|主要工作|工作总结|取得|五年|十年|形势`)
 	targetHeading = regexp.MustCompile(`目标|任务|安排|总体要求|重点工作|今年|\d{4}年工作|主要预期|工作建议|下一步|计划|打算`)
 )
 

@@ -78,6 +78,9 @@ type Config struct {
 	// the webhook; "" serves nothing in polling mode and 127.0.0.1:8080 in
 	// webhook mode.
 	Listen string
+	// Pages, when set, serves every request on Listen that is not for
+	// /healthz, /metrics or the webhook (the web front end, package web).
+	Pages http.Handler
 	// PollTimeout is the long-poll timeout (default 50s).
 	PollTimeout time.Duration
 	// Workers bounds how many updates are handled at once (default 64).
@@ -417,7 +420,8 @@ func (s *Server) start(ctx context.Context) error {
 	return nil
 }
 
-// Handler serves /healthz, /metrics and, in webhook mode, the webhook path.
+// Handler serves /healthz, /metrics, in webhook mode the webhook path,
+// and Config.Pages for every other path.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -435,6 +439,9 @@ func (s *Server) Handler() http.Handler {
 	})
 	if s.hookPath != "" {
 		mux.Handle("POST "+s.hookPath, s.webhookHandler())
+	}
+	if s.cfg.Pages != nil {
+		mux.Handle("/", s.cfg.Pages)
 	}
 	return mux
 }

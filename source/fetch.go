@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/govbot/govbot/internal/doctext"
 )
 
 // Defaults for FetchOptions.
@@ -98,11 +100,25 @@ func isHTMLType(ct string) bool {
 }
 
 // acceptedTypes are the media types govbot can read a report from.
-var acceptedTypes = map[string]bool{"text/html": true, "application/xhtml+xml": true, "text/plain": true}
+var acceptedTypes = map[string]bool{
+	"text/html": true, "application/xhtml+xml": true, "text/plain": true,
+	"application/pdf": true, "application/x-pdf": true,
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document": true,
+}
+
+// downloadTypes are the generic types sites serve attachments as: the body
+// is accepted if its content is a PDF or a .docx.
+var downloadTypes = map[string]bool{
+	"application/octet-stream": true, "binary/octet-stream": true, "application/x-download": true,
+	"application/force-download": true, "application/download": true, "application/zip": true,
+	"application/x-zip-compressed": true, "application/unknown": true,
+}
 
 // Fetch gets rawURL with a timeout, a size cap, a redirect limit and a
-// content-type check (HTML or plain text; PDFs, Word files and images are
-// refused with an explanation). Errors wrap ErrTimeout, ErrTooLarge,
+// content-type check: HTML, plain text, PDF and Word (.docx) are read; a
+// generic download type (application/octet-stream …) is read when the
+// content is a PDF or .docx, and ContentType then names what it is; legacy
+// .doc/.wps, images and others are refused with an explanation. Errors wrap ErrTimeout, ErrTooLarge,
 // ErrContentType, ErrRedirects, ErrBadURL, ErrTruncatedBody or are a
 // *StatusError, each naming the URL.
 func Fetch(ctx context.Context, rawURL string, opts *FetchOptions) (*Page, error) {
@@ -144,7 +160,7 @@ func Fetch(ctx context.Context, rawURL string, opts *FetchOptions) (*Page, error
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 	}
 	req.Header.Set("User-Agent", o.UserAgent)
-	req.Header.Set("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1")
+	req.Header.Set("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document;q=0.8,*/*;q=0.1")
 	if o.ETag != "" {
 		req.Header.Set("If-None-Match", o.ETag)
 	}
@@ -172,7 +188,8 @@ func Fetch(ctx context.Context, rawURL string, opts *FetchOptions) (*Page, error
 	if resp.ContentLength > o.MaxBytes {
 		return nil, fmt.Errorf("fetch %s: %d bytes announced, limit %d: %w", rawURL, resp.ContentLength, o.MaxBytes, ErrTooLarge)
 	}
-	if page.ContentType != "" {
+	download := isDownloadType(page.ContentType)
+	if page.ContentType != "" && !download {
 		if err := checkType(page.ContentType); err != nil {
 			return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 		}
@@ -187,9 +204,9 @@ func Fetch(ctx context.Context, rawURL string, opts *FetchOptions) (*Page, error
 	if int64(len(body)) > o.MaxBytes {
 		return nil, fmt.Errorf("fetch %s: more than %d bytes: %w", rawURL, o.MaxBytes, ErrTooLarge)
 	}
-	if page.ContentType == "" {
-		// No header: sniff, as a browser would, and apply the same check.
-		page.ContentType = http.DetectContentType(body)
+	if page.ContentType == "" || download {
+		// No header, or a generic one: sniff, and apply the same check.
+		page.ContentType = sniffType(rawURL, body)
 		if err := checkType(page.ContentType); err != nil {
 			return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
 		}
@@ -207,18 +224,38 @@ func checkType(ct string) error {
 	if acceptedTypes[mt] {
 		return nil
 	}
-	why := "govbot reads HTML pages and plain text"
-	switch {
-	case mt == "application/pdf":
-		why = "PDF is not supported: open it, save the text as a .txt file and add that"
+	why := "govbot reads HTML pages, plain text, PDF and Word .docx"
+	switch f := doctext.Detect("", mt, nil); {
+	case f == doctext.DOC || f == doctext.WPS:
+		why = f.String() + " files are not supported: save as .docx or PDF and add that"
 	case strings.HasPrefix(mt, "image/"):
 		why = "an image has no text to index"
-	case strings.Contains(mt, "word") || strings.Contains(mt, "officedocument"):
-		why = "Word documents are not supported: save as plain text and add that"
-	case mt == "application/zip" || mt == "application/octet-stream":
-		why = "a download, not a page"
+	case downloadTypes[mt]:
+		why = "a download that is neither PDF nor .docx"
 	}
 	return fmt.Errorf("%s (%s): %w", mt, why, ErrContentType)
+}
+
+func isDownloadType(ct string) bool {
+	mt, _, _ := mime.ParseMediaType(ct)
+	return downloadTypes[mt]
+}
+
+// sniffType is the type of a body served without a useful Content-Type:
+// PDF and .docx by their magic bytes (doctext.Detect, which also names
+// .doc/.wps), else what a browser would sniff.
+func sniffType(rawURL string, body []byte) string {
+	switch doctext.Detect(rawURL, "", body) {
+	case doctext.PDF:
+		return "application/pdf"
+	case doctext.DOCX:
+		return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	case doctext.DOC:
+		return "application/msword"
+	case doctext.WPS:
+		return "application/vnd.ms-works"
+	}
+	return http.DetectContentType(body)
 }
 
 // fetchErr classifies a transport error.

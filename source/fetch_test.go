@@ -13,6 +13,16 @@ import (
 	"time"
 )
 
+// docFixture reads a PDF or Word fixture of internal/doctext.
+func docFixture(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "internal", "doctext", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 func fixture(t *testing.T, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("..", "corpus", "testdata", "html", name))
@@ -40,9 +50,13 @@ func govSite(t *testing.T) *httptest.Server {
 	page("/noheader.htm", "", fixture(t, "state-council-gb18030.html"))
 	// Header and meta tag both say UTF-8; the bytes are GB18030.
 	page("/wrong-charset.html", "text/html; charset=utf-8", fixture(t, "wrong-charset-gbk.html"))
-	page("/report.pdf", "application/pdf", []byte("%PDF-1.7\n..."))
+	page("/report.pdf", "application/pdf", docFixture(t, "longhua-fzzf.pdf"))
 	page("/logo.png", "image/png", []byte("\x89PNG\r\n\x1a\n"))
-	page("/sniffed.pdf", "", []byte("%PDF-1.7\n1 0 obj\n"))
+	page("/sniffed.pdf", "", docFixture(t, "longhua-fzzf.pdf"))
+	page("/download.do", "application/octet-stream", docFixture(t, "longhua-fzzf.docx"))
+	page("/setup.exe", "application/octet-stream", []byte("MZ\x90\x00 not a report"))
+	page("/old.doc", "application/msword", docFixture(t, "fangxian-fzzf.doc"))
+	page("/old-download", "application/octet-stream", docFixture(t, "fangxian-fzzf.doc"))
 	mux.HandleFunc("/gone.html", http.NotFound)
 	mux.HandleFunc("/broken.html", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
@@ -110,13 +124,18 @@ func TestFetch(t *testing.T) {
 		wantCode int    // for a *StatusError
 		wantMsg  string // in the error text
 		wantURL  string // final URL suffix
+		wantType string // Content-Type of a document ("" for HTML)
 	}{
 		{path: "/hubei.shtml", wantURL: "/hubei.shtml"},
 		{path: "/gov.htm", wantURL: "/gov.htm"},
 		{path: "/noheader.htm", wantURL: "/noheader.htm"},
 		{path: "/moved", wantURL: "/hubei.shtml"},
-		{path: "/report.pdf", wantErr: ErrContentType, wantMsg: "PDF is not supported"},
-		{path: "/sniffed.pdf", wantErr: ErrContentType, wantMsg: "application/pdf"},
+		{path: "/report.pdf", wantURL: "/report.pdf", wantType: "application/pdf"},
+		{path: "/sniffed.pdf", wantURL: "/sniffed.pdf", wantType: "application/pdf"},
+		{path: "/download.do", wantURL: "/download.do", wantType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+		{path: "/setup.exe", wantErr: ErrContentType, wantMsg: "neither PDF nor .docx"},
+		{path: "/old.doc", wantErr: ErrContentType, wantMsg: "(.doc) files are not supported: save as .docx or PDF"},
+		{path: "/old-download", wantErr: ErrContentType, wantMsg: "(.doc) files are not supported"},
 		{path: "/logo.png", wantErr: ErrContentType, wantMsg: "image"},
 		{path: "/gone.html", wantCode: 404, wantMsg: "404 Not Found (the page does not exist"},
 		{path: "/broken.html", wantCode: 500, wantMsg: "server error"},
@@ -137,7 +156,8 @@ func TestFetch(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !strings.HasSuffix(p.URL, tt.wantURL) || len(p.Body) < 1000 || !p.IsHTML() {
+				if !strings.HasSuffix(p.URL, tt.wantURL) || len(p.Body) < 1000 || p.IsHTML() != (tt.wantType == "") ||
+					tt.wantType != "" && p.ContentType != tt.wantType {
 					t.Errorf("page = %s, %d bytes, %q", p.URL, len(p.Body), p.ContentType)
 				}
 				return
@@ -184,7 +204,8 @@ func TestCheckTypeDefaults(t *testing.T) {
 	}
 	for ct, ok := range map[string]bool{
 		"text/html; charset=gbk": true, "application/xhtml+xml": true, "text/plain": true,
-		"application/msword": false, "application/vnd.openxmlformats-officedocument.wordprocessingml.document": false,
+		"application/msword": false, "application/vnd.openxmlformats-officedocument.wordprocessingml.document": true,
+		"application/pdf": true, "application/kswps": false,
 		"application/octet-stream": false, "bogus/;;": false,
 	} {
 		if err := checkType(ct); (err == nil) != ok {

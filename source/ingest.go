@@ -1,7 +1,6 @@
 package source
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/govbot/govbot/corpus"
 	"github.com/govbot/govbot/index"
+	"github.com/govbot/govbot/internal/doctext"
 	"github.com/govbot/govbot/store"
 )
 
@@ -94,9 +94,12 @@ func (r Result) String() string {
 	return s
 }
 
-// Parse turns a document into a report: HTML through corpus.ParseHTML,
-// anything else through corpus.Parse. The report ID is doc.Meta.ID, else
-// derived from the URL or file name.
+// Parse turns a document into a report: HTML through corpus.ParseHTML; PDF
+// and Word (.docx) through doctext, whose text corpus.Parse then reads;
+// anything else through corpus.Parse. The format is told by content (magic
+// bytes), Content-Type and extension (doctext.Detect); legacy .doc/.wps,
+// encrypted and damaged files get an error naming the problem. The report
+// ID is doc.Meta.ID, else derived from the URL or file name.
 func Parse(doc Document) (*corpus.Report, error) {
 	meta := doc.Meta
 	if meta.URL == "" {
@@ -105,22 +108,18 @@ func Parse(doc Document) (*corpus.Report, error) {
 	if meta.ID == "" {
 		meta.ID = reportID(doc)
 	}
-	if isHTMLDoc(doc) {
+	format := doctext.Detect(doc.Name, doc.ContentType, doc.Data)
+	if format == doctext.HTML {
 		return corpus.ParseHTML(doc.Name, doc.Data, doc.ContentType, meta)
 	}
+	text, extracted, err := doctext.Extract(format, doc.Data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", doc.Name, err)
+	}
+	if extracted {
+		return corpus.Parse(doc.Name, []byte(text), meta)
+	}
 	return corpus.Parse(doc.Name, doc.Data, meta)
-}
-
-func isHTMLDoc(doc Document) bool {
-	if doc.ContentType != "" {
-		return isHTMLType(doc.ContentType)
-	}
-	switch strings.ToLower(filepath.Ext(doc.Name)) {
-	case ".html", ".htm", ".shtml", ".xhtml":
-		return true
-	}
-	head := bytes.ToLower(doc.Data[:min(len(doc.Data), 512)])
-	return bytes.Contains(head, []byte("<html")) || bytes.Contains(head, []byte("<!doctype html"))
 }
 
 var idUnsafe = regexp.MustCompile(`[^\p{L}\p{N}._-]+`)

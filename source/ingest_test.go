@@ -156,7 +156,8 @@ func TestIngestPages(t *testing.T) {
 		{"/broken.html", nil},
 		{"/slow.html", ErrTimeout},
 		{"/huge.html", ErrTooLarge},
-		{"/report.pdf", ErrContentType},
+		{"/old.doc", ErrContentType},
+		{"/setup.exe", ErrContentType},
 		{"/listing.html", nil},
 		{"/truncated.html", nil},
 	}

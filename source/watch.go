@@ -18,6 +18,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/govbot/govbot/internal/doctext"
 	"github.com/govbot/govbot/store"
 )
 
@@ -205,13 +206,17 @@ func (w *Watcher) fetchAndIngest(ctx context.Context, src *Source, announce bool
 }
 
 // permanent reports whether a page error will not go away by retrying: the
-// page is gone, refused, not a report page, or not text.
+// page is gone, refused, not a report page, not text, or a document that
+// cannot be read (encrypted, legacy format, scanned).
 func permanent(err error) bool {
 	var se *StatusError
 	if errors.As(err, &se) {
 		return se.Code >= 400 && se.Code < 500 && se.Code != http.StatusTooManyRequests && se.Code != http.StatusRequestTimeout
 	}
-	return errors.Is(err, ErrContentType) || errors.Is(err, ErrTooLarge) || errors.Is(err, ErrBadURL)
+	return errors.Is(err, ErrContentType) || errors.Is(err, ErrTooLarge) || errors.Is(err, ErrBadURL) ||
+		// A password, a legacy format or a scan does not change by
+		// fetching again; a truncated download (doctext.ErrBroken) may.
+		errors.Is(err, doctext.ErrEncrypted) || errors.Is(err, doctext.ErrUnsupported) || errors.Is(err, doctext.ErrNoText)
 }
 
 // pollFolder ingests the folder's report files that are new or changed
@@ -235,7 +240,8 @@ func (w *Watcher) pollFolder(ctx context.Context, src *Source) ([]Ingested, erro
 			return nil
 		}
 		switch strings.ToLower(filepath.Ext(path)) {
-		case ".txt", ".html", ".htm", ".shtml":
+		case ".txt", ".html", ".htm", ".shtml", ".pdf", ".docx",
+			".doc", ".wps": // reported once as unsupported, with what to do
 		default:
 			return nil
 		}

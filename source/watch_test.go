@@ -178,4 +178,18 @@ func TestWatchListingAndFolder(t *testing.T) {
 	if queued != 3 {
 		t.Errorf("%d announcements queued, want 3: %+v", queued, ds)
 	}
+	// Round 5: a PDF and a legacy .doc land in the folder: the PDF is
+	// ingested, the .doc reported once with what to do.
+	os.WriteFile(filepath.Join(folder, "hebei.pdf"), docFixture(t, "hebei-gwr.pdf"), 0o644)
+	os.WriteFile(filepath.Join(folder, "old.doc"), docFixture(t, "fangxian-fzzf.doc"), 0o644)
+	got, err = w.Round(ctx)
+	if err == nil || !strings.Contains(err.Error(), "(.doc) files are not supported") {
+		t.Errorf("round 5 error = %v, want the .doc reported", err)
+	}
+	if len(got) != 1 || got[0].Report.ID != "hebei" || got[0].Report.Title != "2026年河北省政府工作报告" {
+		t.Errorf("round 5 = %+v", got)
+	}
+	if got, err = w.Round(ctx); err != nil || len(got) != 0 {
+		t.Errorf("round 6 = %+v, %v: want nothing new and no error", got, err)
+	}
 }

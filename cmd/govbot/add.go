@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "add", summary: "add one report (file or URL, text or HTML) to the index without rebuilding it", run: runAdd})
+	register(&command{name: "add", summary: "add one report (file or URL: text, HTML, PDF or Word .docx) to the index without rebuilding it", run: runAdd})
 }
 
 func runAdd(ctx context.Context, e *env, args []string) error {
@@ -29,10 +29,12 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 	meta.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: govbot add [--data DIR] [--title T --issuer I --date YYYY-MM-DD --url U --id ID] [--no-announce] FILE|URL")
-		fmt.Fprintln(e.stderr, "\nAdds one report to the index: plain text (UTF-8 or GB18030/GBK) or an HTML page as government")
-		fmt.Fprintln(e.stderr, "sites publish it (article body and disclosure table are extracted). The same report added again")
-		fmt.Fprintln(e.stderr, "is recognised (same text, 索引号 or URL); a revised text replaces the old one. New reports are")
-		fmt.Fprintln(e.stderr, "queued for announcement to subscribed chats; govbot serve delivers them.")
+		fmt.Fprintln(e.stderr, "\nAdds one report to the index: plain text (UTF-8 or GB18030/GBK), an HTML page as government")
+		fmt.Fprintln(e.stderr, "sites publish it (article body and disclosure table are extracted), or a PDF or Word (.docx)")
+		fmt.Fprintln(e.stderr, "attachment (text in reading order; legacy .doc/.wps must be saved as .docx or PDF first).")
+		fmt.Fprintln(e.stderr, "The same report added again is recognised (same text, 索引号 or URL); a revised text replaces")
+		fmt.Fprintln(e.stderr, "the old one. New reports are queued for announcement to subscribed chats; govbot serve")
+		fmt.Fprintln(e.stderr, "delivers them.")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {

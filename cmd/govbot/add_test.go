@@ -40,6 +40,15 @@ func TestAddAndWatchCommands(t *testing.T) {
 		w.Header().Set("Content-Type", "application/pdf")
 		w.Write([]byte("%PDF-1.4"))
 	})
+	docs := filepath.Join("..", "..", "internal", "doctext", "testdata")
+	hebei, err := os.ReadFile(filepath.Join(docs, "hebei-gwr.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux.HandleFunc("/attachment/hebei.pdf", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/pdf")
+		w.Write(hebei)
+	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	dir := t.TempDir()
@@ -60,7 +69,17 @@ func TestAddAndWatchCommands(t *testing.T) {
 		// as govbot serve does, and keeps what was added beside it.
 		{[]string{"reports"}, 0, "2 report(s)", ""},
 		{[]string{"ask", "湖北省2024年地区生产总值总量是多少"}, 0, "60014亿元", ""},
-		{[]string{"add", srv.URL + "/report.pdf"}, 1, "", "PDF is not supported"},
+		{[]string{"add", srv.URL + "/report.pdf"}, 1, "", "damaged or truncated document (nothing was changed)"},
+		// The sample report as PDF and as .docx: every paragraph extracted
+		// exactly as in the text version, so the same text hash.
+		{[]string{"add", filepath.Join(docs, "fangxian-fzzf.pdf")}, 0, "already indexed as 2024-fangxian-fzzf (same text)", ""},
+		{[]string{"add", filepath.Join(docs, "fangxian-fzzf.docx")}, 0, "already indexed as 2024-fangxian-fzzf (same text)", ""},
+		{[]string{"add", srv.URL + "/attachment/hebei.pdf"}, 0, "added 127.0.0.1-hebei: 2026年河北省政府工作报告 (河北省人民政府, 43 paragraphs)", ""},
+		{[]string{"add", filepath.Join(docs, "longhua-fzzf.docx")}, 0, "added longhua-fzzf: ", ""},
+		{[]string{"ask", "河北2025年全省生产总值是多少"}, 0, "4.93万亿元", ""},
+		{[]string{"add", filepath.Join(docs, "fangxian-fzzf.doc")}, 1, "", "legacy Word 97-2003 (.doc) files are not supported: open it in Word or WPS, save as .docx or PDF"},
+		{[]string{"add", filepath.Join(docs, "encrypted.pdf")}, 1, "", "password"},
+		{[]string{"reports"}, 0, "4 report(s)", ""},
 		{[]string{"add", srv.URL + "/missing.html"}, 1, "", "HTTP 404 Not Found"},
 		{[]string{"add", filepath.Join(dir, "nope.txt")}, 1, "", "no such file"},
 		{[]string{"add"}, 2, "", "add takes one FILE or URL"},

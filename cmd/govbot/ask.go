@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -54,12 +53,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("answer %q: %w", q, err)
 		}
 		if *asJSON {
-			b, err := json.Marshal(a)
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(e.stdout, "%s\n", b)
-			return err
+			return answer.WriteJSON(e.stdout, a)
 		}
 		_, err = fmt.Fprintln(e.stdout, a.Reply)
 		return err

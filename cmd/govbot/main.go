@@ -8,6 +8,7 @@
 //	govbot index DIR|FILE...         build or refresh the index
 //	govbot reports                   list what is indexed
 //	govbot serve                     run the Telegram bot
+//	govbot web                       serve the web pages and JSON API
 //
 // Run "govbot help" for every command.
 package main

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"golang.org/x/text/width"
@@ -22,7 +21,7 @@ func runReports(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("reports", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	data := fs.String("data", "", "data directory with the index (env GOVBOT_DATA)")
-	issuer := fs.String("issuer", "", "only reports of this issuer, by name or short name (湖北, 内蒙古, 全国, 房县)")
+	issuer := fs.String("issuer", "", "only reports of this issuer or place and the places inside it, by name or short name (湖北, 内蒙古, 全国, 罗湖, 深圳罗湖区)")
 	year := fs.Int("year", 0, "only reports published (delivered) in this year; a work report of year Y reviews Y-1")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := parseFlags(fs, args); err != nil {
@@ -33,20 +32,7 @@ func runReports(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer eng.Close()
-	var named []string
-	if *issuer != "" {
-		named = eng.IssuersNamed(*issuer)
-	}
-	var list []answer.ReportSummary
-	for _, r := range eng.Reports() {
-		if *issuer != "" && !slices.Contains(named, r.Issuer) && !strings.Contains(r.Issuer, *issuer) {
-			continue
-		}
-		if *year != 0 && r.Year != *year {
-			continue
-		}
-		list = append(list, r)
-	}
+	list := eng.ReportsOf(*issuer, *year)
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")

@@ -12,6 +12,7 @@ import (
 	"github.com/govbot/govbot/answer"
 	"github.com/govbot/govbot/bot"
 	"github.com/govbot/govbot/index"
+	"github.com/govbot/govbot/web"
 )
 
 func init() {
@@ -30,12 +31,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	data := fs.String("data", "", "data directory holding the index (default $GOVBOT_DATA, else ~/.local/share/govbot)")
 	webhookURL := fs.String("webhook-url", "", "public HTTPS URL for Telegram to post updates to; long polling when empty (default $TELEGRAM_WEBHOOK_URL)")
 	webhookSecret := fs.String("webhook-secret", "", "secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (default $TELEGRAM_WEBHOOK_SECRET, else random)")
-	listen := fs.String("listen", "", "address for /healthz, /metrics and the webhook; \"-\" for none in polling mode (default $GOVBOT_LISTEN, else 127.0.0.1:8080)")
+	listen := fs.String("listen", "", "address for /healthz, /metrics, the webhook and the web pages; \"-\" for none in polling mode (default $GOVBOT_LISTEN, else 127.0.0.1:8080)")
 	indexFrom := fs.String("index-if-missing", "", "index the reports in `DIR` when the data directory has no index, or only the embedded sample report (default $GOVBOT_REPORTS; without either, an empty data directory serves the sample)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
 	var af announceFlags // subscriptions, announcements, sources (announce.go)
 	af.register(fs)
+	withWeb := fs.Bool("web", true, "serve the web pages and JSON API (govbot web) on the listen address as well")
+	var wf webFlags
+	wf.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: govbot serve [flags]\n\nRuns the Telegram bot. The token comes from --token or TELEGRAM_BOT_TOKEN.\n\nFlags:")
 		fs.PrintDefaults()
@@ -109,6 +113,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		WebhookSecret: orEnv(*webhookSecret, "TELEGRAM_WEBHOOK_SECRET"),
 		Listen:        addr,
 		Logger:        log,
+	}
+	if *withWeb && addr != "" {
+		pages, err := web.New(eng, wf.options(log))
+		if err != nil {
+			return err
+		}
+		cfg.Pages = pages
 	}
 	s, err := bot.New(cfg, eng)
 	if err != nil {
