@@ -1,67 +1,54 @@
 package corpus
 
 import (
+	_ "embed"
+	"strings"
 	"sync"
-	"sync/atomic"
 	"unicode/utf8"
-
-	"github.com/longbridgeapp/opencc"
 )
+
+//go:generate go run -tags generate ./internal/foldgen
 
 // Traditional characters are folded to simplified ones so that a question
 // in either script finds a report in the other: the 1950s reports are
 // partly in traditional characters (鋼産量, 萬噸), questions mostly in
 // simplified ones. The mapping is OpenCC's traditional-to-simplified
-// character table (TSCharacters, through the longbridgeapp/opencc port),
-// read one character at a time: folding never looks at the characters
-// around, so a folded text has the same runes at the same places, and a
-// rune is only replaced by one of the same UTF-8 length, so byte offsets
-// into a folded text are offsets into the original (excerpts, figures and
-// sentences are cut from the original with them).
+// conversion (the longbridgeapp/opencc port), taken one character at a
+// time and written to ts_fold.tsv by `go generate` (internal/foldgen), so
+// that the binary carries the 3,000 pairs it uses rather than the port's
+// 1.2 MB of dictionaries. Folding never looks at the characters around, so
+// a folded text has the same runes at the same places, and a rune is only
+// replaced by one of the same UTF-8 length, so byte offsets into a folded
+// text are offsets into the original (excerpts, figures and sentences are
+// cut from the original with them).
 
-// The block of characters foldTable covers: CJK Unified Ideographs and
+// The block of characters folding covers: CJK Unified Ideographs and
 // Extension A, where every traditional character of the reports lies.
 const (
 	foldLo = 0x3400
 	foldHi = 0x9FFF
 )
 
-// foldTable caches each character's simplified form, filled as characters
-// are met: 0 is not yet looked up, otherwise the folded rune plus one.
-var foldTable [foldHi - foldLo + 1]atomic.Uint32
+//go:embed ts_fold.tsv
+var tsFoldData string
 
-// t2s is the OpenCC converter and the lock its use takes (the port does
-// not say it is safe for concurrent use; it is only used on a cache miss,
-// at most once per character per process).
-var t2s struct {
-	once sync.Once
-	mu   sync.Mutex
-	cc   *opencc.OpenCC
-}
-
-// convertRune returns OpenCC's simplified form of r, or r when there is
-// none of the same UTF-8 length (one rune for one).
-func convertRune(r rune) rune {
-	t2s.once.Do(func() {
-		// The dictionaries are embedded in the port: an error means a
-		// broken build, and folding then leaves text as it is.
-		t2s.cc, _ = opencc.New("t2s")
-	})
-	if t2s.cc == nil {
-		return r
+// foldTable maps each character of the block to its simplified form, 0
+// when it has none; read from ts_fold.tsv once.
+var foldTable = sync.OnceValue(func() *[foldHi - foldLo + 1]rune {
+	var t [foldHi - foldLo + 1]rune
+	for _, line := range strings.Split(tsFoldData, "\n") {
+		from, to, ok := strings.Cut(line, "\t")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f, _ := utf8.DecodeRuneInString(from)
+		g, _ := utf8.DecodeRuneInString(to)
+		if f >= foldLo && f <= foldHi && utf8.RuneLen(f) == utf8.RuneLen(g) {
+			t[f-foldLo] = g
+		}
 	}
-	t2s.mu.Lock()
-	s, err := t2s.cc.Convert(string(r))
-	t2s.mu.Unlock()
-	if err != nil {
-		return r
-	}
-	f, n := utf8.DecodeRuneInString(s)
-	if n != len(s) || f == utf8.RuneError || utf8.RuneLen(f) != utf8.RuneLen(r) {
-		return r
-	}
-	return f
-}
+	return &t
+})
 
 // FoldHanRune returns the simplified form of the Chinese character r
 // (鋼 → 钢, 萬 → 万, 産 → 产), r itself when it has none or is not a
@@ -70,13 +57,10 @@ func FoldHanRune(r rune) rune {
 	if r < foldLo || r > foldHi {
 		return r
 	}
-	slot := &foldTable[r-foldLo]
-	if v := slot.Load(); v != 0 {
-		return rune(v - 1)
+	if f := foldTable()[r-foldLo]; f != 0 {
+		return f
 	}
-	f := convertRune(r)
-	slot.Store(uint32(f) + 1)
-	return f
+	return r
 }
 
 // FoldHan returns s with every traditional Chinese character folded to its
