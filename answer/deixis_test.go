@@ -188,6 +188,13 @@ func TestFigureForms(t *testing.T) {
 			}
 		}
 	}
+	// A counter the question units do not list, asked with 几.
+	w := worldEngine(t)
+	for _, q := range []string{"龙华区2019年收到了几宗行政复议申请", "龙华区2019年收到多少宗行政复议申请"} {
+		if a := ask(t, w, nil, q); a.Figure == nil || a.Figure.Text != "103宗" {
+			t.Errorf("%q: want 103宗, got %s", q, describe(a))
+		}
+	}
 	// A number asked that the text does not state as that form: no figure.
 	a := ask(t, d, nil, "县里行政复议案件纠错率是多少")
 	if a.Answered || a.Figure != nil {

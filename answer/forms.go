@@ -73,6 +73,10 @@ func readForm(q *question, cueText string) {
 			if u := unitAfter("几" + w); u != "" {
 				// 几张清单: a counter, which figures may have as their unit.
 				w, q.form = u, formCount
+			} else if first := string([]rune(w)[:1]); isCounter(first) {
+				// 几宗, 几例: a counter the figures know, if the question
+				// units do not.
+				w, q.form = first, formCount
 			}
 			q.formWord = w
 			break
@@ -81,6 +85,13 @@ func readForm(q *question, cueText string) {
 	if q.form != formNone && q.meta == metaNone {
 		q.wantsNumber = true
 	}
+}
+
+// isCounter reports whether c is a counter the figure extractor reads as
+// a unit ("3宗" is a figure of unit 宗).
+func isCounter(c string) bool {
+	figs := corpus.ExtractFigures("3" + c)
+	return len(figs) == 1 && figs[0].Unit == c
 }
 
 // smallNumeral is a count in Chinese or Arabic numerals: 四, 两, 十二, 3.
@@ -148,7 +159,7 @@ func formFigure(q *question, sentence string) (f corpus.Figure, ok bool) {
 
 // maxFormSentences is how many of the relevant sentences are read for the
 // form a question asks.
-const maxFormSentences = 5
+const maxFormSentences = 20
 
 // answerForm answers a question asking for a figure form from the best
 // relevant sentences that state it; nil when none does.
