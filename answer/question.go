@@ -310,6 +310,8 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 		}
 		var names []string
 		names, content = dir.find(content)
+		// "湖北省人民政府2025年…": the government of the place named.
+		content = governmentAfterPlace.ReplaceAllString(content, "$1")
 		q.issuers = names
 		if len(names) == 0 {
 			if place := dir.unknownPlace(content); place != "" {
@@ -335,6 +337,10 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 
 // eventYearRe is an event naming a year: 疫情那年, 大炼钢铁那一年.
 var eventYearRe = regexp.MustCompile(`[\p{Han}]{1,6}?(?:的)?(?:那一年|那年|那时候|那时|那会儿)`)
+
+// governmentAfterPlace is the word for a place's government right after
+// the place named (blanked by the issuer directory).
+var governmentAfterPlace = regexp.MustCompile(`(\s)(?:人民政府|政府)`)
 
 // countedRe finds the noun a count question counts: 多少个乡镇, 几家企业.
 var countedRe = regexp.MustCompile(`(?:多少|几)(?:万|千|百|亿)?(?:个|件|次|项|份|场|名|家|条|户|所|座|辆|部|支|张|处|批|台|套|间|位|只|头|棵|本|栋|幢|块|片|种|类)([\p{Han}]{2,8})`)
