@@ -6,7 +6,8 @@
 #
 # The data volume holds the index. On first start with an empty volume the
 # bot indexes the reports mounted at $GOVBOT_REPORTS (e.g. -v ./reports:/reports:ro
-# -e GOVBOT_REPORTS=/reports); without them it serves the embedded sample.
+# -e GOVBOT_REPORTS=/reports); without them it indexes the built-in collection
+# (GOVBOT_CORPUS=builtin; set GOVBOT_CORPUS=sample for the embedded sample only).
 # .ci/check-docker builds the binary with the same flags as below: keep them in step.
 
 FROM golang:1.26.8-bookworm AS build
@@ -23,6 +24,7 @@ COPY --from=build /out/govbot /usr/local/bin/govbot
 # A new named volume takes this directory's owner, so the bot can write to it.
 COPY --from=build --chown=65532:65532 /out/data /data
 ENV GOVBOT_DATA=/data \
+    GOVBOT_CORPUS=builtin \
     GOVBOT_LISTEN=0.0.0.0:8080
 VOLUME ["/data"]
 EXPOSE 8080

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/govbot/govbot/corpus/place"
 )
 
 // Place levels: what a report's issuer governs, and what a word for the
@@ -23,12 +25,16 @@ var levelNames = map[string]string{levelProvince: "省级", levelCity: "市级",
 // municipalities are the provincial-level cities: 北京市 is a province.
 var municipalities = []string{"北京", "天津", "上海", "重庆"}
 
-// issuerLevel returns the level an issuer governs, read from its name:
-// 国务院 national, …省/自治区/直辖市 province, …县/区/旗 county, …市/州/盟
-// city.
+// issuerLevel returns the level an issuer governs: from the division list
+// (corpus/place) when it names a division, else read from its name's
+// ending (国务院 national, …省/自治区/直辖市 province, …县/区/旗 county,
+// …市/州/盟 city).
 func issuerLevel(issuer string) string {
 	if issuer == nationalIssuer {
 		return levelNational
+	}
+	if p := place.Default().Issuer(issuer); p != nil {
+		return levelOf[p.Level]
 	}
 	name := strings.TrimSuffix(strings.TrimSpace(issuer), "人民政府")
 	for _, m := range municipalities {
@@ -47,6 +53,46 @@ func issuerLevel(issuer string) string {
 	return ""
 }
 
+// levelOf maps the division list's levels to the deixis levels.
+var levelOf = map[place.Level]string{place.Country: levelNational, place.Province: levelProvince, place.Prefecture: levelCity, place.County: levelCounty}
+
+// conversationPlace returns the issuer a word for the user's place of
+// level means in a conversation about issuer p: p itself when of that
+// level, or the indexed issuer of the division above p at that level (房县
+// talked about, 咱们省 is 湖北省); "" when neither.
+func (e *Engine) conversationPlace(p, level string) string {
+	if p == "" {
+		return ""
+	}
+	lv := issuerLevel(p)
+	if level == levelAny && lv != levelNational || lv == level {
+		return p
+	}
+	pl := e.PlaceOf(p)
+	if pl == nil {
+		return ""
+	}
+	var up *place.Place
+	switch level {
+	case levelProvince:
+		up = pl.Province()
+	case levelCity:
+		up = pl.City()
+	}
+	if up == nil || up == pl {
+		return ""
+	}
+	name := up.GovernmentName()
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	for i := range e.reports {
+		if e.reports[i].Report.Issuer == name {
+			return name
+		}
+	}
+	return ""
+}
+
 // placeName is an issuer as a reply names a place: 房县人民政府 → 房县.
 func placeName(issuer string) string {
 	return strings.TrimSuffix(issuer, "人民政府")
@@ -61,7 +107,7 @@ func (e *Engine) resolvePlace(q *question, s *Session) string {
 	if q.place == "" || len(q.issuers) > 0 || q.unknownPlace != "" {
 		return ""
 	}
-	if p := s.Place(); p != "" && (q.place == levelAny && issuerLevel(p) != levelNational || issuerLevel(p) == q.place) {
+	if p := e.conversationPlace(s.Place(), q.place); p != "" {
 		q.issuers, q.placeFrom = []string{p}, "conversation"
 		return ""
 	}

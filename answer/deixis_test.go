@@ -146,8 +146,10 @@ func TestFollowUps(t *testing.T) {
 		}
 	}
 	// A new topic opened as a follow-up keeps the place.
+	// (湖北's reports give only its 2025 target: the reply may say so, but
+	// it is about 湖北's new jobs.)
 	a := ask(t, w, &s, "那城镇新增就业呢")
-	if a.Figure == nil || !strings.Contains(a.Answers[0].Report.Issuer, "湖北") || !strings.HasSuffix(a.Figure.Unit, "人") {
+	if len(a.Answers) == 0 || !strings.Contains(a.Answers[0].Report.Issuer, "湖北") || !strings.Contains(a.Answers[0].Excerpt, "新增就业") {
 		t.Errorf("那城镇新增就业呢 after 湖北: want 湖北's new jobs, got %s", describe(a))
 	}
 	// The target of the same topic.

@@ -202,7 +202,10 @@ func (e *Engine) ask(ctx context.Context, raw string, s *Session) (*Answer, *que
 	}
 	q := e.understand(raw, s)
 	if q.unknownPlace != "" {
-		return e.abstain(q, fmt.Sprintf("没有收录%s的报告。%s", q.unknownPlace, e.coverage(nil)), nil), q, nil
+		if a, err := e.askAbove(ctx, q, s.Focus()); a != nil || err != nil {
+			return a, q, err
+		}
+		return e.abstain(q, e.noReportReason(q.unknownPlace), nil), q, nil
 	}
 	if reason := e.resolvePlace(q, s); reason != "" {
 		return e.abstain(q, reason+e.coverage(nil), nil), q, nil
@@ -901,7 +904,7 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 			for _, t := range terms {
 				if t.place {
 					// "十堰GDP": a place without reports of its own.
-					return e.abstain(q, fmt.Sprintf("没有收录%s的报告。%s", t.word, e.coverage(nil)), nil)
+					return e.abstain(q, e.noReportReason(t.word), nil)
 				}
 			}
 		}

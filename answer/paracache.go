@@ -16,6 +16,11 @@ import (
 // every hit of every question was a third of answering; they are computed
 // once per paragraph and kept.
 type paraFacts struct {
+	// folded is the paragraph's text with traditional characters folded to
+	// simplified ones (corpus.FoldHan), "" when it has none: the question's
+	// words, folded as well, are looked for in it. It has the text's length
+	// and byte offsets, so every range below is a range of both.
+	folded string
 	// sectionU is the paragraph's section path, joined and unquoted, and
 	// sectionSig its rune signature.
 	sectionU   string
@@ -85,26 +90,44 @@ type figureFacts struct {
 	fromValue, change, milestone bool
 }
 
-// subject returns figureSubject's text for fig, described by ff.
+// subject returns figureSubject's text for fig, described by ff, as
+// written.
 func (ff *figureFacts) subject(para *corpus.Paragraph, fig *corpus.Figure) string {
 	return subjectText(para.Text, int(ff.subjectStart), ff.subjectWithContext, fig)
+}
+
+// subject returns figureSubject's text for fig of para, described by ff,
+// in the folded text (see text), where question words are looked for.
+func (f *paraFacts) subject(para *corpus.Paragraph, ff *figureFacts, fig *corpus.Figure) string {
+	return subjectText(f.text(para), int(ff.subjectStart), ff.subjectWithContext, fig)
+}
+
+// text returns the text of para, whose facts f are, with traditional
+// characters folded to simplified ones: the text that question words are
+// looked for in. Its byte offsets are para.Text's; excerpts are cut from
+// para.Text.
+func (f *paraFacts) text(para *corpus.Paragraph) string {
+	if f.folded != "" {
+		return f.folded
+	}
+	return para.Text
 }
 
 // textU returns the unquoted text of para, whose facts f are.
 func (f *paraFacts) textU(para *corpus.Paragraph) string {
 	if f.marks == nil {
-		return para.Text
+		return f.text(para)
 	}
-	return unquoteSpan(para.Text, 0, len(para.Text), f.marks)
+	return unquoteSpan(f.text(para), 0, len(para.Text), f.marks)
 }
 
 // sentenceU returns the unquoted text of the sentence s of para, whose
 // facts f are.
 func (f *paraFacts) sentenceU(para *corpus.Paragraph, s *sentenceFacts) string {
 	if !s.quoted {
-		return para.Text[s.start:s.end]
+		return f.text(para)[s.start:s.end]
 	}
-	return unquoteSpan(para.Text, int(s.start), int(s.end), f.marks)
+	return unquoteSpan(f.text(para), int(s.start), int(s.end), f.marks)
 }
 
 // paraCache holds the facts of the paragraphs answers have looked at,
@@ -125,12 +148,16 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 	section := strings.Join(para.SectionPath(), " ")
 	sectionU, ok := c.sections.Load(section)
 	if !ok {
-		sectionU, _ = c.sections.LoadOrStore(section, unquote(section))
+		sectionU, _ = c.sections.LoadOrStore(section, unquote(corpus.FoldHan(section)))
 	}
 	f := &paraFacts{sectionU: sectionU.(string), marks: quoteMarkOffsets(para.Text)}
+	if folded := corpus.FoldHan(para.Text); folded != para.Text {
+		f.folded = folded
+	}
+	text := f.text(para)
 	f.sectionSig = textSig(f.sectionU)
-	f.wide = wideTextSig(para.Text)
-	if f.marks != nil && !utf8.ValidString(para.Text) {
+	f.wide = wideTextSig(text)
+	if f.marks != nil && !utf8.ValidString(text) {
 		// (See textSigU.)
 		u := wideTextSig(f.textU(para))
 		for i := range f.wide {
@@ -141,20 +168,25 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 	// A paragraph opened by "刚刚过去的2017年，…" speaks of that year in
 	// the sentences that follow and say no period of their own (a year
 	// named later, "工业总产值1977年比1976年增长…", is that sentence's own).
-	carry := 0
-	split := splitSentences(para.Text)
+	// Likewise a sentence opening several years ("过去五年，…") speaks for
+	// the sentences after it that say no period of their own ("一是…。
+	// 城镇新增就业人数超过6400万人。").
+	carry, carryKind := 0, timeUnknown
+	split := splitSentences(text)
 	f.sentences = make([]sentenceFacts, 0, len(split))
 	for i, s := range split {
-		sentence := para.Text[s[0]:s[1]]
+		sentence := text[s[0]:s[1]]
 		sf := sentenceFacts{start: int32(s[0]), end: int32(s[1])}
 		year, kind, ok := sentenceTime(rep, sentence)
 		switch {
 		case ok && kind == timeReview && year > 0 && i == 0:
-			carry = year
+			carry, carryKind = year, timeReview
+		case ok && kind == timePeriod:
+			carry, carryKind = 0, timePeriod
 		case ok:
-			carry = 0
-		case carry > 0:
-			year, kind, ok = carry, timeReview, true
+			carry, carryKind = 0, timeUnknown
+		case carryKind != timeUnknown:
+			year, kind, ok = carry, carryKind, true
 		}
 		sf.year, sf.kind, sf.ok = int16(year), kind, ok
 		sf.quoted = hasQuoteMark(sentence)
@@ -175,13 +207,13 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 			if fig.Start < int(s.start) || fig.Start >= int(s.end) {
 				continue
 			}
-			text, s0, s1 := para.Text, int(s.start), int(s.end)
+			s0, s1 := int(s.start), int(s.end)
 			ff.year = int32(yearBefore(text[s0:fig.Start]))
 			a, b := clauseAround(text, s0, s1, fig.Start, fig.End)
 			ff.clauseStart, ff.clauseEnd = int32(a), int32(b)
 			a, with := figureSubject(text, s0, fig, para.Figures)
 			ff.subjectStart, ff.subjectWithContext = int32(a), with
-			clause, subject := text[ff.clauseStart:ff.clauseEnd], ff.subject(para, fig)
+			clause, subject := text[ff.clauseStart:ff.clauseEnd], f.subject(para, ff, fig)
 			ff.clauseSig, ff.subjectSig = textSigU(clause), textSigU(subject)
 			ff.fromValue = isFromValue(text, s0, s1, fig)
 			ff.change = isChangeAmount(text, s0, fig)

@@ -76,7 +76,7 @@ func TestWithinKeepsCoverage(t *testing.T) {
 						continue
 					}
 					ff := &pf.figures[fi]
-					if y := yearBefore(para.Text[s[0]:f.Start]); int(ff.year) != y {
+					if y := yearBefore(pf.text(para)[s[0]:f.Start]); int(ff.year) != y {
 						t.Errorf("%s: figure %s year %d kept, %d computed", para.ID, f.Text, ff.year, y)
 					}
 					if a := aggregate.MatchString(f.Context); ff.aggregate != a {

@@ -79,18 +79,20 @@ func SeriesRows(a *Answer) []SeriesRow {
 	return rows
 }
 
-// ReportsOf lists the indexed reports, newest first, of the issuer that
-// issuer names (matched as a question names it, "湖北" → 湖北省人民政府, or
-// as part of the issuer's name) and delivered in year; "" and 0 match any.
+// ReportsOf lists the indexed reports, newest first, of the place that
+// issuer names (resolved as a question names it, "湖北" → 湖北省人民政府;
+// a city lists its districts' reports too), or whose issuer's name
+// contains it when it names no place, delivered in year; "" and 0 match
+// any.
 func (e *Engine) ReportsOf(issuer string, year int) []ReportSummary {
 	issuer = strings.TrimSpace(issuer)
 	var named []string
 	if issuer != "" {
-		named = e.IssuersNamed(issuer)
+		named = e.IssuersWithin(issuer)
 	}
 	var out []ReportSummary
 	for _, r := range e.Reports() {
-		if issuer != "" && !slices.Contains(named, r.Issuer) && !strings.Contains(r.Issuer, issuer) {
+		if issuer != "" && !slices.Contains(named, r.Issuer) && (len(named) > 0 || !strings.Contains(r.Issuer, issuer)) {
 			continue
 		}
 		if year != 0 && r.Year != year {

@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/width"
+
+	"github.com/govbot/govbot/corpus"
 )
 
 // MaxQuestionRunes is the longest question govbot analyses; longer input is
@@ -162,7 +164,7 @@ func unitAfter(s string) string {
 var yearRe = regexp.MustCompile(`(1[89]\d\d|20\d\d)\s*年`)
 
 // targetCue marks questions about goals and plans.
-var targetCue = regexp.MustCompile(`目标|预期|计划|力争|打算|安排|将要|要达到|任务`)
+var targetCue = regexp.MustCompile(`目标|预期|预计|计划|力争|打算|安排|将要|要达到|任务`)
 
 // compareCue marks questions asking for several years side by side.
 var compareCue = regexp.MustCompile(`对比|比较|相比|分别|历年|这几年|近几年|近年来各|逐年|变化|趋势|几年来|(?:近|最近|这|过去)[两二三四五六七八2-8]年`)
@@ -261,6 +263,7 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 		// Keep the issuer inside the name: "2025年湖南省政府工作报告".
 		content = reportYearRe.ReplaceAllString(content, " $2 ")
 	}
+	content = spellYearSpans(content, q.normAggregate)
 	for _, m := range yearRe.FindAllStringSubmatchIndex(content, -1) {
 		y, _ := strconv.Atoi(content[m[2]:m[3]])
 		q.years = append(q.years, y)
@@ -438,6 +441,9 @@ func blank(s string, re *regexp.Regexp) string {
 // trims space and trailing question marks, and collapses inner space.
 func normalize(s string) string {
 	s = width.Fold.String(s)
+	// Traditional characters read as simplified ones, as the index reads
+	// the reports (鋼産量 is 钢产量).
+	s = corpus.FoldHan(s)
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case r == '\u3000' || unicode.IsSpace(r):
@@ -454,15 +460,12 @@ func normalize(s string) string {
 }
 
 // cnYearRe matches a year in Chinese numerals: 二〇二四年, 二零二五年.
-var cnYearRe = regexp.MustCompile(`([〇零一二三四五六七八九]{4})年`)
+var cnYearRe = regexp.MustCompile(`([〇零○一二三四五六七八九]{4})年`)
 
-// shortYearRe matches a two-digit year as said in chat ("24年GDP"), not a
-// count of years ("近10年", "连续12年", "20年来").
-var shortYearRe = regexp.MustCompile(`(^|[^\d近连续过去这多几第每数前后])([0-3]\d)年([^来间内前后以度]|$)`)
-
-// spellYears writes years in four Arabic digits, so that yearRe finds them.
+// spellYears writes years in four Arabic digits, so that yearRe finds them
+// (two-digit years: see spellShortYears).
 func spellYears(s string) string {
-	return shortYearRe.ReplaceAllString(spellCNYears(s), "${1}20${2}年${3}")
+	return spellShortYears(spellCNYears(s))
 }
 
 // spellCNYears writes years in Chinese numerals (一九八五年) in Arabic
@@ -472,7 +475,7 @@ func spellCNYears(s string) string {
 	return cnYearRe.ReplaceAllStringFunc(s, func(m string) string {
 		var b strings.Builder
 		for _, r := range strings.TrimSuffix(m, "年") {
-			if r == '零' {
+			if r == '零' || r == '○' {
 				r = '〇'
 			}
 			b.WriteRune(rune('0' + strings.IndexRune("〇一二三四五六七八九", r)/len("〇")))

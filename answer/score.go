@@ -225,7 +225,7 @@ func (s *scorer) newCandidate(ss *sentenceScore, fig *corpus.Figure, conflict bo
 // passage scores a sentence as the answer to a question that asks no number.
 func (s *scorer) passage(ss *sentenceScore) {
 	c := s.newCandidate(ss, nil, ss.conflict)
-	sentence := ss.f.para.Text[ss.start:ss.end]
+	sentence := ss.f.pf.text(ss.f.para)[ss.start:ss.end]
 	c.score = ss.base + passageCovSent*ss.covSent + passageBigram*bigramOverlap(s.bigrams, []string{sentence}, nil)
 	if s.explain {
 		c.rules = append(c.rules, ruleHit{"year fits", ss.fit}, ruleHit{"passage: sentence coverage", passageCovSent * ss.covSent},
@@ -256,8 +256,9 @@ func (s *scorer) figure(ss *sentenceScore, f *corpus.Figure, ff *figureFacts, fT
 	case want > 0 && fy > 0 && fy != want:
 		// No year asked: an older year stated loses to the newest.
 		figFit = timeFit(q, sc, want, fy, timeReview)
-	case want > 0 && fy == want:
-		// "…增长到2025年的4.93万亿元": stated for the year asked.
+	case want > 0 && fy == want && !(kind == timeTarget && ss.year == want):
+		// "…增长到2025年的4.93万亿元": stated for the year asked (unless
+		// the sentence plans that year: "一九五八年计划…").
 		figConflict = false
 		figFit = timeFit(q, sc, want, want, timeReview)
 	case want > 0 && kind == timePeriod && want == rep.Year-1 && periodLevel(para.Text, ss.start, f):
@@ -269,8 +270,9 @@ func (s *scorer) figure(ss *sentenceScore, f *corpus.Figure, ff *figureFacts, fT
 		// A five-year average is not the value of the year asked.
 		figConflict = true
 	}
-	clause := para.Text[ff.clauseStart:ff.clauseEnd]
-	ctx := ff.subject(para, f)
+	text := ss.f.pf.text(para)
+	clause := text[ff.clauseStart:ff.clauseEnd]
+	ctx := ss.f.pf.subject(para, ff, f)
 	if otherRate(s.rateStem, ctx) {
 		// 纠错率 asked, 出庭应诉率 stated: another rate.
 		return
@@ -300,7 +302,7 @@ func (s *scorer) figure(ss *sentenceScore, f *corpus.Figure, ff *figureFacts, fT
 		// list "…；一般公共预算收入增长2.1%；…人均可支配收入分别达6.9万元"
 		// keeps each statistic to its part. (Only figureFits reads figKey,
 		// and only for such a figTopic: elsewhere it is not worth its cost.)
-		c.figKey = s.key >= 0 && present(fTerms[s.key], unquote(segmentAround(para.Text, ss.start, ss.end, f.Start)), ctxU) >= 0.5
+		c.figKey = s.key >= 0 && present(fTerms[s.key], unquote(segmentAround(text, ss.start, ss.end, f.Start)), ctxU) >= 0.5
 	}
 	prec, words := precision(fTerms, ctxU, ff.subjectSig), bigramOverlap(s.bigrams, []string{clause, ctx}, clauseCtxSigs)
 	c.score = ss.base - ss.fit + figFit + figCovSubject*covCtx + figCovClause*covClause + figPrecision*prec + figBigram*words

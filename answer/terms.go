@@ -163,14 +163,12 @@ var synonyms = map[string][]string{
 	"城镇化":    {"城镇化率", "城镇化"},
 	"空气质量":   {"优良天数", "空气质量"},
 	// Colloquial verbs and nouns for the reports' formal ones.
-	"整治":   {"整治", "治理", "整顿"},
-	"乱收费":  {"乱收费", "收费"},
-	"发放":   {"发放", "发"},
-	"游客":   {"游客", "旅游人数", "接待游客"},
-	"热线":   {"热线", "服务热线"},
-	"电话":   {"电话", "热线"},
-	"研发投入": {"研发投入", "研发经费投入", "研究与试验发展经费投入"},
-	"研发经费": {"研发经费", "研究与试验发展经费"},
+	"整治":  {"整治", "治理", "整顿"},
+	"乱收费": {"乱收费", "收费"},
+	"发放":  {"发放", "发"},
+	"游客":  {"游客", "旅游人数", "接待游客"},
+	"热线":  {"热线", "服务热线"},
+	"电话":  {"电话", "热线"},
 }
 
 // synonymKeys are the keys of synonyms, longest first.
@@ -223,6 +221,7 @@ func questionTerms(ix docStats, content string) []term {
 		addTerm(k, synonyms[k])
 		content = strings.ReplaceAll(content, k, " ")
 	}
+	content = takeASCIICompounds(content, addTerm)
 	for _, w := range index.Segmenter().Cut(content, true) {
 		w = strings.TrimSpace(w)
 		if alts, ok := synonyms[w]; ok {

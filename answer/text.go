@@ -12,7 +12,7 @@ import (
 // reviewHeading and targetHeading recognise the two halves of a work report:
 // the review of last year and the plan for this one.
 var (
-	reviewHeading = regexp.MustCompile(`回顾|过去|成就|成效|进展|主要工作|工作总结|取得|五年|十年`)
+	reviewHeading = regexp.MustCompile(`回顾|过去|成就|成效|进展|主要工作|工作总结|取得|五年|十年|形势`)
 	targetHeading = regexp.MustCompile(`目标|任务|安排|总体要求|重点工作|今年|\d{4}年工作|主要预期|工作建议|下一步|计划|打算`)
 )
 
@@ -138,7 +138,13 @@ func figureSubject(text string, sStart int, f *corpus.Figure, figs []corpus.Figu
 		a = sStart + i + n
 	}
 	before := text[a:f.Start]
-	if a > sStart && bareVerb(strings.TrimSpace(before)) {
+	verb, timed := strings.TrimSpace(before), false
+	if m := timeLead.FindString(verb); m != "" {
+		// "…在一九五二年是一百三十五万吨，到一九五八年就增加到一千一百零八
+		// 万吨": the same subject, a later year.
+		verb, timed = verb[len(m):], true
+	}
+	if a > sStart && bareVerb(verb) {
 		// "粮食总产量再上新台阶，突破1600亿斤大关": a clause that is only a
 		// verb and the figure takes its subject from the clause before.
 		_, n := utf8.DecodeLastRuneInString(text[:a])
@@ -147,7 +153,7 @@ func figureSubject(text string, sStart int, f *corpus.Figure, figs []corpus.Figu
 			_, m := utf8.DecodeRuneInString(text[sStart+i:])
 			p = sStart + i + m
 		}
-		if !figureIn(p, a) {
+		if timed || !figureIn(p, a) {
 			// (When the clause before states a figure, Context already
 			// carries that figure's subject.)
 			return p, true
@@ -300,7 +306,12 @@ func leadIn(sentence string) bool {
 // bareVerbs are the verbs a clause may consist of before its figure when
 // the subject is in the clause before ("…，突破1600亿斤大关").
 var bareVerbs = []string{"突破", "达到", "达", "超过", "超", "增长", "增加", "实现", "迈上", "跃上", "站上", "跨上", "为",
-	"增至", "提高到", "提升到", "提高至", "稳定在", "保持在", "完成", "总量达到", "总量达", "共", "累计", "首次突破", "首次超过"}
+	"增至", "提高到", "提升到", "提高至", "稳定在", "保持在", "完成", "总量达到", "总量达", "共", "累计", "首次突破", "首次超过",
+	"增加到", "增长到", "上升到", "下降到", "降到", "降至", "减少到", "扩大到"}
+
+// timeLead is a clause's opening that only moves the same subject to
+// another time: 到一九五八年就, 至2025年底已.
+var timeLead = regexp.MustCompile(`^(?:到|至|在|截至)?(?:(?:19|20)\d\d|[〇○零一二三四五六七八九]{4})年(?:底|末|年底|年末)?(?:就|又|已经|已|再|也|还)?`)
 
 func bareVerb(s string) bool {
 	for _, v := range bareVerbs {

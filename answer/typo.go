@@ -1,10 +1,10 @@
 package answer
 
 import (
+	_ "embed"
+	"strings"
 	"sync"
 	"unicode/utf8"
-
-	"github.com/mozillazg/go-pinyin"
 
 	"github.com/govbot/govbot/index"
 )
@@ -30,34 +30,37 @@ const maxTypoWordFreq = 10
 // meant: 复议 (84), 普法 (387).
 const minMeantWordFreq = 50
 
-// homophones maps a sound (toneless pinyin) to the common characters
-// that have it; made once, when a typo is first looked for.
-var homophones = sync.OnceValue(func() map[string][]rune {
-	m := map[string][]rune{}
-	args := pinyin.NewArgs()
-	args.Heteronym = true
-	for code := range pinyin.PinyinDict {
-		r := rune(code)
-		if r < 0x4E00 || r > 0x9FFF {
+//go:generate go run -tags generate ./internal/soundgen
+
+// soundsData is sounds.tsv: each toneless pinyin reading and the
+// characters that have it, generated from go-pinyin (internal/soundgen) so
+// that the binary carries 84 KB rather than the library's dictionary.
+//
+//go:embed sounds.tsv
+var soundsData string
+
+// soundTables are sounds.tsv read: the characters of each sound, and the
+// sounds of each character.
+type soundTables struct {
+	chars  map[string][]rune
+	sounds map[rune][]string
+}
+
+// sounds returns the tables, read once, when a typo is first looked for.
+var sounds = sync.OnceValue(func() *soundTables {
+	t := &soundTables{chars: map[string][]rune{}, sounds: map[rune][]string{}}
+	for _, line := range strings.Split(soundsData, "\n") {
+		py, chars, ok := strings.Cut(line, "\t")
+		if !ok || strings.HasPrefix(line, "#") {
 			continue
 		}
-		seen := map[string]bool{}
-		for _, py := range pinyin.SinglePinyin(r, args) {
-			if !seen[py] {
-				seen[py] = true
-				m[py] = append(m[py], r)
-			}
+		for _, r := range chars {
+			t.chars[py] = append(t.chars[py], r)
+			t.sounds[r] = append(t.sounds[r], py)
 		}
 	}
-	return m
+	return t
 })
-
-// soundsOf returns the toneless readings of r.
-func soundsOf(r rune) []string {
-	args := pinyin.NewArgs()
-	args.Heteronym = true
-	return pinyin.SinglePinyin(r, args)
-}
 
 // typoFix returns the variant of word, one character replaced by a
 // homophone, that most paragraphs hold (at least minTypoDocFreq), or "".
@@ -72,10 +75,11 @@ func typoFix(ix docStats, word string) string {
 	}
 	rs := []rune(word)
 	best, bestDF := "", minTypoDocFreq-1
+	t := sounds()
 	for i, r := range rs {
 		tried := map[rune]bool{r: true}
-		for _, py := range soundsOf(r) {
-			for _, h := range homophones()[py] {
+		for _, py := range t.sounds[r] {
+			for _, h := range t.chars[py] {
 				if tried[h] {
 					continue
 				}

@@ -28,13 +28,26 @@ var periodCue = regexp.MustCompile(`五年来|过去的?五年|五年中|五年�
 // targetSentence marks a sentence that states the year's goals, wherever it stands.
 var targetSentence = regexp.MustCompile(`预期目标|今年(经济社会)?发展的?主要目标|今年的?目标是`)
 
+// plansOwnYear reports whether sentence plans or requires something of
+// year, the report's own, named as 今年 or by its number (planThisYear).
+func plansOwnYear(sentence string, year int) bool {
+	if own := strconv.Itoa(year) + "年"; strings.Contains(sentence, own) {
+		sentence = strings.ReplaceAll(sentence, own, "今年")
+	}
+	return strings.Contains(sentence, "今年") && planThisYear.MatchString(sentence) && !strings.Contains(sentence, "今年以来")
+}
+
+// metTarget marks a sentence that reports a goal met or missed ("城镇新增
+// 就业1312万人，超过全年预期目标"): a result, not the goal.
+var metTarget = regexp.MustCompile(`(?:超过|超额完成|完成|实现|达到|好于|高于|低于|未完成|没有完成|未达到|没有达到)了?(?:全年|年度|年初|预定|既定|计划|规划|)的?(?:主要)?预期目标`)
+
 // planThisYear marks a sentence that plans or requires something of the
 // report's own year (今年): its figures are targets.
 var planThisYear = regexp.MustCompile(`(计划|要求|预期|力争|争取|目标|打算|安排)[^。；;]{0,12}今年|今年[^。；;]{0,30}(计划|要求|预期|力争|争取|目标|打算|安排|要达到)`)
 
 // leadLastYear matches a sentence that opens with the year before the
-// report: 过去的一年，…; 去年，….
-var leadLastYear = regexp.MustCompile(`^\s*(?:过去的?一年|去年)[，,]`)
+// report: 过去的一年，…; 去年，…; 在经济领域，过去一年里取得的….
+var leadLastYear = regexp.MustCompile(`^\s*(?:过去的?一年|去年)[，,]|^[^。；;，,]{0,6}[，,]\s*过去的?一年(?:里|中|间)?[，,]?(?:取得|是|我们)`)
 
 // yearSpan matches a span of years (从1974年到1976年, 2021—2025年).
 var yearSpan = regexp.MustCompile(`(1[89]\d\d|20\d\d)年?(到|至|—|－|-|～)(1[89]\d\d|20\d\d)年`)
@@ -44,6 +57,10 @@ var spacedDigits = regexp.MustCompile(`(\d) +(\d|年)`)
 
 // oneYear marks a heading that also covers the last year ("过去一年和五年工作回顾").
 var oneYear = regexp.MustCompile(`一年|去年|上年`)
+
+// basisClause matches an opening clause that names the ground a sentence
+// builds on ("在1992年快速增长的基础上，"), not what it speaks of.
+var basisClause = regexp.MustCompile(`^[^。；;，,]{0,3}在[^。；;，,]{0,40}?基础上[，,]?`)
 
 // leadYear matches a year that opens a sentence ("2024年，…", "初步统计，2024年…").
 var leadYear = regexp.MustCompile(`^[^，,；;。]{0,6}?(1[89]\d\d|20\d\d)年(?:[，,]|[^以到至底末初]{0,2}[\p{Han}])`)
@@ -63,17 +80,23 @@ func speaksOf(rep *corpus.Report, para *corpus.Paragraph, sentence string) (int,
 // The substring tests spare the regular expressions on most sentences.
 func sentenceTime(rep *corpus.Report, sentence string) (int, timeKind, bool) {
 	sentence = foldDigits(sentence)
-	if rep.Year > 0 && strings.Contains(sentence, "目标") && targetSentence.MatchString(sentence) {
-		return rep.Year, timeTarget, true
+	if strings.Contains(sentence, "基础上") {
+		// "在1992年快速增长的基础上，1993年…" speaks of 1993: the
+		// opening clause is the ground it stands on.
+		sentence = basisClause.ReplaceAllString(sentence, "")
 	}
-	if rep.Year > 0 && strings.Contains(sentence, "今年") && planThisYear.MatchString(sentence) && !strings.Contains(sentence, "今年以来") {
-		// "国家计划要求今年的…粮食产量达到41250万吨": a plan for the
-		// report's own year, not its result.
+	if rep.Year > 0 && strings.Contains(sentence, "目标") && targetSentence.MatchString(sentence) && !metTarget.MatchString(sentence) {
 		return rep.Year, timeTarget, true
 	}
 	if strings.Contains(sentence, "年") && cnYearRe.MatchString(sentence) {
 		// Years in Chinese numerals (一九七四年) are read as the Arabic ones.
 		sentence = spellCNYears(sentence)
+	}
+	if rep.Year > 0 && plansOwnYear(sentence, rep.Year) {
+		// "国家计划要求今年的…粮食产量达到41250万吨", "一九五八年计划粮食
+		// 产量三千九百二十亿斤": a plan for the report's own year, not its
+		// result.
+		return rep.Year, timeTarget, true
 	}
 	if mayPeriod(sentence) && periodCue.MatchString(sentence) {
 		return 0, timePeriod, true
@@ -114,7 +137,7 @@ func mayPeriod(s string) bool {
 // headingTime reads the period from the paragraph's headings.
 func headingTime(rep *corpus.Report, para *corpus.Paragraph) (int, timeKind) {
 	for i := len(para.Path) - 1; i >= 0; i-- {
-		h := foldDigits(para.Path[i].Text)
+		h := foldDigits(corpus.FoldHan(para.Path[i].Text))
 		if strings.Contains(h, " ") {
 			// "关于1 9 9 8 年政府工作的建议": digits spaced out.
 			for g := ""; g != h; {
@@ -203,6 +226,16 @@ func (e *Engine) noteYear(q *question, sc scope, a *Answer) {
 		return
 	}
 	if top.Period == "target" && !q.target {
+		if sc.intent == "review" && !sc.yearNote && (e.hasReport(top.Report.Issuer, top.Year+1) || actualCue.MatchString(q.norm)) {
+			// A year's result asked, and the issuer's report that reviews
+			// the year states no figure for it, only the goal set for it:
+			// the result is not given, and the goal is not offered in its
+			// place. (Without that report, as for the newest year, the
+			// goal is what there is, and the note says it is the goal,
+			// unless the question insists on the outcome: 最后达到了多少.)
+			targetForActual(a, top)
+			return
+		}
 		// Asked for a result, the reports give only the goal: say so.
 		a.Note = fmt.Sprintf("%d年目标", top.Year)
 		return
@@ -229,6 +262,33 @@ func (e *Engine) noteYear(q *question, sc scope, a *Answer) {
 	}
 }
 
+// actualCue marks a question that asks for the outcome, not the plan:
+// 实际, 最终, 最后达到了, 到底完成了多少.
+var actualCue = regexp.MustCompile(`实际|最终|最后|到底|究竟|(?:达到|完成|实现|增长|增加|下降)了`)
+
+// hasReport reports whether a report of issuer delivered in year is indexed.
+func (e *Engine) hasReport(issuer string, year int) bool {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	for i := range e.reports {
+		if r := &e.reports[i].Report; r.Issuer == issuer && r.Year == year {
+			return true
+		}
+	}
+	return false
+}
+
+// targetForActual turns a, whose figure is the goal set for a year
+// whose result was asked (top is its passage), into an abstention that
+// says the result is not given and what the goal was. The passages stay
+// in a.Answers; the figure is dropped, as it does not answer the question.
+func targetForActual(a *Answer, top Passage) {
+	a.Answered = false
+	a.Reason = fmt.Sprintf("收录的报告没有给出%d年的实际数字，只有当年定的目标：%s（%d年目标），见《%s》。", top.Year, figureLine(a.Figure), top.Year, top.Report.Title)
+	a.Figure = nil
+	a.Note = ""
+}
+
 // statedYear matches a year written in a sentence, digits possibly spaced
 // as in old typeset reports ("1 9 9 7 年").
 var statedYear = regexp.MustCompile(`((?:1\s*[89]|2\s*0)\s*\d\s*\d)\s*年(以来|至|到|—|-|相比|比较)?`)
@@ -246,15 +306,24 @@ func yearBefore(before string) int {
 		before = spellCNYears(before)
 	}
 	y := 0
-	for _, m := range statedYear.FindAllStringSubmatch(before, -1) {
-		if m[2] != "" {
+	for _, m := range statedYear.FindAllStringSubmatchIndex(before, -1) {
+		if m[4] >= 0 || baseYearCue.MatchString(before[:m[0]]) || spanEndCue.MatchString(before[:m[0]]) {
 			continue
 		}
-		v, _ := strconv.Atoi(strings.Join(strings.Fields(m[1]), ""))
+		v, _ := strconv.Atoi(strings.Join(strings.Fields(before[m[2]:m[3]]), ""))
 		y = v
 	}
 	return y
 }
+
+// spanEndCue matches the end of the text before a year that closes a span
+// ("1952年到1956年五年间的实际产量合计"): the figure is the span's.
+var spanEndCue = regexp.MustCompile(`\d\s*年?\s*(?:到|至|—|－|-|～)\s*$`)
+
+// baseYearCue matches the end of the text before a year that is the base
+// of a comparison ("比1978年增长", "等于一九四九年的二点五倍",
+// "同一九四九年产量比较"), not the year of the figures after it.
+var baseYearCue = regexp.MustCompile(`(?:比|较|同|跟|等于|相当于|高于|低于|多于|少于|超过)\s*$`)
 
 // foldDigits turns full-width digits (１９９４年, as old reports write them)
 // into ASCII ones; text without them is returned as is.
@@ -281,4 +350,101 @@ func hasWideDigit(s string) bool {
 		}
 	}
 	return false
+}
+
+// shortYearRe matches a year said with two digits, Arabic or Chinese
+// ("98年", "23年", "二三年"); shortYear tells a year from a count of years.
+var shortYearRe = regexp.MustCompile(`(\d\d|[〇零○一二三四五六七八九]{2})年`)
+
+// Two-digit years: up to shortYearLast they are of the 2000s, from
+// shortYearFirst of the 1900s (the reports start in 1954); those between
+// are left as counts.
+const (
+	shortYearLast  = 39
+	shortYearFirst = 50
+)
+
+// countBefore are the words before "N年" that make it a count of years
+// ("近10年", "连续12年", "再过三五年", "新中国成立50年"); countAfter those
+// after it ("20年来", "10年间", "三五年时间").
+var (
+	countBefore = regexp.MustCompile(`(?:[\d〇零○一二三四五六七八九十百千近续这那多几第每数前后再隔满用花了共约达逾足过]|成立|建国|建党|开放|执政|历时|不到|已经|至少)$`)
+	countAfter  = regexp.MustCompile(`^(?:[来间内前后以度多之时左半余]|的时间)`)
+)
+
+// spellShortYears writes two-digit years in four digits: "98年" → "1998年",
+// "23年" → "2023年", "二三年" → "2023年", leaving counts of years alone.
+func spellShortYears(s string) string {
+	if !strings.Contains(s, "年") {
+		return s
+	}
+	ms := shortYearRe.FindAllStringSubmatchIndex(s, -1)
+	if ms == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range ms {
+		if countBefore.MatchString(s[:m[0]]) || countAfter.MatchString(s[m[1]:]) {
+			continue
+		}
+		v := 0
+		for _, r := range s[m[2]:m[3]] {
+			d := int(r - '0')
+			if r > '9' {
+				d = strings.IndexRune("〇一二三四五六七八九", r) / len("〇")
+				if r == '零' || r == '○' {
+					d = 0
+				}
+			}
+			v = 10*v + d
+		}
+		switch {
+		case v <= shortYearLast:
+			v += 2000
+		case v >= shortYearFirst:
+			v += 1900
+		default:
+			continue
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteString(strconv.Itoa(v))
+		last = m[3]
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// askedSpan matches a span of years asked for ("2020年到2024年",
+// "2020—2024年", "从2016至2020年").
+var askedSpan = regexp.MustCompile(`(1[89]\d\d|20\d\d)\s*年?\s*(?:到|至|—|－|-|～|~)\s*(1[89]\d\d|20\d\d)\s*年`)
+
+// spellYearSpans writes a span of years asked for as its years, every one
+// ("2020年到2023年" → "2020年 2021年 2022年 2023年"), so that the question
+// asks for each year of it and not only its two ends. A span longer than a
+// comparison lists (maxSeries), and a question about the span as a whole
+// (年均, 累计: aggregate), keep their ends only.
+func spellYearSpans(s string, aggregate bool) string {
+	if aggregate || !strings.Contains(s, "年") {
+		return s
+	}
+	return askedSpan.ReplaceAllStringFunc(s, func(m string) string {
+		sm := askedSpan.FindStringSubmatch(m)
+		lo, _ := strconv.Atoi(sm[1])
+		hi, _ := strconv.Atoi(sm[2])
+		if hi <= lo || hi-lo+1 > maxSeries {
+			return sm[1] + "年 " + sm[2] + "年"
+		}
+		var b strings.Builder
+		for y := lo; y <= hi; y++ {
+			if y > lo {
+				b.WriteString(" ")
+			}
+			b.WriteString(strconv.Itoa(y) + "年")
+		}
+		return b.String()
+	})
 }

@@ -3,8 +3,14 @@ package bot
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
+	"strconv"
 	"strings"
+	"sync"
+
+	chart "github.com/wcharczuk/go-chart/v2"
+	"github.com/wcharczuk/go-chart/v2/drawing"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -23,7 +29,7 @@ const (
 // chartable reports whether a's comparison is drawn as a chart: at least
 // minChartYears distinct years, one issuer, one unit, values known.
 func chartable(a *answer.Answer) bool {
-	if !chartsBuilt || a == nil || !a.Answered || len(a.Series) < minChartYears {
+	if a == nil || !a.Answered || len(a.Series) < minChartYears {
 		return false
 	}
 	years := map[int]bool{}
@@ -83,4 +89,136 @@ func (s *Server) sendChart(ctx context.Context, chat int64, thread, replyTo int,
 	if err != nil {
 		s.log.Warn("sendPhoto failed", "chat", chat, "err", err)
 	}
+}
+
+// Chart drawing: size in pixels, line and dot widths, the share of the
+// figures' range left above and below them, and how many value ticks the
+// vertical axis aims at.
+const (
+	chartWidth      = 640
+	chartHeight     = 360
+	chartLineWidth  = 2
+	chartDotWidth   = 4
+	chartPad        = 0.15
+	chartYearPad    = 0.4 // years left of the first point
+	chartLabelPad   = 0.8 // years right of the last point, for its label
+	chartValueTicks = 5
+	maxValueTicks   = 4 * chartValueTicks
+)
+
+// chartColor is the line's and the dots' colour; chartGrid the grid's
+// and the labels' frames'.
+var (
+	chartColor = drawing.ColorFromHex("1f77b4")
+	chartGrid  = drawing.ColorFromHex("d0d0d0")
+)
+
+// chartFont is go-chart's embedded Roboto, parsed once. Passing it to each
+// chart keeps go-chart from its own lazy load, which is not safe for
+// concurrent handlers.
+var chartFont = sync.OnceValues(chart.GetDefaultFont)
+
+// RenderChart draws a's comparison as a PNG line chart, years across and
+// figures up, each point labelled with its figure's digits. It draws
+// digits only: the font has no Chinese.
+func RenderChart(a *answer.Answer) ([]byte, error) {
+	if a == nil || len(a.Series) == 0 {
+		return nil, fmt.Errorf("chart: no series")
+	}
+	font, err := chartFont()
+	if err != nil {
+		return nil, fmt.Errorf("chart: font: %w", err)
+	}
+	n := len(a.Series)
+	xs, ys := make([]float64, n), make([]float64, n)
+	notes := make([]chart.Value2, n)
+	// The first and last ticks, unlabelled, leave room around the first
+	// and last points (and the last point's label).
+	years := []chart.Tick{{Value: float64(a.Series[0].Year) - chartYearPad}}
+	for i, p := range a.Series {
+		xs[i], ys[i] = float64(p.Year), p.Figure.Value
+		notes[i] = chart.Value2{XValue: xs[i], YValue: ys[i], Label: strconv.FormatFloat(ys[i], 'f', -1, 64)}
+		if i == 0 || p.Year != a.Series[i-1].Year {
+			years = append(years, chart.Tick{Value: xs[i], Label: strconv.Itoa(p.Year)})
+		}
+	}
+	years = append(years, chart.Tick{Value: xs[n-1] + chartLabelPad})
+	lo, hi := valueRange(ys)
+	c := chart.Chart{
+		Width:  chartWidth,
+		Height: chartHeight,
+		Font:   font,
+		XAxis:  chart.XAxis{Ticks: years},
+		YAxis: chart.YAxis{
+			Ticks:          valueTicks(lo, hi),
+			GridMajorStyle: chart.Style{StrokeColor: chartGrid, StrokeWidth: 1},
+		},
+		Series: []chart.Series{
+			chart.ContinuousSeries{
+				XValues: xs,
+				YValues: ys,
+				Style: chart.Style{
+					StrokeColor: chartColor,
+					StrokeWidth: chartLineWidth,
+					DotColor:    chartColor,
+					DotWidth:    chartDotWidth,
+				},
+			},
+			chart.AnnotationSeries{
+				Style:       chart.Style{StrokeColor: chartGrid, FillColor: drawing.ColorWhite},
+				Annotations: notes,
+			},
+		},
+	}
+	var buf bytes.Buffer
+	if err := c.Render(chart.PNG, &buf); err != nil {
+		return nil, fmt.Errorf("chart: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// valueRange is the vertical axis's range: the figures' range, padded by
+// chartPad of it each way (or by a tenth of the value when all are equal),
+// not below 0 when no figure is.
+func valueRange(ys []float64) (lo, hi float64) {
+	lo, hi = ys[0], ys[0]
+	for _, y := range ys {
+		lo, hi = math.Min(lo, y), math.Max(hi, y)
+	}
+	pad := (hi - lo) * chartPad
+	if pad == 0 {
+		pad = math.Max(math.Abs(hi)*0.1, 1)
+	}
+	if lo >= 0 {
+		return math.Max(lo-pad, 0), hi + pad // figures ≥ 0 keep the axis ≥ 0
+	}
+	return lo - pad, hi + pad
+}
+
+// valueTicks are about chartValueTicks ticks from lo down to a round
+// value to hi up to one, at a round step (1, 2 or 5 times a power of
+// ten), labelled with as many decimals as the step needs. go-chart spans
+// the axis from the first tick to the last.
+func valueTicks(lo, hi float64) []chart.Tick {
+	raw := (hi - lo) / chartValueTicks
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := mag
+	for _, m := range []float64{2, 5, 10} {
+		if step >= raw {
+			break
+		}
+		step = m * mag
+	}
+	decimals := max(0, -int(math.Floor(math.Log10(step))))
+	const eps = 1e-9 // k·step may miss a bound by a rounding error
+	var ts []chart.Tick
+	// At most maxValueTicks: beyond 2^53 a float's k++ may not move k.
+	for k := math.Floor(lo/step + eps); k-1 < hi/step-eps && len(ts) < maxValueTicks; k++ {
+		v := k * step
+		if k == 0 {
+			v = 0 // not -0
+		}
+		ts = append(ts, chart.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', decimals, 64)})
+	}
+	return ts
 }

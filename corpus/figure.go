@@ -27,7 +27,13 @@ func init() { figureExtractor = ExtractFigures }
 // (超过 近 约 逾 ...) and after the unit (左右 以上 ...) go into Approx only.
 // A range ("3%—5%", "1—2个", "3至5年") is one figure whose Value is the lower
 // and Max the upper bound. See figureContext for how Context is chosen.
+//
+// Traditional characters are read as simplified ones (FoldHan): "鋼二百十七萬噸"
+// gives the figure Text "二百十七萬噸", as written, with Unit "万吨" and
+// BaseUnit "吨"; Unit, BaseUnit, Approx and Context are in simplified form.
 func ExtractFigures(text string) []Figure {
+	orig := text
+	text = FoldHan(text)
 	var spans []figSpan
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -57,6 +63,10 @@ func ExtractFigures(text string) []Figure {
 	out := make([]Figure, len(spans))
 	for k := range spans {
 		out[k] = spans[k].fig
+		if len(orig) == len(text) && orig != text {
+			// FoldHan keeps every byte offset: Text is cut from the original.
+			out[k].Text = orig[out[k].Start:out[k].End]
+		}
 	}
 	return out
 }

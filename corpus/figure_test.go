@@ -162,7 +162,7 @@ func TestExtractFigures(t *testing.T) {
 		{"baifenzhi", "比重上升为百分之四十二點三",
 			[]wantFigure{{Text: "百分之四十二點三", Unit: "%", BaseUnit: "%", Value: 42.3}}},
 		{"traditional", "原煤八千一百九十九萬噸",
-			[]wantFigure{{Text: "八千一百九十九萬噸", Unit: "萬噸", BaseUnit: "吨", Value: 81990000, Ctx: "原煤"}}},
+			[]wantFigure{{Text: "八千一百九十九萬噸", Unit: "万吨", BaseUnit: "吨", Value: 81990000, Ctx: "原煤"}}},
 		{"percentage point", "比上年提高1个百分点",
 			[]wantFigure{{Text: "1个百分点", Unit: "个百分点", BaseUnit: "百分点", Value: 1}}},
 		{"bare magnitude", "6600多万纳税人受益",

@@ -22,6 +22,9 @@ func ParseHTML(name string, page []byte, contentType string, meta Meta) (*Report
 			*dst = v
 		}
 	}
+	if r.titleMade && p.Meta.Title != "" && !isGenericTitle(p.Meta.Title) {
+		r.Title = p.Meta.Title
+	}
 	fill(&r.Title, p.Meta.Title)
 	fill(&r.Issuer, p.Meta.Issuer)
 	fill(&r.DocNumber, p.Meta.DocNumber)

@@ -18,24 +18,26 @@ const ManifestName = "MANIFEST.tsv"
 
 // LoadManifest reads a tab-separated manifest of report files. The first
 // row names the columns; file is required, and title, issuer, year, date
-// (YYYY-MM-DD, may be empty), source and id are used when present (other
-// columns, such as chars, are ignored, and the order does not matter). A
-// source that is an http(s) URL becomes Meta.URL, any other source text
-// Meta.Source. Blank lines and lines starting with "#" are skipped. The map
+// (YYYY-MM-DD, may be empty), url, source and id are used when present
+// (other columns, such as chars, are ignored, and the order does not
+// matter). The url column (the original page) becomes Meta.URL, the link of
+// citations; source is a provenance note (Meta.Source), except that without
+// a url a source that is an http(s) URL becomes Meta.URL. Blank lines and lines starting with "#" are skipped. The map
 // is keyed by the file column (a base name such as "2025-hubei-gwr.txt").
 func LoadManifest(path string) (map[string]Meta, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load manifest: %w", err)
 	}
-	m, err := parseManifest(data)
+	m, err := ParseManifest(data)
 	if err != nil {
 		return nil, fmt.Errorf("load manifest %s: %w", path, err)
 	}
 	return m, nil
 }
 
-func parseManifest(data []byte) (map[string]Meta, error) {
+// ParseManifest parses the content of a manifest file, as LoadManifest does.
+func ParseManifest(data []byte) (map[string]Meta, error) {
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 4*1024*1024)
@@ -86,9 +88,13 @@ func parseManifest(data []byte) (map[string]Meta, error) {
 			}
 			meta.Published = t
 		}
-		if src := get("source"); strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+		src, link := get("source"), get("url")
+		switch {
+		case isHTTP(link):
+			meta.URL, meta.Source = link, src
+		case isHTTP(src):
 			meta.URL = src
-		} else {
+		default:
 			meta.Source = src
 		}
 		out[file] = meta
@@ -146,6 +152,10 @@ func LoadDir(dir string) ([]*Report, []error) {
 		errs = append(errs, fmt.Errorf("load %s: %s listed in %s: %w", dir, name, ManifestName, fs.ErrNotExist))
 	}
 	return reports, errs
+}
+
+func isHTTP(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
 }
 
 func fileExists(path string) bool {

@@ -5,10 +5,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/govbot/govbot/corpus/sample"
+	"github.com/govbot/govbot/internal/sharedtest"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -42,7 +44,7 @@ func TestParseManifestErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if m, err := parseManifest([]byte(tt.data)); err == nil {
+			if m, err := ParseManifest([]byte(tt.data)); err == nil {
 				t.Errorf("parseManifest = %+v, want error", m)
 			}
 		})
@@ -89,5 +91,69 @@ func TestLoadDir(t *testing.T) {
 	}
 	if len(a.Paragraphs) != len(c.Paragraphs) || a.Paragraphs[15].Text != c.Paragraphs[15].Text {
 		t.Errorf("GB18030 copy parsed differently")
+	}
+}
+
+// TestManifestURLColumn checks that the url column is the link and the
+// source column stays a provenance note, whatever their order.
+func TestManifestURLColumn(t *testing.T) {
+	tests := []struct {
+		name, data, url, source string
+	}{
+		{"url and note", "file\tsource\turl\na.txt\tcorpus:x.jsonl (orig. https://a.example/1)\thttps://a.example/1\n", "https://a.example/1", "corpus:x.jsonl (orig. https://a.example/1)"},
+		{"url first, empty source", "url\tfile\tsource\nhttps://a.example/2\ta.txt\t\n", "https://a.example/2", ""},
+		{"empty url, note only", "file\tsource\turl\na.txt\tscraped from 中国县域\t\n", "", "scraped from 中国县域"},
+		{"no url column, URL source", "file\tsource\na.txt\thttps://a.example/3\n", "https://a.example/3", ""},
+		{"url column not a link", "file\tsource\turl\na.txt\tnote\tsee note\n", "", "note"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := ParseManifest([]byte(tt.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := m["a.txt"]; got.URL != tt.url || got.Source != tt.source {
+				t.Errorf("URL %q Source %q, want %q %q", got.URL, got.Source, tt.url, tt.source)
+			}
+		})
+	}
+}
+
+// TestSharedManifestURLs checks that every shared report with a url in its
+// manifest is loaded with that link.
+func TestSharedManifestURLs(t *testing.T) {
+	dir := sharedtest.Reports(t)
+	data, err := os.ReadFile(filepath.Join(dir, ManifestName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.TrimSpace(string(data)), "\n")
+	cols := strings.Split(rows[0], "\t")
+	fileCol, urlCol := slices.Index(cols, "file"), slices.Index(cols, "url")
+	if urlCol < 0 {
+		t.Skip("manifest has no url column")
+	}
+	want := map[string]string{}
+	for _, row := range rows[1:] {
+		f := strings.Split(row, "\t")
+		if urlCol < len(f) && f[urlCol] != "" {
+			want[strings.TrimSuffix(f[fileCol], ".txt")] = f[urlCol]
+		}
+	}
+	reports, errs := LoadDir(dir)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	n := 0
+	for _, r := range reports {
+		if u, ok := want[r.ID]; ok {
+			n++
+			if r.URL != u {
+				t.Errorf("%s: URL %q, want %q", r.ID, r.URL, u)
+			}
+		}
+	}
+	if n != len(want) || n == 0 {
+		t.Errorf("%d reports with a url, manifest has %d", n, len(want))
 	}
 }

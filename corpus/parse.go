@@ -67,7 +67,9 @@ func ParseFile(path string, meta Meta) (*Report, error) {
 // actually built, so Path[i].Level == i+1 even when a report skips a level.
 //
 // No text is lost: the non-space runes of the body are exactly those of
-// Header, the non-inline Headings and the Paragraphs, taken in line order.
+// Header, the non-inline Headings, the Paragraphs and Chrome (see
+// parse_chrome.go: the page chrome of scraped texts), taken in line order,
+// except the runs of "??" that mark characters a scraper lost.
 //
 // Errors wrap ErrEmpty, ErrNotText (binary or undecodable input),
 // ErrFrontMatter or ErrNoParagraphs, with the name for context.
@@ -131,9 +133,13 @@ func Parse(name string, data []byte, meta Meta) (*Report, error) {
 		r.Issuer = tm.issuerFromTitle
 	}
 	r.DocNumber, r.IndexNumber, r.Topic = tm.DocNumber, tm.IndexNumber, tm.Topic
-	r.Published, r.Year = tm.Published, tm.Year
+	r.Published, r.Year, r.URL = tm.Published, tm.Year, tm.URL
+	inferMeta(r, &tm)
 	fm.applyTo(r)
 	meta.applyTo(r)
+	if r.titleMade && (fm.Title != "" || meta.Title != "") {
+		r.titleMade = false
+	}
 	if len(r.Paragraphs) == 0 {
 		return nil, fmt.Errorf("parse %s: %w", name, ErrNoParagraphs)
 	}
@@ -230,6 +236,9 @@ func splitLines(body string, skipped int) []line {
 			body = body[i+w:]
 		}
 		no++
+		if strings.Contains(l, "??") {
+			l = lostChars.ReplaceAllString(l, " ")
+		}
 		t := strings.TrimFunc(l, unicode.IsSpace)
 		if t == "" {
 			blank = true
@@ -356,11 +365,18 @@ func unmarkedCandidate(t string) (markerKind, bool) {
 func parseBody(r *Report, body string, skipped int) textMeta {
 	var tm textMeta
 	lines := joinBroken(splitLines(body, skipped))
-	nh := parseHeader(lines, &tm)
-	for _, l := range lines[:nh] {
-		r.Header = append(r.Header, l.text)
+	nh, chrome := parseHeader(lines, &tm)
+	for i, l := range lines[:nh] {
+		if chrome[i] {
+			r.Chrome = append(r.Chrome, l.text)
+		} else {
+			r.Header = append(r.Header, l.text)
+		}
 	}
-	lines = lines[nh:]
+	lines, tail := cutTailChrome(lines[nh:])
+	for _, l := range tail {
+		r.Chrome = append(r.Chrome, l.text)
+	}
 
 	// The outermost numbering the report uses, and for each line the number
 	// of the next heading with that numbering: an unnumbered short line is a

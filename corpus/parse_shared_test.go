@@ -70,24 +70,24 @@ func TestParseShared(t *testing.T) {
 		levels     []int
 		paths      []path
 	}{
-		{file: "1954-state-council-gwr.txt", paragraphs: 95, levels: nil,
+		{file: "1954-state-council-gwr.txt", issuer: "中央人民政府", paragraphs: 95, levels: nil,
 			paths: []path{{"我們第一届全國人民代表大會第一次會議", nil}}},
 		{file: "1960-state-council-gwr.txt", paragraphs: 33, levels: []int{4},
 			paths: []path{{"一九五六年到一九六七年全国农业发展纲要，是中共中央政治局", []string{"一"}}}},
-		{file: "1978-state-council-gwr.txt", paragraphs: 140, levels: []int{6, 6},
+		{file: "1978-state-council-gwr.txt", issuer: "国务院", paragraphs: 140, levels: []int{6, 6},
 			paths: []path{
 				{"报告分六个部分：一、三年来的斗争和新时期的总任务；二、", nil},
 				{"农业是国民经济的基础。我们的农业如果不以比过去更高的速度", []string{"三、加快社会主义经济建设", "第一，全国动员，大办农业"}},
 			}},
-		{file: "2010-state-council-gwr.txt", paragraphs: 226, levels: []int{2, 12},
+		{file: "2010-state-council-gwr.txt", issuer: "国务院", paragraphs: 226, levels: []int{2, 12},
 			paths: []path{{"国内生产总值达到33.5万亿元，比上年增长8.7%", []string{"一、2009年工作回顾"}}}},
-		{file: "2024-state-council-gwr.txt", title: "政府工作报告", issuer: "国务院", speaker: "国务院总理 李强",
+		{file: "2024-state-council-gwr.txt", title: "2024年中华人民共和国国务院政府工作报告", issuer: "国务院", speaker: "国务院总理 李强",
 			published: date(2024, 3, 5), year: 2024, header: 3, paragraphs: 85, levels: []int{3, 10},
 			paths: []path{
 				{"国内生产总值超过126万亿元，增长5.2%", []string{"一、2023年工作回顾"}},
 				{"促进消费稳定增长。从增加收入、优化供给", []string{"三、2024年政府工作任务", "（三）着力扩大国内需求，推动经济实现良性循环"}},
 			}},
-		{file: "2025-state-council-gwr.txt", paragraphs: 78, levels: []int{3, 10},
+		{file: "2025-state-council-gwr.txt", title: "2025年中华人民共和国国务院政府工作报告", issuer: "国务院", year: 2025, paragraphs: 78, levels: []int{3, 10},
 			paths: []path{{"国内生产总值达到134.9万亿元、增长5%", []string{"一、2024年工作回顾"}}}},
 		{file: "2025-hubei-gwr.txt", title: "2025年湖北省政府工作报告", issuer: "湖北省人民政府", speaker: "湖北省人民政府代省长 李殿勋",
 			published: date(2025, 1, 16), year: 2025, header: 2, paragraphs: 40, levels: []int{3, 16},

@@ -59,7 +59,10 @@ func reportText(r *Report) string {
 // rebuilt text equals the body, spaces aside.
 func checkConservation(t testing.TB, r *Report, body string) {
 	t.Helper()
-	got, want := stripSpace(reportText(r)), stripSpace(body)
+	got, want := stripSpace(reportText(r)), stripSpace(lostChars.ReplaceAllString(body, " "))
+	for _, c := range r.Chrome {
+		want = strings.Replace(want, stripSpace(c), "", 1)
+	}
 	if got != want {
 		g, w := []rune(got), []rune(want)
 		i := 0
@@ -311,7 +314,7 @@ func TestParseHeaders(t *testing.T) {
 	}{
 		{name: "national dash and full-width spaces",
 			text:  "政府工作报告\n\n——2024年3月5日在第十四届全国人民代表大会第二次会议上\n\n国务院总理　李　强\n\n各位代表：\n",
-			title: "政府工作报告", issuer: "国务院", speaker: "国务院总理 李强", published: date(2024, 3, 5), year: 2024, header: 3},
+			title: "2024年中华人民共和国国务院政府工作报告", issuer: "国务院", speaker: "国务院总理 李强", published: date(2024, 3, 5), year: 2024, header: 3},
 		{name: "speaker in the speech line",
 			text:  "2025年湖北省政府工作报告\n2025年1月16日在湖北省第十四届人民代表大会第三次会议上湖北省人民政府代省长李殿勋作政府工作报告。\n各位代表：\n",
 			title: "2025年湖北省政府工作报告", issuer: "湖北省人民政府", speaker: "湖北省人民政府代省长 李殿勋", published: date(2025, 1, 16), year: 2025, header: 2},
@@ -320,19 +323,19 @@ func TestParseHeaders(t *testing.T) {
 			title: "2025年内蒙古自治区政府工作报告", issuer: "内蒙古自治区人民政府", speaker: "自治区人民政府主席 王莉霞", published: date(2025, 1, 14), year: 2025, header: 2},
 		{name: "full-width digits and subtitle",
 			text:  "1989年政府工作报告\n坚决贯彻治理整顿和深化改革的方针\n——１９８９年３月２０日在第七届全国人民代表大会第二次会议上\n国务院总理李鹏\n各位代表：\n",
-			title: "1989年政府工作报告", issuer: "国务院", speaker: "国务院总理 李鹏", published: date(1989, 3, 20), year: 1989, header: 4},
+			title: "1989年中华人民共和国国务院政府工作报告", issuer: "国务院", speaker: "国务院总理 李鹏", published: date(1989, 3, 20), year: 1989, header: 4},
 		{name: "chinese numeral date",
 			text:  "2026年甘肃省政府工作报告\n——二〇二六年一月二十七日在甘肃省十四届人民代表大会第四次会议上\n甘肃省省长 任振鹤\n各位代表：\n",
 			title: "2026年甘肃省政府工作报告", issuer: "甘肃省人民政府", speaker: "甘肃省省长 任振鹤", published: date(2026, 1, 27), year: 2026, header: 3},
 		{name: "parenthesised venue, note line",
 			text:  "政府工作报告\n（2026年1月27日在贵州省第十四届人民代表大会第四次会议上）\n省长 李炳军\n（根据直播整理）\n各位代表：\n",
-			title: "政府工作报告", issuer: "贵州省人民政府", speaker: "省长 李炳军", published: date(2026, 1, 27), year: 2026, header: 4},
+			title: "2026年贵州省政府工作报告", issuer: "贵州省人民政府", speaker: "省长 李炳军", published: date(2026, 1, 27), year: 2026, header: 4},
 		{name: "title only gives year and issuer",
 			text:  "陕西省2026年政府工作报告\n各位代表：\n",
 			title: "陕西省2026年政府工作报告", issuer: "陕西省人民政府", year: 2026, header: 1},
 		{name: "no title",
 			text:   "各位代表：\n\n现在，我代表国务院，向大会报告政府工作。\n",
-			header: 0},
+			issuer: "国务院", header: 0},
 		{name: "disclosure header with colons and a doc number",
 			text:  "某县人民政府关于2024年度法治政府建设工作报告\n索引号：0114/2025-1\n主题分类: 政务公开\n发文日期：2025年3月1日\n发布机构：某县人民政府\n文号\n某政发〔2025〕3号\n\n2024年，我县…。\n",
 			title: "某县人民政府关于2024年度法治政府建设工作报告", issuer: "某县人民政府", doc: "某政发〔2025〕3号", index: "0114/2025-1", topic: "政务公开",

@@ -35,10 +35,19 @@ type Report struct {
 	// Header holds the lines at the top of the text that Parse consumed as
 	// metadata (title, disclosure header, speech header, speaker), as written.
 	Header []string `json:"header,omitempty"`
+	// Chrome holds the lines of a scraped page's chrome that Parse left out
+	// of the text (site info line, counters, the site's abstract, share
+	// buttons, link lists at the end), as written. It is not stored in the
+	// index.
+	Chrome []string `json:"-"`
 	// Headings holds every heading in document order.
 	Headings []Heading `json:"headings,omitempty"`
 	// Paragraphs holds the body paragraphs in document order.
 	Paragraphs []Paragraph `json:"paragraphs"`
+
+	// titleMade is set when Parse made the title from the issuer, year and
+	// kind because the text had none: a title a web page states outranks it.
+	titleMade bool
 }
 
 // Heading is one heading of the report's hierarchy.

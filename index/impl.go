@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -41,6 +42,12 @@ const (
 	catalogList = "index.json"
 	// catalogVersion is bumped when the catalog format changes incompatibly.
 	catalogVersion = 1
+	// analysisVersion is bumped when the analysis of report text changes
+	// (the terms indexed for a text): a report indexed with another
+	// version is indexed again by the next update, whatever its hash.
+	// 1 (written as none): before traditional characters were folded to
+	// simplified ones; 2: folded.
+	analysisVersion = 2
 )
 
 // Bleve field names of a paragraph document. Indexes built before the
@@ -111,6 +118,9 @@ type catalogEntry struct {
 	File string `json:"file"`
 	// Indexed is when the report was (re)indexed.
 	Indexed time.Time `json:"indexed"`
+	// Analysis is the analysisVersion the report was indexed with (0:
+	// before versions were recorded, i.e. 1).
+	Analysis int `json:"analysis,omitempty"`
 }
 
 type catalogFile struct {
@@ -232,7 +242,23 @@ func open(dir string) (*Index, error) {
 		return nil, fmt.Errorf("index: open bleve index %s: %w", bdir, err)
 	}
 	ix := &Index{state{dir: dir, bi: bi, analyzer: textAnalyzer(bi), entries: entries, cache: make(map[string]*loadedReport)}}
+	if n := staleEntries(entries); n > 0 {
+		// Such an index still answers, but misses what the newer
+		// analysis finds (a simplified question on traditional text).
+		slog.Warn("index: reports indexed with an older text analysis; the next `govbot index` re-indexes them", "dir", dir, "reports", n, "analysis", analysisVersion)
+	}
 	return ix, nil
+}
+
+// staleEntries counts the entries indexed with another analysis version.
+func staleEntries(entries map[string]*catalogEntry) int {
+	n := 0
+	for _, e := range entries {
+		if e.Analysis != analysisVersion {
+			n++
+		}
+	}
+	return n
 }
 
 // textAnalyzer returns the analyzer of bi's text field.
@@ -365,13 +391,13 @@ func (ix *Index) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 		ix.mu.RLock()
 		old := ix.entries[r.ID]
 		ix.mu.RUnlock()
-		if old != nil && old.Hash == hashes[i] {
+		if old != nil && old.Hash == hashes[i] && old.Analysis == analysisVersion {
 			st.Unchanged++
 			continue
 		}
 		meta := *r
 		meta.Paragraphs = nil
-		e := &catalogEntry{Meta: meta, Paragraphs: len(r.Paragraphs), Hash: hashes[i], File: catalogFileName(r.ID)}
+		e := &catalogEntry{Meta: meta, Paragraphs: len(r.Paragraphs), Hash: hashes[i], File: catalogFileName(r.ID), Analysis: analysisVersion}
 		for j := range r.Paragraphs {
 			e.Figures += len(r.Paragraphs[j].Figures)
 			e.Bytes += int64(len(r.Paragraphs[j].Text))

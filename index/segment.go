@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-ego/gse"
 
+	"github.com/govbot/govbot/corpus"
 	"github.com/govbot/govbot/index/zhdict"
 )
 
@@ -196,13 +197,18 @@ type token struct {
 }
 
 // fold maps one rune to its search form: full-width ASCII to half-width,
-// the ideographic space to a space, ASCII upper case to lower case.
+// the ideographic space to a space, ASCII upper case to lower case, and a
+// traditional Chinese character to its simplified form (corpus.FoldHanRune:
+// 鋼 → 钢), so that a question in either script finds a text in the other.
+// A folded rune is never longer in UTF-8 than the rune.
 func fold(r rune) rune {
 	switch {
 	case r >= 0xFF01 && r <= 0xFF5E:
 		r -= 0xFEE0
 	case r == 0x3000:
 		return ' '
+	case r >= 0x3400:
+		return corpus.FoldHanRune(r)
 	}
 	if r >= 'A' && r <= 'Z' {
 		r += 'a' - 'A'

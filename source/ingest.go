@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/govbot/govbot/corpus"
 	"github.com/govbot/govbot/index"
@@ -74,6 +75,9 @@ type Result struct {
 	Revision int
 	// Queued counts announcements queued (new reports only).
 	Queued int
+	// MetaChanges lists the metadata an update changed when the text is the
+	// same ("issuer: 易县人民政府 → 保定市易县人民政府"); empty otherwise.
+	MetaChanges []string
 }
 
 // String is the one-line summary govbot add and watch print.
@@ -83,6 +87,9 @@ func (r Result) String() string {
 	case Duplicate:
 		return fmt.Sprintf("already indexed as %s (%s); nothing changed", id, r.Match)
 	case Updated:
+		if len(r.MetaChanges) > 0 {
+			return fmt.Sprintf("updated %s (same text, revision %d): %s", id, r.Revision, strings.Join(r.MetaChanges, "; "))
+		}
 		return fmt.Sprintf("updated %s (%s, revision %d): replaced the earlier text in the index", id, r.Match, r.Revision)
 	case Restored:
 		return fmt.Sprintf("restored %s to the index (it was recorded before but missing from the index); not announced again", id)
@@ -191,8 +198,12 @@ func (in *Ingester) Ingest(ctx context.Context, doc Document) (Result, error) {
 	res.Match = match
 	indexed := true
 	if match == store.MatchHash {
-		if _, err := in.Index.Report(rec.ID); err != nil {
+		old, err := in.Index.Report(rec.ID)
+		if err != nil {
 			indexed = false
+		} else if res.MetaChanges = reviseMeta(r, old, doc.Meta); len(res.MetaChanges) > 0 {
+			// The same text with corrected metadata: a revision.
+			match = store.MatchID
 		}
 	}
 	switch {
@@ -228,7 +239,9 @@ func (in *Ingester) Ingest(ctx context.Context, doc Document) (Result, error) {
 	// answerable but not recorded; the next ingest of the same text finds it
 	// in the catalog and records it (above), so nothing is lost for good.
 	if res.Status != Added || !in.Announce {
-		stored, err := in.Store.PutReport(in.record(r, res.Hash))
+		rec := in.record(r, res.Hash)
+		rec.MetaChanged = len(res.MetaChanges) > 0
+		stored, err := in.Store.PutReport(rec)
 		if err != nil {
 			return res, err
 		}
@@ -241,6 +254,57 @@ func (in *Ingester) Ingest(ctx context.Context, doc Document) (Result, error) {
 	}
 	res.Revision, res.Queued = stored.Revision, queued
 	return res, nil
+}
+
+// reviseMeta sets the metadata of r, a new parse of the text indexed as
+// old, to old's, with the fields the text now states where old had none,
+// and the fields given explicitly (flags, a manifest) over both. It returns
+// the changes from old, one "field: old → new" each.
+func reviseMeta(r, old *corpus.Report, explicit corpus.Meta) []string {
+	text := corpus.Meta{Title: r.Title, Issuer: r.Issuer, Speaker: r.Speaker, DocNumber: r.DocNumber,
+		IndexNumber: r.IndexNumber, Topic: r.Topic, URL: r.URL, Source: r.Source, Published: r.Published, Year: r.Year}
+	was := corpus.Meta{Title: old.Title, Issuer: old.Issuer, Speaker: old.Speaker, DocNumber: old.DocNumber,
+		IndexNumber: old.IndexNumber, Topic: old.Topic, URL: old.URL, Source: old.Source, Published: old.Published, Year: old.Year}
+	explicit.ID = ""
+	if !explicit.Published.IsZero() && explicit.Year == 0 {
+		explicit.Year = explicit.Published.Year()
+	}
+	m := text.Override(was).Override(explicit)
+	var changes []string
+	diff := func(field, a, b string) {
+		if a != b {
+			changes = append(changes, fmt.Sprintf("%s: %s → %s", field, orNone(a), orNone(b)))
+		}
+	}
+	diff("title", was.Title, m.Title)
+	diff("issuer", was.Issuer, m.Issuer)
+	diff("speaker", was.Speaker, m.Speaker)
+	diff("date", dateText(was.Published), dateText(m.Published))
+	if was.Year != m.Year {
+		diff("year", fmt.Sprint(was.Year), fmt.Sprint(m.Year))
+	}
+	diff("url", was.URL, m.URL)
+	diff("source", was.Source, m.Source)
+	diff("文号", was.DocNumber, m.DocNumber)
+	diff("索引号", was.IndexNumber, m.IndexNumber)
+	diff("topic", was.Topic, m.Topic)
+	r.Title, r.Issuer, r.Speaker, r.DocNumber, r.IndexNumber, r.Topic = m.Title, m.Issuer, m.Speaker, m.DocNumber, m.IndexNumber, m.Topic
+	r.URL, r.Source, r.Published, r.Year = m.URL, m.Source, m.Published, m.Year
+	return changes
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func dateText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
 }
 
 // MatchFields are the texts subscription filters are matched against: the

@@ -100,7 +100,7 @@ func TestIngestPages(t *testing.T) {
 		queued                           int
 	}{
 		{"/hubei.shtml", "127.0.0.1-hubei", "2025年湖北省政府工作报告", "湖北省人民政府", "011043102/2025-00012", day(2025, 1, 16), "60013亿元", 2},
-		{"/gov.htm", "127.0.0.1-gov", "政府工作报告", "国务院", "000014349/2025-00012", day(2025, 3, 12), "1256万人", 1},
+		{"/gov.htm", "127.0.0.1-gov", "2025年中华人民共和国国务院政府工作报告", "国务院", "000014349/2025-00012", day(2025, 3, 12), "1256万人", 1},
 		// Declared UTF-8, bytes GB18030: detected. The date is the one the
 		// report was delivered on (2月3日), which outranks the page's 发文日期.
 		{"/wrong-charset.html", "127.0.0.1-wrong-charset", "2026年湖南省政府工作报告", "湖南省人民政府", "114300000061979167/2026-00008", day(2026, 2, 3), "5300亿元", 2},

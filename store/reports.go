@@ -24,6 +24,9 @@ type ReportRecord struct {
 	Issuer string `json:"issuer,omitempty"`
 	// Revision counts text changes: 1 for the first version.
 	Revision int `json:"revision"`
+	// MetaChanged, set by the caller of PutReport, counts a change of the
+	// metadata alone (a corrected issuer or date) as a new revision.
+	MetaChanged bool `json:"-"`
 	// Added is when the first version was ingested, Updated the last change.
 	Added   time.Time `json:"added"`
 	Updated time.Time `json:"updated"`
@@ -166,7 +169,7 @@ func putReport(tx *bolt.Tx, rec ReportRecord, now time.Time) (ReportRecord, erro
 	default:
 		rec.Added, rec.Announced = old.Added, old.Announced
 		rec.Revision, rec.Updated = old.Revision, old.Updated
-		if old.Hash != rec.Hash {
+		if old.Hash != rec.Hash || rec.MetaChanged {
 			rec.Revision++
 			rec.Updated = now
 		}

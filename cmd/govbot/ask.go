@@ -23,9 +23,10 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	fs.SetOutput(e.stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per question")
 	explain := fs.Bool("explain", false, "print to stderr how each question was understood, which rules scored the best candidates, and why the answer won")
-	data := fs.String("data", "", "data directory with the index (env GOVBOT_DATA); without an index the embedded sample report is used")
+	data := fs.String("data", "", "data directory with the index (env GOVBOT_DATA); see --corpus for one with no index")
+	corpusF := corpusFlag(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: govbot ask [--json] [--explain] [--data DIR] \"问题\" | -")
+		fmt.Fprintln(e.stderr, "Usage: govbot ask [--json] [--explain] [--data DIR] [--corpus builtin|sample] \"问题\" | -")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -35,7 +36,12 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: ask needs a question, or - to read questions from stdin", errUsage)
 	}
-	eng, err := answer.Open(dataDir(e, *data))
+	choice, err := corpusChoice(e, *corpusF, *data)
+	if err != nil {
+		return err
+	}
+	dir := dataDir(e, *data)
+	eng, err := openEngine(ctx, e, dir, choice)
 	if err != nil {
 		return err
 	}

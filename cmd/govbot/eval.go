@@ -79,6 +79,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	data := fs.String("data", "", "data directory with the index (env GOVBOT_DATA); without an index the embedded sample report is used")
+	corpusF := corpusFlag(fs)
 	var min minScore
 	fs.Var(&min, "min", "fail (exit 1) when a file scores below this: a count of passes (20), a share (0.9) or a percentage (90%)")
 	fs.Usage = func() {
@@ -94,7 +95,11 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: eval needs question files", errUsage)
 	}
-	eng, err := answer.Open(dataDir(e, *data))
+	choice, err := corpusChoice(e, *corpusF, *data)
+	if err != nil {
+		return err
+	}
+	eng, err := openEngine(ctx, e, dataDir(e, *data), choice)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 
 	"golang.org/x/text/width"
 
-	"github.com/govbot/govbot/answer"
 )
 
 func init() {
@@ -21,13 +20,18 @@ func runReports(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("reports", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	data := fs.String("data", "", "data directory with the index (env GOVBOT_DATA)")
-	issuer := fs.String("issuer", "", "only reports of this issuer, by name or short name (湖北, 内蒙古, 全国, 房县)")
+	issuer := fs.String("issuer", "", "only reports of this issuer or place and the places inside it, by name or short name (湖北, 内蒙古, 全国, 罗湖, 深圳罗湖区)")
 	year := fs.Int("year", 0, "only reports published (delivered) in this year; a work report of year Y reviews Y-1")
 	asJSON := fs.Bool("json", false, "print JSON")
+	corpusF := corpusFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	eng, err := answer.Open(dataDir(e, *data))
+	choice, err := corpusChoice(e, *corpusF, *data)
+	if err != nil {
+		return err
+	}
+	eng, err := openEngine(ctx, e, dataDir(e, *data), choice)
 	if err != nil {
 		return err
 	}

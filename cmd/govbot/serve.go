@@ -32,6 +32,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	webhookURL := fs.String("webhook-url", "", "public HTTPS URL for Telegram to post updates to; long polling when empty (default $TELEGRAM_WEBHOOK_URL)")
 	webhookSecret := fs.String("webhook-secret", "", "secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (default $TELEGRAM_WEBHOOK_SECRET, else random)")
 	listen := fs.String("listen", "", "address for /healthz, /metrics, the webhook and the web pages; \"-\" for none in polling mode (default $GOVBOT_LISTEN, else 127.0.0.1:8080)")
+	corpusF := corpusFlag(fs)
 	indexFrom := fs.String("index-if-missing", "", "index the reports in `DIR` when the data directory has no index, or only the embedded sample report (default $GOVBOT_REPORTS; without either, an empty data directory serves the sample)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
@@ -76,10 +77,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	log := slog.New(bot.RedactHandler(h, tok))
 
 	dir := dataDir(e, *data)
+	choice, err := corpusChoice(e, *corpusF, *data)
+	if err != nil {
+		return err
+	}
 	if src := orEnv(*indexFrom, "GOVBOT_REPORTS"); src != "" {
 		if err := indexIfMissing(ctx, e, log, dir, src); err != nil {
 			return err
 		}
+	} else if err := prepareData(ctx, e, dir, choice); err != nil {
+		return err
 	}
 	// Reports ingested by the watcher must go to an index on disk.
 	if err := ensureIndex(ctx, dir); err != nil {
@@ -95,7 +102,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	defer eng.Close()
 	if reps := eng.Reports(); len(reps) == 1 {
 		if def, err := answer.DefaultReport(); err == nil && reps[0].ID == def.ID {
-			log.Warn("serving the embedded sample report only: index reports with govbot index, or set --index-if-missing DIR (or GOVBOT_REPORTS)", "data", dir)
+			log.Warn("serving the embedded sample report only: index reports with govbot index, set --index-if-missing DIR (or GOVBOT_REPORTS), or --corpus builtin (GOVBOT_CORPUS=builtin)", "data", dir)
 		}
 	}
 	addr := orEnv(*listen, "GOVBOT_LISTEN")

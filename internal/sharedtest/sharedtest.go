@@ -65,3 +65,10 @@ func Lookup() (string, bool) {
 		}
 	}
 }
+
+// LocalReports returns the folder of city, county and district reports as
+// scraped from the web (with MANIFEST.tsv), as Dir does.
+func LocalReports(tb testing.TB) string {
+	tb.Helper()
+	return filepath.Join(Dir(tb), "reports-local")
+}
