@@ -8,6 +8,7 @@
 //
 // The blocks of one file run in order, in one bash each (errexit, pipefail),
 // from the repository root, with a freshly built govbot first on PATH, a
-// temporary GOVBOT_DATA shared by the file's blocks, and no bot token. A
+// temporary GOVBOT_DATA shared by the file's blocks (so an empty one
+// starts from the embedded Fang County sample), and no bot token. A
 // block that exits non-zero fails the test with its output.
 package docscheck

@@ -204,6 +204,7 @@ func blockEnv(bin, data string) []string {
 	return append(env,
 		"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"),
 		"GOVBOT_DATA="+data,
+		"XDG_DATA_HOME="+filepath.Join(data, "xdg"), // nothing lands in the developer's home
 	)
 }
 
