@@ -61,9 +61,9 @@ func TestEvalDevSets(t *testing.T) {
 	dir := sharedtest.Eval(t)
 	e := worldEngine(t)
 	evalAt(t, e, filepath.Join(dir, "dev-county-chat.jsonl"), 14)
-	evalAt(t, e, filepath.Join(dir, "dev-national.jsonl"), 16)
+	evalAt(t, e, filepath.Join(dir, "dev-national.jsonl"), 18)
 	evalAt(t, e, filepath.Join(dir, "dev-provincial.jsonl"), 22)
-	evalAt(t, e, filepath.Join(dir, "dev-local.jsonl"), 10)
+	evalAt(t, e, filepath.Join(dir, "dev-local.jsonl"), 13)
 	d, err := OpenDefault()
 	if err != nil {
 		t.Fatal(err)
