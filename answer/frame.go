@@ -30,6 +30,10 @@ type frameLexicon struct {
 	levels map[string]string
 	// any are the deixis words of no level (本地, 我们这里).
 	any map[string]bool
+	// openers are the courtesy phrases, longest first: a message's opening
+	// ones are dropped before places are looked for, so that 问下海南 is not
+	// read as 下海 南.
+	openers []string
 }
 
 // frames is the lexicon, read once.
@@ -69,8 +73,12 @@ func readFrames(data string) *frameLexicon {
 				lx.category[w] = cat
 				lx.longest = max(lx.longest, utf8.RuneCountInString(w))
 			}
+			if cat == "courtesy" {
+				lx.openers = append(lx.openers, words...)
+			}
 		}
 	}
+	sort.Slice(lx.openers, func(i, j int) bool { return len(lx.openers[i]) > len(lx.openers[j]) })
 	alt := func(ws []string) string {
 		ws = append([]string(nil), ws...)
 		sort.Slice(ws, func(i, j int) bool { return len(ws[i]) > len(ws[j]) })
@@ -118,6 +126,25 @@ func (lx *frameLexicon) findDeixis(s string) (level, rest string) {
 		return level, s[:m[0]] + " " + s[m[1]:]
 	}
 	return "", s
+}
+
+// dropOpening removes the courtesy phrases a message opens with (麻烦问下,
+// 你好，请问), with the punctuation after them.
+func (lx *frameLexicon) dropOpening(s string) string {
+	for {
+		t := strings.TrimLeft(s, " ，,、：:！!。")
+		found := false
+		for _, o := range lx.openers {
+			if strings.HasPrefix(t, o) {
+				t, found = t[len(o):], true
+				break
+			}
+		}
+		if !found {
+			return t
+		}
+		s = t
+	}
 }
 
 // framePOS are the parts of speech (the dictionary's tags) of words that

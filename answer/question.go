@@ -292,6 +292,7 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 		q.compare = true
 	}
 
+	content = frames.dropOpening(content)
 	// The user's own place: 咱们县, 省里, 本地. 咱们国家 is the country.
 	if level, rest := frames.findDeixis(content); level != "" {
 		q.place = level
@@ -425,7 +426,7 @@ var phraseFillerRe = regexp.MustCompile(`请问|是多少|有多少|多少|几[�
 
 // tailRe is what may close a question after what it asks: particles,
 // thanks, punctuation ("GDP呢？谢谢！").
-var tailRe = regexp.MustCompile(`(?:[呢啊呀吧嘛哦啦哈喔]|谢谢你?|谢谢您|多谢|谢啦|麻烦了|麻烦你了|辛苦了|[?？!！。.，,~～ ])+$`)
+var tailRe = regexp.MustCompile(`(?:[呢啊呀吧嘛哦啦哈喔吗]|来着|谢谢你?|谢谢您|多谢|谢啦|麻烦了|麻烦你了|辛苦了|[?？!！。.，,~～ ])+$`)
 
 // trimTail drops what closes a question after what it asks, so that the
 // rules that read its end see the last word asked; ne reports a 呢 among
