@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -229,4 +230,44 @@ func (m *metaFlags) meta() (corpus.Meta, error) {
 		out.Published, out.Year = t, t.Year()
 	}
 	return out, nil
+}
+
+// cacheFlags bound the caches an index keeps between questions.
+type cacheFlags struct {
+	reportMB, postingsMB int
+}
+
+func (c *cacheFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&c.reportMB, "report-cache-mb", 0, "MiB of parsed reports kept between questions (default $GOVBOT_REPORT_CACHE_MB, else 48)")
+	fs.IntVar(&c.postingsMB, "postings-cache-mb", 0, "MiB of decoded postings of frequent words kept between questions (default $GOVBOT_POSTINGS_CACHE_MB, else 16)")
+}
+
+// apply sets the index package's cache bounds from the flags or the
+// environment.
+func (c *cacheFlags) apply(e *env) error {
+	for _, f := range []struct {
+		v    int
+		name string
+		set  func(int)
+	}{
+		{c.reportMB, "GOVBOT_REPORT_CACHE_MB", func(n int) { index.DefaultReportCacheBytes = int64(n) << 20 }},
+		{c.postingsMB, "GOVBOT_POSTINGS_CACHE_MB", func(n int) { index.DefaultPostingsCacheBytes = n << 20 }},
+	} {
+		n := f.v
+		if n == 0 {
+			if s := e.getenv(f.name); s != "" {
+				var err error
+				if n, err = strconv.Atoi(s); err != nil || n < 0 {
+					return fmt.Errorf("%w: %s=%q: want a number of MiB", errUsage, f.name, s)
+				}
+			}
+		}
+		if n < 0 {
+			return fmt.Errorf("%w: cache size %d MiB: want 0 or more", errUsage, n)
+		}
+		if n > 0 {
+			f.set(n)
+		}
+	}
+	return nil
 }
