@@ -278,11 +278,11 @@ func (c *sumClauseState) score(freq uint64, norm float64) float64 {
 // sumSearcher is sumQuery's searcher. Its postings are read on the first
 // Next or Advance, once the query norm is known.
 type sumSearcher struct {
-	clauses  []sumClauseState
-	ranges   []docRange // the documents to score; nil: all
+	clauses []sumClauseState
+	ranges  []docRange // the documents to score; nil: all
 	// bases are the ranges' first accumulator slots: a restricted
 	// search's documents are numbered from 0 across its ranges (see slot).
-	bases []uint64
+	bases    []uint64
 	docTotal uint64
 	acc      *accumulator
 	done     bool   // postings read
