@@ -109,9 +109,14 @@ func (f *paraFacts) sentenceU(para *corpus.Paragraph, s *sentenceFacts) string {
 
 // paraCache holds the facts of the paragraphs answers have looked at,
 // keyed by the index's shared *corpus.Paragraph (the index keeps a loaded
-// report until it is updated, and Refresh drops the cache).
+// report while its bounded cache holds it, and Refresh drops the cache).
+// It is cleared whenever it holds maxCachedParas paragraphs: a key keeps
+// its report's paragraphs in memory, so an unbounded cache would keep
+// every report the index's cache let go, and a report loaded again is
+// keyed anew.
 type paraCache struct {
-	m sync.Map // *corpus.Paragraph -> *paraFacts
+	m sync.Map     // *corpus.Paragraph -> *paraFacts
+	n atomic.Int64 // paragraphs in m, about
 	// sections interns the unquoted section paths: the paragraphs of a
 	// section share one.
 	sections sync.Map // string -> string
@@ -189,16 +194,24 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 			break
 		}
 	}
+	if c.n.Add(1) > maxCachedParas {
+		c.reset()
+	}
 	if g, loaded := c.m.LoadOrStore(para, f); loaded {
 		return g.(*paraFacts)
 	}
 	return f
 }
 
+// maxCachedParas bounds paraCache: about the paragraphs of 200 reports,
+// as many as the index's report cache holds by default.
+const maxCachedParas = 20000
+
 // reset drops every paragraph's facts (reports were added or removed).
 func (c *paraCache) reset() {
 	c.m.Clear()
 	c.sections.Clear()
+	c.n.Store(0)
 }
 
 // within returns ts with each term's alternatives cut to those that can
