@@ -154,8 +154,8 @@ func indexIfMissing(ctx context.Context, e *env, log *slog.Logger, dir, src stri
 // not just the embedded sample.
 func hasOwnIndex(dir string) (bool, error) {
 	ix, err := index.Open(dir)
-	if errors.Is(err, index.ErrNoIndex) {
-		return false, nil
+	if errors.Is(err, index.ErrNoIndex) || errors.Is(err, index.ErrIncomplete) {
+		return false, nil // an interrupted first build is built again
 	}
 	if err != nil {
 		return false, fmt.Errorf("open index in %s: %w", dir, err)
