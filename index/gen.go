@@ -284,6 +284,10 @@ type Builder struct {
 	base   string // the generation built upon; "" for none or an old layout
 	legacy bool   // the base is the data directory itself (old layout)
 	start  time.Time
+	// changed is set once the new generation differs from its base (or
+	// there is no base): a Commit of an unchanged copy keeps the current
+	// generation instead.
+	changed bool
 }
 
 // NewBuilder starts a new generation of the index in dir, waiting (until
@@ -329,6 +333,7 @@ func NewBuilder(ctx context.Context, dir string, opts Options) (*Builder, error)
 		return nil, err
 	}
 	b.s.building = true
+	b.changed = !hasBase
 	return b, nil
 }
 
@@ -372,11 +377,22 @@ func nextGen(dir string) (string, error) {
 // may be called many times: a large corpus is streamed through it a part
 // at a time.
 func (b *Builder) Add(ctx context.Context, reports ...*corpus.Report) (UpdateStats, error) {
-	return b.s.add(ctx, reports)
+	st, err := b.s.add(ctx, reports)
+	if st.Added+st.Updated > 0 {
+		b.changed = true
+	}
+	return st, err
 }
 
 // Remove removes reports from the new generation.
 func (b *Builder) Remove(ctx context.Context, reportIDs ...string) error {
+	b.s.mu.RLock()
+	for _, id := range reportIDs {
+		if b.s.entries[id] != nil {
+			b.changed = true
+		}
+	}
+	b.s.mu.RUnlock()
 	return b.s.remove(ctx, reportIDs)
 }
 
@@ -385,10 +401,15 @@ func (b *Builder) Generation() string { return b.s.gen }
 
 // Commit merges the new generation's segments, closes it, makes it current
 // and removes the generations older than the one it replaced (kept for
-// readers that have not switched yet). UpdateStats.Elapsed is the time
+// readers that have not switched yet). A generation that changed nothing
+// is dropped and the current one stays. UpdateStats.Elapsed is the time
 // since NewBuilder.
 func (b *Builder) Commit(ctx context.Context) (UpdateStats, error) {
 	s := b.s
+	if !b.changed {
+		b.Abort()
+		return UpdateStats{Elapsed: time.Since(b.start)}, nil
+	}
 	if s.batches > 1 || countSegments(s.dir) > mergeSegmentsAbove {
 		s.mergeSegments(ctx)
 	}
@@ -560,13 +581,16 @@ func (ix *Index) build(ctx context.Context, change func(*Builder) error, st *Upd
 		b.Abort()
 		return err
 	}
-	gen, gdir := b.s.gen, b.s.dir
+	gen, gdir, changed := b.s.gen, b.s.dir, b.changed
 	cst, err := b.Commit(ctx)
 	if err != nil {
 		return err
 	}
 	if st != nil {
 		st.Elapsed = cst.Elapsed
+	}
+	if !changed {
+		return nil
 	}
 	_, err = ix.switchTo(gdir, gen)
 	return err

@@ -234,3 +234,26 @@ func TestReportCacheBounded(t *testing.T) {
 		}
 	}
 }
+
+// TestUnchangedUpdateKeepsGeneration: an update that changes nothing makes
+// no new generation (a running server has nothing to switch to).
+func TestUnchangedUpdateKeepsGeneration(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for range 2 {
+		if _, err := Update(ctx, dir, []*corpus.Report{sampleReport()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if gens, _ := generations(dir); len(gens) != 1 || gens[0] != "gen-000001" {
+		t.Errorf("generations after an unchanged update: %v, want gen-000001 only", gens)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Remove(ctx, "no-such-report"); err != nil || ix.Generation() != "gen-000001" {
+		t.Errorf("removing an unknown report: %v, generation %s", err, ix.Generation())
+	}
+}
