@@ -108,14 +108,14 @@ func (f *paraFacts) sentenceU(para *corpus.Paragraph, s *sentenceFacts) string {
 }
 
 // paraCache holds the facts of the paragraphs answers have looked at,
-// keyed by the index's shared *corpus.Paragraph (the index keeps a loaded
-// report while its bounded cache holds it, and Refresh drops the cache).
-// It is cleared whenever it holds maxCachedParas paragraphs: a key keeps
-// its report's paragraphs in memory, so an unbounded cache would keep
-// every report the index's cache let go, and a report loaded again is
-// keyed anew.
+// keyed by report ID and paragraph ordinal: not by the index's
+// *corpus.Paragraph, which would keep in memory every report the index's
+// bounded cache lets go (and a report loaded again would be keyed anew).
+// A report's paragraphs do not change within an index generation, and
+// Refresh drops the cache. It is cleared whenever it holds maxCachedParas
+// paragraphs.
 type paraCache struct {
-	m sync.Map     // *corpus.Paragraph -> *paraFacts
+	m sync.Map     // paraKey -> *paraFacts
 	n atomic.Int64 // paragraphs in m, about
 	// sections interns the unquoted section paths: the paragraphs of a
 	// section share one.
@@ -124,7 +124,8 @@ type paraCache struct {
 
 // facts returns para's facts, computing them on first use.
 func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts {
-	if f, ok := c.m.Load(para); ok {
+	key := paraKey{rep.ID, para.Seq}
+	if f, ok := c.m.Load(key); ok {
 		return f.(*paraFacts)
 	}
 	section := strings.Join(para.SectionPath(), " ")
@@ -197,10 +198,16 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 	if c.n.Add(1) > maxCachedParas {
 		c.reset()
 	}
-	if g, loaded := c.m.LoadOrStore(para, f); loaded {
+	if g, loaded := c.m.LoadOrStore(key, f); loaded {
 		return g.(*paraFacts)
 	}
 	return f
+}
+
+// paraKey identifies a paragraph in paraCache.
+type paraKey struct {
+	report string
+	seq    int
 }
 
 // maxCachedParas bounds paraCache: about the paragraphs of 200 reports,

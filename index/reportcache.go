@@ -11,7 +11,7 @@ import (
 // corpus's 117 reports are ~25 MB of JSON, a nationwide corpus of 35,000
 // some 7 GB, of which a server keeps only the reports recent answers came
 // from.
-var DefaultReportCacheBytes int64 = 48 << 20
+var DefaultReportCacheBytes int64 = 128 << 20
 
 // reportCache keeps parsed reports, least recently used dropped first
 // beyond limit bytes. A cache with a negative limit never drops anything:
