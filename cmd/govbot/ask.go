@@ -24,6 +24,8 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	fs.SetOutput(e.stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per question")
 	data := fs.String("data", "", "data directory with the index (env GOVBOT_DATA); without an index the embedded sample report is used")
+	var cf cacheFlags // bounds of the index's caches (index.go), as serve's
+	cf.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: govbot ask [--json] [--data DIR] \"问题\" | -")
 		fs.PrintDefaults()
@@ -34,6 +36,9 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return fmt.Errorf("%w: ask needs a question, or - to read questions from stdin", errUsage)
+	}
+	if err := cf.apply(e); err != nil {
+		return err
 	}
 	eng, err := answer.Open(dataDir(e, *data))
 	if err != nil {
