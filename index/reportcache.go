@@ -10,9 +10,12 @@ import (
 // report costs about its JSON size in memory (see reportCost): the shared
 // corpus's 117 reports are ~25 MB of JSON, a nationwide corpus of 35,000
 // some 7 GB, of which a server keeps only the reports recent answers came
-// from. Over 3,000 reports and 2,000 questions, 64 MiB held a serve-like
-// process at 331 MiB (128 MiB: 438 MiB) with the same answer times.
-var DefaultReportCacheBytes int64 = 64 << 20
+// from. 256 MiB holds the 1,000-report bench corpus whole (answers as fast
+// as with no bound); over 10,000 reports a serve-like process then peaks
+// higher than with 64 MiB (452 MiB after 2,000 questions, but answers over
+// 1,000 reports took twice as long, the reports read again and again):
+// see docs/performance.md.
+var DefaultReportCacheBytes int64 = 256 << 20
 
 // reportCache keeps parsed reports, least recently used dropped first
 // beyond limit bytes. A cache with a negative limit never drops anything:
