@@ -131,10 +131,15 @@ func (f *paraFacts) sentenceU(para *corpus.Paragraph, s *sentenceFacts) string {
 }
 
 // paraCache holds the facts of the paragraphs answers have looked at,
-// keyed by the index's shared *corpus.Paragraph (the index keeps a loaded
-// report until it is updated, and Refresh drops the cache).
+// keyed by report ID and paragraph ordinal: not by the index's
+// *corpus.Paragraph, which would keep in memory every report the index's
+// bounded cache lets go (and a report loaded again would be keyed anew).
+// A report's paragraphs do not change within an index generation, and
+// Refresh drops the cache. It is cleared whenever it holds maxCachedParas
+// paragraphs.
 type paraCache struct {
-	m sync.Map // *corpus.Paragraph -> *paraFacts
+	m sync.Map     // paraKey -> *paraFacts
+	n atomic.Int64 // paragraphs in m, about
 	// sections interns the unquoted section paths: the paragraphs of a
 	// section share one.
 	sections sync.Map // string -> string
@@ -142,7 +147,8 @@ type paraCache struct {
 
 // facts returns para's facts, computing them on first use.
 func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts {
-	if f, ok := c.m.Load(para); ok {
+	key := paraKey{rep.ID, para.Seq}
+	if f, ok := c.m.Load(key); ok {
 		return f.(*paraFacts)
 	}
 	section := strings.Join(para.SectionPath(), " ")
@@ -221,16 +227,30 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 			break
 		}
 	}
-	if g, loaded := c.m.LoadOrStore(para, f); loaded {
+	if c.n.Add(1) > maxCachedParas {
+		c.reset()
+	}
+	if g, loaded := c.m.LoadOrStore(key, f); loaded {
 		return g.(*paraFacts)
 	}
 	return f
 }
 
+// paraKey identifies a paragraph in paraCache.
+type paraKey struct {
+	report string
+	seq    int
+}
+
+// maxCachedParas bounds paraCache: about the paragraphs of 200 reports,
+// as many as the index's report cache holds by default.
+const maxCachedParas = 20000
+
 // reset drops every paragraph's facts (reports were added or removed).
 func (c *paraCache) reset() {
 	c.m.Clear()
 	c.sections.Clear()
+	c.n.Store(0)
 }
 
 // within returns ts with each term's alternatives cut to those that can

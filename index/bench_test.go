@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/govbot/govbot/corpus"
@@ -51,5 +52,76 @@ func BenchmarkSearch(b *testing.B) {
 		if _, err := ix.Search(ctx, q); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// benchIndex opens the index of GOVBOT_BENCH_INDEX (a data directory, e.g.
+// the replicated one `govbot bench --work W --replicate 1000` leaves in
+// W/replicated) or builds one of the shared corpus.
+func benchIndex(b *testing.B, opts Options) *Index {
+	b.Helper()
+	dir := os.Getenv("GOVBOT_BENCH_INDEX")
+	if dir == "" {
+		reports, _ := sharedReports(b)
+		dir = b.TempDir()
+		if _, err := Update(context.Background(), dir, reports); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ix, err := OpenWith(dir, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+// BenchmarkSearchScoped runs questions restricted to one issuer's reports
+// (as the answer engine does for a question naming a place): the
+// accumulator is the size of the scope, and the cached postings of frequent
+// words are read range by range.
+func BenchmarkSearchScoped(b *testing.B) {
+	ix := benchIndex(b, Options{})
+	byIssuer := map[string][]string{}
+	for _, r := range ix.Reports() {
+		byIssuer[r.Report.Issuer] = append(byIssuer[r.Report.Issuer], r.Report.ID)
+	}
+	var scopes [][]string
+	for _, is := range []string{"国务院", "湖北省人民政府", "北京市人民政府", "房县人民政府"} {
+		if ids := byIssuer[is]; len(ids) > 0 {
+			scopes = append(scopes, ids)
+		}
+	}
+	if len(scopes) == 0 {
+		b.Skip("no report of the scopes' issuers")
+	}
+	ctx := context.Background()
+	texts := []string{"地区生产总值增长多少", "城镇新增就业多少人", "一般公共预算收入多少"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		q := Query{Text: texts[i%len(texts)], Reports: scopes[i%len(scopes)], Size: 60}
+		if _, err := ix.Search(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkReportCache loads every report of the index in turn through a
+// cache bounded at a tenth of them: the cost of a miss (read, decompress,
+// decode) and of keeping the cache within its bound.
+func BenchmarkReportCache(b *testing.B) {
+	ix := benchIndex(b, Options{ReportCacheBytes: 1 << 20})
+	reps := ix.Reports()
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		if _, err := ix.Report(reps[i%len(reps)].Report.ID); err != nil {
+			b.Fatal(err)
+		}
+		i++
 	}
 }

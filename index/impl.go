@@ -87,17 +87,29 @@ var batchParagraphs = 1500
 var testHookBeforeBatch func()
 
 type state struct {
-	dir string // "" for an in-memory index
+	dir string // the generation's directory; "" for an in-memory index
+	gen string // the generation's name in the data directory; "" for none
 	bi  bleve.Index
 	// analyzer is the text fields' analyzer: AnalyzerName, or another one
 	// an index was built with for comparison (see Options).
 	analyzer string
 
-	wmu sync.Mutex // serialises Add and Remove
+	// refs counts the holders of this state: the Index while it is
+	// current, and every call in flight on it (see Index.acquire). The
+	// last one out closes bi.
+	refs      atomic.Int64
+	closeOnce sync.Once
 
-	mu      sync.RWMutex // guards entries and cache
+	wmu sync.Mutex // serialises add and remove
+
+	mu      sync.RWMutex // guards entries
 	entries map[string]*catalogEntry
-	cache   map[string]*loadedReport
+	cache   reportCache // parsed reports; in memory, all of them
+
+	// building is set on a generation being built (see Builder): add
+	// leaves merging its segments to Commit, counting its batches.
+	building bool
+	batches  int
 
 	docSets  docSetCache   // restriction bitsets of the current snapshot
 	postings postingsCache // decoded postings of its frequent terms
@@ -223,31 +235,56 @@ func seqFromID(id string) (int, bool) {
 	return n, err == nil && n > 0
 }
 
-func open(dir string) (*Index, error) {
-	bdir := filepath.Join(dir, bleveDir)
+// openGen opens the generation in directory gdir read-only: other
+// processes may open it too, and only a Builder writes, into a generation
+// of its own.
+func openGen(gdir, gen string, opts Options) (*state, error) {
+	bdir := filepath.Join(gdir, bleveDir)
 	if _, err := os.Stat(filepath.Join(bdir, "index_meta.json")); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("index: open %s: %w", dir, ErrNoIndex)
+			return nil, fmt.Errorf("index: open %s: %w", gdir, ErrNoIndex)
 		}
-		return nil, fmt.Errorf("index: open %s: %w", dir, err)
+		return nil, fmt.Errorf("index: open %s: %w", gdir, err)
 	}
-	entries, err := readCatalog(dir)
+	entries, err := readCatalog(gdir)
 	if err != nil {
 		return nil, err
 	}
-	// bolt_timeout: another process holding the index (an update running)
-	// makes Open fail instead of blocking forever.
+	bi, err := bleve.OpenUsing(bdir, map[string]interface{}{"read_only": true, "bolt_timeout": "10s"})
+	if err != nil {
+		return nil, fmt.Errorf("index: open bleve index %s: %w", bdir, err)
+	}
+	if n := staleEntries(entries); n > 0 {
+		// Such an index still answers, but misses what the newer
+		// analysis finds (a simplified question on traditional text).
+		slog.Warn("index: reports indexed with an older text analysis; the next `govbot index` re-indexes them", "dir", gdir, "reports", n, "analysis", analysisVersion)
+	}
+	return newState(gdir, gen, bi, textAnalyzer(bi), entries, opts), nil
+}
+
+// openGenWritable opens the generation in gdir for writing (a Builder's).
+func openGenWritable(gdir, gen string, opts Options) (*state, error) {
+	entries, err := readCatalog(gdir)
+	if err != nil {
+		return nil, err
+	}
+	bdir := filepath.Join(gdir, bleveDir)
 	bi, err := bleve.OpenUsing(bdir, map[string]interface{}{"bolt_timeout": "10s"})
 	if err != nil {
 		return nil, fmt.Errorf("index: open bleve index %s: %w", bdir, err)
 	}
-	ix := &Index{state{dir: dir, bi: bi, analyzer: textAnalyzer(bi), entries: entries, cache: make(map[string]*loadedReport)}}
-	if n := staleEntries(entries); n > 0 {
-		// Such an index still answers, but misses what the newer
-		// analysis finds (a simplified question on traditional text).
-		slog.Warn("index: reports indexed with an older text analysis; the next `govbot index` re-indexes them", "dir", dir, "reports", n, "analysis", analysisVersion)
+	return newState(gdir, gen, bi, textAnalyzer(bi), entries, opts), nil
+}
+
+func newState(dir, gen string, bi bleve.Index, analyzer string, entries map[string]*catalogEntry, opts Options) *state {
+	s := &state{dir: dir, gen: gen, bi: bi, analyzer: analyzer, entries: entries}
+	s.cache.limit = opts.ReportCacheBytes
+	if dir == "" {
+		s.cache.limit = -1 // the reports live nowhere else
 	}
-	return ix, nil
+	s.postings.limit = opts.PostingsCacheBytes
+	s.refs.Store(1)
+	return s
 }
 
 // staleEntries counts the entries indexed with another analysis version.
@@ -269,8 +306,8 @@ func textAnalyzer(bi bleve.Index) string {
 	return AnalyzerName
 }
 
-// create makes a new empty index in dir.
-func create(dir string, opts Options) (*Index, error) {
+// create makes a new empty index in the generation directory dir.
+func create(dir, gen string, opts Options) (*state, error) {
 	if err := os.MkdirAll(filepath.Join(dir, catalogDir), 0o755); err != nil {
 		return nil, fmt.Errorf("index: create %s: %w", dir, err)
 	}
@@ -291,7 +328,7 @@ func create(dir string, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: create bleve index %s: %w", bdir, err)
 	}
-	ix := &Index{state{dir: dir, bi: bi, analyzer: opts.analyzer(), entries: make(map[string]*catalogEntry), cache: make(map[string]*loadedReport)}}
+	ix := newState(dir, gen, bi, opts.analyzer(), make(map[string]*catalogEntry), opts)
 	if err := ix.writeCatalog(true); err != nil {
 		bi.Close()
 		return nil, err
@@ -306,33 +343,26 @@ func openMemory(reports []*corpus.Report, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: create in-memory index: %w", err)
 	}
-	ix := &Index{state{bi: bi, analyzer: opts.analyzer(), entries: make(map[string]*catalogEntry), cache: make(map[string]*loadedReport)}}
-	if _, err := ix.add(context.Background(), reports); err != nil {
+	s := newState("", "", bi, opts.analyzer(), make(map[string]*catalogEntry), opts)
+	if _, err := s.add(context.Background(), reports); err != nil {
 		bi.Close()
 		return nil, err
 	}
-	return ix, nil
-}
-
-func (ix *Index) close() error {
-	if err := ix.bi.Close(); err != nil {
-		return fmt.Errorf("index: close: %w", err)
-	}
-	return nil
+	return newIndex("", s, opts), nil
 }
 
 func update(ctx context.Context, dir string, reports []*corpus.Report, opts Options) (UpdateStats, error) {
-	ix, err := open(dir)
-	if errors.Is(err, ErrNoIndex) {
-		ix, err = create(dir, opts)
-	}
+	b, err := NewBuilder(ctx, dir, opts)
 	if err != nil {
 		return UpdateStats{}, err
 	}
-	st, err := ix.add(ctx, reports)
-	if cerr := ix.close(); err == nil && cerr != nil {
-		err = cerr
+	st, err := b.Add(ctx, reports...)
+	if err != nil {
+		b.Abort()
+		return st, err
 	}
+	cst, err := b.Commit(ctx)
+	st.Elapsed = cst.Elapsed
 	return st, err
 }
 
@@ -349,7 +379,7 @@ type pending struct {
 	old  bool
 }
 
-func (ix *Index) add(ctx context.Context, reports []*corpus.Report) (UpdateStats, error) {
+func (ix *state) add(ctx context.Context, reports []*corpus.Report) (UpdateStats, error) {
 	start := time.Now()
 	var st UpdateStats
 	ix.wmu.Lock()
@@ -495,28 +525,36 @@ func (ix *Index) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 			cur = <-ahead
 		}
 	}
-	if len(groups) > 1 && ix.dir != "" {
-		// Several batches leave several segments; merge them into one now,
-		// as searching one segment is faster and the merged index smaller
-		// on disk. The batches are committed already: a failed merge loses
-		// nothing, and scorch merges in the background on the next open.
-		if adv, err := ix.bi.Advanced(); err == nil {
-			if sc, ok := adv.(*scorch.Scorch); ok {
-				if sc.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions) == nil {
-					// An empty batch returns once a root holding the
-					// merged segment is persisted, so that closing the
-					// index now leaves it on disk, and not the parts.
-					_ = ix.bi.Batch(ix.bi.NewBatch())
-					// scorch deletes the parts' files in the background
-					// right after; closing first would leave them until the
-					// next open (twice the index on disk meanwhile).
-					waitOneSegment(filepath.Join(ix.dir, bleveDir, "store"), 3*time.Second)
-				}
-			}
-		}
+	if ix.building {
+		ix.batches += len(groups)
+	} else if len(groups) > 1 && ix.dir != "" {
+		ix.mergeSegments(ctx)
 	}
 	st.Elapsed = time.Since(start)
 	return st, nil
+}
+
+// mergeSegments merges the segments that several batches left into one, as
+// searching one segment is faster and the merged index smaller on disk.
+// The batches are committed already: a failed merge loses nothing, and
+// scorch merges in the background on the next writable open.
+func (ix *state) mergeSegments(ctx context.Context) {
+	adv, err := ix.bi.Advanced()
+	if err != nil {
+		return
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok || sc.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions) != nil {
+		return
+	}
+	// An empty batch returns once a root holding the merged segment is
+	// persisted, so that closing the index now leaves it on disk, and not
+	// the parts.
+	_ = ix.bi.Batch(ix.bi.NewBatch())
+	// scorch deletes the parts' files in the background right after;
+	// closing first would leave them until the next open (twice the index
+	// on disk meanwhile).
+	waitOneSegment(filepath.Join(ix.dir, bleveDir, "store"), 3*time.Second)
 }
 
 // waitOneSegment waits, at most timeout, until the scorch store directory
@@ -600,7 +638,7 @@ func parallelN(workers, n int, f func(i int)) {
 // The catalog list is compressed after the last batch only: it is rewritten
 // after every batch, and compressing every version cost a build of the
 // shared corpus about 70 ms, between the batches.
-func (ix *Index) addBatch(ctx context.Context, group []*pending, last bool) error {
+func (ix *state) addBatch(ctx context.Context, group []*pending, last bool) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("index: update cancelled: %w", err)
 	}
@@ -634,9 +672,9 @@ func (ix *Index) addBatch(ctx context.Context, group []*pending, last bool) erro
 		p.e.Indexed = now
 		ix.entries[p.r.ID] = p.e
 		if ix.dir == "" {
-			ix.cache[p.r.ID] = newLoaded(p.r)
+			ix.cache.put(p.r.ID, newLoaded(p.r), 0)
 		} else {
-			delete(ix.cache, p.r.ID)
+			ix.cache.drop(p.r.ID)
 		}
 	}
 	ix.mu.Unlock()
@@ -656,7 +694,7 @@ func (ix *Index) addBatch(ctx context.Context, group []*pending, last bool) erro
 // found in bleve itself so that paragraphs the new version lacks go too; a
 // report new to the catalog may still have documents left by an interrupted
 // Remove.
-func (ix *Index) findDocs(ctx context.Context, group []*pending) error {
+func (ix *state) findDocs(ctx context.Context, group []*pending) error {
 	if n, err := ix.bi.DocCount(); err == nil && n == 0 {
 		return nil // an empty index: a new one
 	}
@@ -671,7 +709,7 @@ func (ix *Index) findDocs(ctx context.Context, group []*pending) error {
 }
 
 // docIDs returns the IDs of all documents of a report.
-func (ix *Index) docIDs(ctx context.Context, reportID string) ([]string, error) {
+func (ix *state) docIDs(ctx context.Context, reportID string) ([]string, error) {
 	q := query.NewTermQuery(reportID)
 	q.SetField(fieldReport)
 	req := bleve.NewSearchRequestOptions(q, 0, 0, false)
@@ -694,7 +732,7 @@ func (ix *Index) docIDs(ctx context.Context, reportID string) ([]string, error) 
 	return ids, nil
 }
 
-func (ix *Index) remove(ctx context.Context, reportIDs []string) error {
+func (ix *state) remove(ctx context.Context, reportIDs []string) error {
 	ix.wmu.Lock()
 	defer ix.wmu.Unlock()
 	var gone []*catalogEntry
@@ -703,7 +741,7 @@ func (ix *Index) remove(ctx context.Context, reportIDs []string) error {
 		if e := ix.entries[id]; e != nil {
 			gone = append(gone, e)
 			delete(ix.entries, id)
-			delete(ix.cache, id)
+			ix.cache.drop(id)
 		}
 	}
 	ix.mu.Unlock()
@@ -739,7 +777,7 @@ func (ix *Index) remove(ctx context.Context, reportIDs []string) error {
 	return nil
 }
 
-func (ix *Index) restoreEntries(es []*catalogEntry) {
+func (ix *state) restoreEntries(es []*catalogEntry) {
 	ix.mu.Lock()
 	for _, e := range es {
 		ix.entries[e.Meta.ID] = e
@@ -747,7 +785,7 @@ func (ix *Index) restoreEntries(es []*catalogEntry) {
 	ix.mu.Unlock()
 }
 
-func (ix *Index) reports() []ReportInfo {
+func (ix *state) reports() []ReportInfo {
 	ix.mu.RLock()
 	out := make([]ReportInfo, 0, len(ix.entries))
 	for _, e := range ix.entries {
@@ -767,13 +805,13 @@ func (ix *Index) reports() []ReportInfo {
 	return out
 }
 
-func (ix *Index) loaded(id string) (*loadedReport, error) {
-	ix.mu.RLock()
-	l, e := ix.cache[id], ix.entries[id]
-	ix.mu.RUnlock()
-	if l != nil {
+func (ix *state) loaded(id string) (*loadedReport, error) {
+	if l := ix.cache.get(id); l != nil {
 		return l, nil
 	}
+	ix.mu.RLock()
+	e := ix.entries[id]
+	ix.mu.RUnlock()
 	if e == nil || ix.dir == "" {
 		return nil, fmt.Errorf("index: report %q: %w", id, fs.ErrNotExist)
 	}
@@ -786,17 +824,8 @@ func (ix *Index) loaded(id string) (*loadedReport, error) {
 		return nil, fmt.Errorf("index: decode report %q: %w", id, err)
 	}
 	compact(r)
-	l = newLoaded(r)
-	ix.mu.Lock()
-	// Keep a concurrent loader's copy, or drop ours if the report was
-	// updated meanwhile.
-	if cur := ix.cache[id]; cur != nil {
-		l = cur
-	} else if ix.entries[id] == e {
-		ix.cache[id] = l
-	}
-	ix.mu.Unlock()
-	return l, nil
+	// A concurrent loader's copy is kept if it came first.
+	return ix.cache.put(id, newLoaded(r), reportCost(len(data), len(r.Paragraphs))), nil
 }
 
 // compact makes a decoded report share its repeated strings: every
@@ -846,7 +875,7 @@ func compact(r *corpus.Report) {
 	}
 }
 
-func (ix *Index) report(id string) (*corpus.Report, error) {
+func (ix *state) report(id string) (*corpus.Report, error) {
 	l, err := ix.loaded(id)
 	if err != nil {
 		return nil, err
@@ -854,7 +883,7 @@ func (ix *Index) report(id string) (*corpus.Report, error) {
 	return l.r, nil
 }
 
-func (ix *Index) paragraph(id string) (*corpus.Report, *corpus.Paragraph, error) {
+func (ix *state) paragraph(id string) (*corpus.Report, *corpus.Paragraph, error) {
 	i := strings.LastIndex(id, "#")
 	if i <= 0 {
 		return nil, nil, fmt.Errorf("index: paragraph ID %q: want <report>#p<seq>", id)
@@ -912,7 +941,7 @@ func readCatalog(dir string) (map[string]*catalogEntry, error) {
 // writeCatalog atomically replaces DIR/catalog/index.json with the entries.
 // Unless compress is set, it is written as plain JSON (which the catalog
 // readers take too).
-func (ix *Index) writeCatalog(compress bool) error {
+func (ix *state) writeCatalog(compress bool) error {
 	ix.mu.RLock()
 	cf := catalogFile{Version: catalogVersion, Reports: make([]*catalogEntry, 0, len(ix.entries))}
 	for _, e := range ix.entries {

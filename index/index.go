@@ -4,11 +4,23 @@
 // paragraphs, figures) kept beside it so that answering a question never needs
 // the original report files.
 //
-// A data directory DIR holds:
+// A data directory DIR holds generations of the index, each complete, and
+// a pointer to the one in use:
 //
-//	DIR/bleve/                  the bleve index (scorch, zap v16 segments)
-//	DIR/catalog/index.json      the catalog list: one entry per report
-//	DIR/catalog/<reportID>.json one parsed report, paragraphs and figures included
+//	DIR/current                     the name of the current generation, e.g. "gen-000003"
+//	DIR/gen-000003/bleve/           the bleve index (scorch, zap v16 segments)
+//	DIR/gen-000003/catalog/index.json      the catalog list: one entry per report
+//	DIR/gen-000003/catalog/<reportID>.json one parsed report, paragraphs and figures included
+//
+// An update builds a new generation beside the current one (sharing its
+// unchanged files through hard links), then renames a new pointer file over
+// DIR/current: a crash at any moment leaves either the old generation or the
+// new one current, never a part of one. Readers open the current generation
+// read-only, so any number of processes can read beside a running update,
+// and a long-running process follows DIR/current (see Index). Data
+// directories written before generations (DIR/bleve and DIR/catalog) are
+// read as they are and become the first generation's base on the next
+// update.
 //
 // The catalog files are zstd-compressed JSON (plain or gzip-compressed JSON,
 // as earlier versions wrote, are read too).
@@ -29,10 +41,13 @@ import (
 var ErrNoIndex = errors.New("index: no index in data directory")
 
 // Index is an open search index with its catalog. It is safe for concurrent
-// use by multiple goroutines.
+// use by multiple goroutines. An Index opened from a data directory follows
+// the directory's current generation: at most every RefreshInterval, a call
+// notices a newer generation (built by Add, Remove or another process) and
+// switches to it in the background; calls in flight finish on the old one.
 type Index struct {
-	// implementation fields live in impl.go
-	state
+	// implementation fields live in gen.go
+	live
 }
 
 // UpdateStats reports what Update or Add did.
@@ -102,7 +117,11 @@ type Hit struct {
 // Open opens the existing index in data directory dir. It reads only the
 // catalog list, not the report files nor the per-report catalog entries, so
 // it is fast. It returns an error wrapping ErrNoIndex if dir holds no index.
-func Open(dir string) (*Index, error) { return open(dir) }
+func Open(dir string) (*Index, error) { return open(dir, Options{}) }
+
+// OpenWith is Open with options (the cache bounds; the analyzer is the
+// index's own).
+func OpenWith(dir string, opts Options) (*Index, error) { return open(dir, opts) }
 
 // OpenMemory builds an in-memory index (bleve NewMemOnly) of reports; it is
 // used for the embedded default corpus and in tests.
@@ -116,6 +135,13 @@ type Options struct {
 	// Search analyses queries with it: govbot bench compares the two.
 	// An existing index keeps the analyzer it was created with.
 	Analyzer string
+	// ReportCacheBytes bounds the parsed reports kept between calls (least
+	// recently used dropped first); 0 means DefaultReportCacheBytes. An
+	// in-memory index keeps all its reports.
+	ReportCacheBytes int64
+	// PostingsCacheBytes bounds the decoded postings of frequent terms kept
+	// between searches; 0 means DefaultPostingsCacheBytes.
+	PostingsCacheBytes int
 }
 
 func (o Options) analyzer() string {
@@ -136,44 +162,62 @@ func UpdateWith(ctx context.Context, dir string, reports []*corpus.Report, opts 
 }
 
 // Close releases the index.
-func (ix *Index) Close() error { return ix.close() }
+func (ix *Index) Close() error { return ix.closeLive() }
 
 // Update builds or refreshes the index in data directory dir: new reports are
 // added, reports whose content hash changed are re-indexed, unchanged ones are
 // skipped. Reports already indexed but absent from reports are kept; only
-// Remove removes. On failure (including a cancelled ctx) the previous index
-// and catalog stay as they were and searchable.
+// Remove removes. It builds a new generation and makes it current when it is
+// whole: on failure (including a cancelled ctx or a crash) the previous index
+// stays as it was and searchable. Updates of one directory, from any process,
+// run one at a time.
 func Update(ctx context.Context, dir string, reports []*corpus.Report) (UpdateStats, error) {
 	return update(ctx, dir, reports, Options{})
 }
 
-// Add adds or refreshes reports in an open index, as Update does.
+// Add adds or refreshes reports, as Update does. An index opened from a
+// data directory builds a new generation and switches to it.
 func (ix *Index) Add(ctx context.Context, reports ...*corpus.Report) (UpdateStats, error) {
-	return ix.add(ctx, reports)
+	return ix.addLive(ctx, reports)
 }
 
 // Remove removes the given reports from the index and catalog. Unknown IDs
 // are ignored.
 func (ix *Index) Remove(ctx context.Context, reportIDs ...string) error {
-	return ix.remove(ctx, reportIDs)
+	return ix.removeLive(ctx, reportIDs)
 }
 
 // Reports returns the catalog: report metadata with counts, newest first
 // (by year, then publication date, then ID).
-func (ix *Index) Reports() []ReportInfo { return ix.reports() }
+func (ix *Index) Reports() []ReportInfo {
+	s := ix.acquire()
+	defer s.release()
+	return s.reports()
+}
 
 // Report returns the full report with paragraphs and figures, loaded lazily
-// from the catalog and cached. The result is shared: callers must not modify it.
-func (ix *Index) Report(id string) (*corpus.Report, error) { return ix.report(id) }
+// from the catalog and cached (see Options.ReportCacheBytes). The result is
+// shared: callers must not modify it.
+func (ix *Index) Report(id string) (*corpus.Report, error) {
+	s := ix.acquire()
+	defer s.release()
+	return s.report(id)
+}
 
 // Paragraph returns the report and paragraph with paragraph ID id
 // ("<reportID>#p<seq>"). The results are shared: callers must not modify them.
 func (ix *Index) Paragraph(id string) (*corpus.Report, *corpus.Paragraph, error) {
-	return ix.paragraph(id)
+	s := ix.acquire()
+	defer s.release()
+	return s.paragraph(id)
 }
 
 // Search runs q and returns the best-scoring paragraphs, best first.
-func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) { return ix.search(ctx, q) }
+func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
+	s := ix.acquire()
+	defer s.release()
+	return s.search(ctx, q)
+}
 
 // Subset is a part of a search's scope whose best hits SearchSubsets
 // returns as well.
@@ -191,12 +235,22 @@ type Subset struct {
 // index (a second search over a large part of the index costs as much as
 // the first). Subset hits carry no Matched terms.
 func (ix *Index) SearchSubsets(ctx context.Context, q Query, subsets ...Subset) ([]Hit, [][]Hit, error) {
-	return ix.searchSubsets(ctx, q, subsets)
+	s := ix.acquire()
+	defer s.release()
+	return s.searchSubsets(ctx, q, subsets)
 }
 
 // DocFreq returns the number of paragraphs whose text field contains the
 // analysed term term; useful as IDF for question words.
-func (ix *Index) DocFreq(term string) int { return ix.docFreq(term) }
+func (ix *Index) DocFreq(term string) int {
+	s := ix.acquire()
+	defer s.release()
+	return s.docFreq(term)
+}
 
 // NumParagraphs returns the number of indexed paragraphs.
-func (ix *Index) NumParagraphs() int { return ix.numParagraphs() }
+func (ix *Index) NumParagraphs() int {
+	s := ix.acquire()
+	defer s.release()
+	return s.numParagraphs()
+}

@@ -92,7 +92,7 @@ func TestPhraseQueryWithSubWords(t *testing.T) {
 	if err := bi.Batch(b); err != nil {
 		t.Fatal(err)
 	}
-	ix := &Index{state{bi: bi}}
+	ix := newIndex("", newState("", "", bi, AnalyzerName, nil, Options{}), Options{})
 	want := findParagraph(t, sampleReport(), "共办理行政复议案件45件")
 	tests := []struct {
 		phrase string
@@ -107,7 +107,7 @@ func TestPhraseQueryWithSubWords(t *testing.T) {
 		t.Run(tt.phrase, func(t *testing.T) {
 			q := bleve.NewMatchPhraseQuery(tt.phrase)
 			q.SetField(fieldText)
-			res, err := ix.bi.Search(bleve.NewSearchRequestOptions(q, 100, 0, false))
+			res, err := ix.st().bi.Search(bleve.NewSearchRequestOptions(q, 100, 0, false))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -172,7 +172,7 @@ func TestUpdateOpenSearch(t *testing.T) {
 	if df := ix.DocFreq("量子纠缠"); df != 0 {
 		t.Errorf("DocFreq(量子纠缠) = %d, want 0", df)
 	}
-	m, ok := ix.bi.Mapping().(*mapping.IndexMappingImpl)
+	m, ok := ix.st().bi.Mapping().(*mapping.IndexMappingImpl)
 	if !ok || m.ScoringModel != "bm25" {
 		t.Errorf("reopened index mapping scoring model = %q, want bm25", m.ScoringModel)
 	}
@@ -236,7 +236,11 @@ func TestUpdateRefreshesChangedOnly(t *testing.T) {
 	if searchFinds(t, ix, "带押过户", "2024-testcounty") || len(ix.Reports()) != 1 {
 		t.Errorf("removed report still present: %d reports", len(ix.Reports()))
 	}
-	if _, err := os.Stat(filepath.Join(dir, catalogDir, "2024-testcounty.json")); !errors.Is(err, os.ErrNotExist) {
+	gdir, err := CurrentDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(gdir, catalogDir, "2024-testcounty.json")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("catalog file of removed report: %v", err)
 	}
 }
@@ -248,8 +252,10 @@ func TestFailedUpdateKeepsOldIndex(t *testing.T) {
 		cancelAt    int // cancel before the n-th batch commits (1-based)
 		wantNewText bool
 	}{
+		// An update is all or nothing: a new generation made current when
+		// whole (issue 13, defect 6).
 		{"before first batch", 1, false},
-		{"between batches", 2, true},
+		{"between batches", 2, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -306,9 +312,12 @@ func TestFailedUpdateKeepsOldIndex(t *testing.T) {
 			if got := strings.Contains(r.Paragraphs[len(r.Paragraphs)-1].Text, "带押过户"); got != tt.wantNewText {
 				t.Errorf("catalog has new text = %v, want %v", got, tt.wantNewText)
 			}
-			tmps, _ := filepath.Glob(filepath.Join(dir, catalogDir, ".*tmp*"))
+			tmps, _ := filepath.Glob(filepath.Join(dir, "*", catalogDir, ".*tmp*"))
 			if len(tmps) > 0 {
 				t.Errorf("staged files left behind: %v", tmps)
+			}
+			if gens, _ := generations(dir); len(gens) != 1 {
+				t.Errorf("generations after a failed update: %v, want the old one only", gens)
 			}
 			// A retry completes the update.
 			st, err := ix.Add(ctx, changed, third)

@@ -18,7 +18,7 @@ type cachedPosting struct {
 
 // postingsCache keeps the decoded postings of a snapshot's frequent terms
 // (at least cacheMinPostings documents), least recently used dropped first
-// beyond postingsCacheBytes. Questions share their common words (增长,
+// beyond its bound (DefaultPostingsCacheBytes). Questions share their common words (增长,
 // 生产总值, 地区, 年): decoding those postings from zap's chunks (roaring
 // containers, varint frequencies and norms) was half of a search over
 // 1,000 reports, where reading them from an array is a few nanoseconds a
@@ -31,6 +31,8 @@ type postingsCache struct {
 	lru   list.List          // of *postingsEntry, most recently used first
 	byKey map[string]*list.Element
 	bytes int
+	// limit bounds the cache in bytes; 0 means DefaultPostingsCacheBytes.
+	limit int
 }
 
 type postingsEntry struct {
@@ -43,12 +45,20 @@ type postingsEntry struct {
 // Tests lower it.
 var cacheMinPostings uint64 = 2048
 
-// postingsCacheBytes bounds the cache. Over the shared corpus the frequent
+// DefaultPostingsCacheBytes bounds an index's postings cache unless
+// Options.PostingsCacheBytes says otherwise. Over the shared corpus the frequent
 // words of the bench's 159 questions take under 1 MiB (its longest
 // postings, 年, are 11,000 paragraphs: 176 KB); over 1,000 reports 9 MiB,
 // where an 8 MiB bound had the questions, asked in turn, evict each
 // other's words and decode them again (slower than no cache).
-const postingsCacheBytes = 16 << 20
+var DefaultPostingsCacheBytes = 16 << 20
+
+func (c *postingsCache) max() int {
+	if c.limit > 0 {
+		return c.limit
+	}
+	return DefaultPostingsCacheBytes
+}
 
 const cachedPostingSize = 16
 
@@ -75,7 +85,7 @@ func (c *postingsCache) get(snap bindex.IndexReader, key string) ([]cachedPostin
 // put caches posts as key's postings in snap.
 func (c *postingsCache) put(snap bindex.IndexReader, key string, posts []cachedPosting) {
 	size := len(posts)*cachedPostingSize + len(key)
-	if c == nil || snap == nil || size > postingsCacheBytes/4 {
+	if c == nil || snap == nil || size > c.max()/4 {
 		return
 	}
 	c.mu.Lock()
@@ -89,7 +99,7 @@ func (c *postingsCache) put(snap bindex.IndexReader, key string, posts []cachedP
 	}
 	c.byKey[key] = c.lru.PushFront(&postingsEntry{key, posts})
 	c.bytes += size
-	for c.bytes > postingsCacheBytes {
+	for c.bytes > c.max() {
 		last := c.lru.Back()
 		e := last.Value.(*postingsEntry)
 		c.lru.Remove(last)

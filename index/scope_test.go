@@ -31,7 +31,7 @@ func TestScopeQueryMatchesBleveFilter(t *testing.T) {
 	} {
 		t.Run(tt.text, func(t *testing.T) {
 			var should []query.Query
-			for _, qt := range ix.queryTerms(Query{Text: tt.text}) {
+			for _, qt := range ix.st().queryTerms(Query{Text: tt.text}) {
 				for _, f := range []string{fieldText, fieldSection} {
 					tq := query.NewTermQuery(qt.term)
 					tq.SetField(f)
@@ -41,11 +41,11 @@ func TestScopeQueryMatchesBleveFilter(t *testing.T) {
 			}
 			root := query.NewDisjunctionQuery(should)
 			sq := &scopeQuery{root: root, reports: tt.reports}
-			got, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(sq, 1000, 0, false))
+			got, err := ix.st().bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(sq, 1000, 0, false))
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := ix.bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(sq.filtered(), 1000, 0, false))
+			want, err := ix.st().bi.SearchInContext(ctx, bleve.NewSearchRequestOptions(sq.filtered(), 1000, 0, false))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -19,7 +19,7 @@ type queryTerm struct {
 
 // queryTerms analyses q into weighted, distinct terms with the analyzer of
 // ix's text fields.
-func (ix *Index) queryTerms(q Query) []queryTerm {
+func (ix *state) queryTerms(q Query) []queryTerm {
 	var out []queryTerm
 	at := make(map[string]int)
 	addTerm := func(term string, w float64) {
@@ -69,12 +69,12 @@ func (ix *Index) queryTerms(q Query) []queryTerm {
 	return out
 }
 
-func (ix *Index) search(ctx context.Context, q Query) ([]Hit, error) {
+func (ix *state) search(ctx context.Context, q Query) ([]Hit, error) {
 	hits, _, err := ix.searchSubsets(ctx, q, nil)
 	return hits, err
 }
 
-func (ix *Index) searchSubsets(ctx context.Context, q Query, subsets []Subset) ([]Hit, [][]Hit, error) {
+func (ix *state) searchSubsets(ctx context.Context, q Query, subsets []Subset) ([]Hit, [][]Hit, error) {
 	terms := ix.queryTerms(q)
 	if len(terms) == 0 {
 		return nil, make([][]Hit, len(subsets)), nil
@@ -169,7 +169,7 @@ type scored struct {
 
 // toHits turns bleve's best paragraphs into at most size hits, dropping
 // those of reports missing from the catalog.
-func (ix *Index) toHits(found []scored, size int) []Hit {
+func (ix *state) toHits(found []scored, size int) []Hit {
 	hits := make([]Hit, 0, min(len(found), size))
 	ix.mu.RLock()
 	for _, h := range found {
@@ -201,7 +201,7 @@ func (ix *Index) toHits(found []scored, size int) []Hit {
 // (they tripled its size, and only this needs them), so it reads, for each
 // query term, the term's posting list in the text (and section) field and
 // looks the hits up in it: a few microseconds per term.
-func (ix *Index) matched(ctx context.Context, hits []Hit, terms []queryTerm, section bool) error {
+func (ix *state) matched(ctx context.Context, hits []Hit, terms []queryTerm, section bool) error {
 	if len(hits) == 0 {
 		return nil
 	}
@@ -268,7 +268,7 @@ func (ix *Index) matched(ctx context.Context, hits []Hit, terms []queryTerm, sec
 	return nil
 }
 
-func (ix *Index) docFreq(term string) int {
+func (ix *state) docFreq(term string) int {
 	term = foldString(strings.TrimSpace(term))
 	if term == "" {
 		return 0
@@ -290,7 +290,7 @@ func (ix *Index) docFreq(term string) int {
 	return int(tfr.Count())
 }
 
-func (ix *Index) numParagraphs() int {
+func (ix *state) numParagraphs() int {
 	n, err := ix.bi.DocCount()
 	if err != nil {
 		return 0

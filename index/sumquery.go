@@ -118,6 +118,13 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 		return nil, err
 	}
 	s := &sumSearcher{clauses: make([]sumClauseState, 0, len(q.clauses)), ranges: ranges, docTotal: max(docTotal, 1)}
+	if ranges != nil {
+		s.bases = make([]uint64, len(ranges))
+		var n uint64
+		for i, r := range ranges {
+			s.bases[i], n = n, n+r.end-r.start
+		}
+	}
 	for _, k := range q.keep {
 		ks := keepState{n: k.n}
 		if k.reports != nil {
@@ -271,8 +278,11 @@ func (c *sumClauseState) score(freq uint64, norm float64) float64 {
 // sumSearcher is sumQuery's searcher. Its postings are read on the first
 // Next or Advance, once the query norm is known.
 type sumSearcher struct {
-	clauses  []sumClauseState
-	ranges   []docRange // the documents to score; nil: all
+	clauses []sumClauseState
+	ranges  []docRange // the documents to score; nil: all
+	// bases are the ranges' first accumulator slots: a restricted
+	// search's documents are numbered from 0 across its ranges (see slot).
+	bases    []uint64
 	docTotal uint64
 	acc      *accumulator
 	done     bool   // postings read
@@ -321,6 +331,9 @@ func getAccumulator() *accumulator {
 	if n := len(spareAccumulators.free); n > 0 {
 		a := spareAccumulators.free[n-1]
 		spareAccumulators.free = spareAccumulators.free[:n-1]
+		// Its arrays are clear to their capacity; this search's length
+		// is its own (a restricted search uses the size of its scope).
+		a.n, a.score = a.n[:0], a.score[:0]
 		return a
 	}
 	return new(accumulator)
@@ -418,7 +431,7 @@ func (s *sumSearcher) collectClause(a *accumulator, c *sumClauseState) error {
 					continue
 				}
 			}
-			a.add(doc, c.postingScore(p))
+			a.add(s.slot(doc, r), c.postingScore(p))
 			p, err = it.Next()
 		}
 		if err != nil {
@@ -467,12 +480,42 @@ func (s *sumSearcher) collectCached(a *accumulator, c *sumClauseState) {
 		}
 		return
 	}
-	for _, r := range s.ranges {
-		i, _ := slices.BinarySearchFunc(posts, r.start, func(p cachedPosting, doc uint64) int { return cmp.Compare(uint64(p.doc), doc) })
+	// Each range's first posting is searched for after the previous
+	// range's last, and first among the next few postings: the ranges of
+	// a scope are often near one another.
+	i := 0
+	for ri, r := range s.ranges {
+		if j := min(i+gallop, len(posts)); j == len(posts) || uint64(posts[j-1].doc) >= r.start {
+			for i < j && uint64(posts[i].doc) < r.start {
+				i++
+			}
+		} else {
+			k, _ := slices.BinarySearchFunc(posts[j:], r.start, func(p cachedPosting, doc uint64) int { return cmp.Compare(uint64(p.doc), doc) })
+			i = j + k
+		}
+		base := s.bases[ri] - r.start
 		for ; i < len(posts) && uint64(posts[i].doc) < r.end; i++ {
-			a.add(uint64(posts[i].doc), c.cachedScore(&posts[i]))
+			a.add(base+uint64(posts[i].doc), c.cachedScore(&posts[i]))
+		}
+		if i == len(posts) {
+			return
 		}
 	}
+}
+
+// gallop is how many postings collectCached steps through before it
+// searches for a range's first.
+const gallop = 8
+
+// slot returns the accumulator slot of document doc, which is in range r
+// of a restricted search: the scope's documents are numbered from 0, so a
+// restricted search clears and scans an accumulator the size of its scope,
+// not of the index.
+func (s *sumSearcher) slot(doc uint64, r int) uint64 {
+	if s.ranges == nil {
+		return doc
+	}
+	return s.bases[r] + doc - s.ranges[r].start
 }
 
 // cachedScore is postingScore of a decoded posting.
@@ -544,31 +587,47 @@ func (s *sumSearcher) final() {
 		s.keeps[i].least = math.Inf(-1)
 	}
 	s.cands = a.cands[:0]
-	for doc, k := range a.n {
-		if k == 0 {
-			continue
-		}
-		score := a.score[doc] * coord[k]
-		if len(s.keeps) == 0 {
-			s.cands = append(s.cands, candidate{uint64(doc), score})
-			continue
-		}
-		taken := false
-		for i := range s.keeps {
-			ks := &s.keeps[i]
-			if score < ks.least || ks.some && !ks.in.has(uint64(doc)) {
-				continue
-			}
-			taken = true
-			h := &heaps[i]
-			h.offer(score, ks.n)
-			if len(*h) == ks.n && ks.n > 0 {
-				ks.least = (*h)[0]
+	if s.ranges == nil {
+		for doc, k := range a.n {
+			if k != 0 {
+				s.consider(uint64(doc), a.score[doc]*coord[k], heaps)
 			}
 		}
-		if taken {
-			s.cands = append(s.cands, candidate{uint64(doc), score})
+		return
+	}
+	for ri, r := range s.ranges {
+		base := s.bases[ri]
+		end := min(base+r.end-r.start, uint64(len(a.n)))
+		for i := base; i < end; i++ {
+			if k := a.n[i]; k != 0 {
+				s.consider(r.start+i-base, a.score[i]*coord[k], heaps)
+			}
 		}
+	}
+}
+
+// consider lists document doc of score as a candidate if a keep may want
+// it, updating the keeps' least scores.
+func (s *sumSearcher) consider(doc uint64, score float64, heaps []minHeap) {
+	if len(s.keeps) == 0 {
+		s.cands = append(s.cands, candidate{doc, score})
+		return
+	}
+	taken := false
+	for i := range s.keeps {
+		ks := &s.keeps[i]
+		if score < ks.least || ks.some && !ks.in.has(doc) {
+			continue
+		}
+		taken = true
+		h := &heaps[i]
+		h.offer(score, ks.n)
+		if len(*h) == ks.n && ks.n > 0 {
+			ks.least = (*h)[0]
+		}
+	}
+	if taken {
+		s.cands = append(s.cands, candidate{doc, score})
 	}
 }
 

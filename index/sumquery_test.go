@@ -86,8 +86,8 @@ func compareSumQuery(t *testing.T, ix *Index, reports []*corpus.Report, n int, c
 		text := []rune(r.Paragraphs[rng.IntN(len(r.Paragraphs))].Text)
 		start := rng.IntN(max(1, len(text)-10))
 		text = text[start:min(len(text), start+4+rng.IntN(20))]
-		sum := &sumQuery{sets: &ix.docSets, cache: cache}
-		for _, qt := range ix.queryTerms(Query{Text: string(text)}) {
+		sum := &sumQuery{sets: &ix.st().docSets, cache: cache}
+		for _, qt := range ix.st().queryTerms(Query{Text: string(text)}) {
 			sum.clauses = append(sum.clauses,
 				sumClause{qt.term, fieldText, qt.weight},
 				sumClause{qt.term, fieldSection, qt.weight * defaultSectionBoost})
@@ -124,7 +124,7 @@ func compareSumQuery(t *testing.T, ix *Index, reports []*corpus.Report, n int, c
 
 func searchAll(t *testing.T, ix *Index, q query.Query) []*searchHit {
 	t.Helper()
-	res, err := ix.bi.SearchInContext(context.Background(), bleve.NewSearchRequestOptions(q, 100000, 0, false))
+	res, err := ix.st().bi.SearchInContext(context.Background(), bleve.NewSearchRequestOptions(q, 100000, 0, false))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,8 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	explain := fs.Bool("explain", false, "print to stderr how each question was understood, which rules scored the best candidates, and why the answer won")
 	data := fs.String("data", "", "data directory with the index (env GOVBOT_DATA); see --corpus for one with no index")
 	corpusF := corpusFlag(fs)
+	var cf cacheFlags // bounds of the index's caches (index.go), as serve's
+	cf.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: govbot ask [--json] [--explain] [--data DIR] [--corpus builtin|sample] \"问题\" | -")
 		fs.PrintDefaults()
@@ -35,6 +37,9 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() == 0 {
 		fs.Usage()
 		return fmt.Errorf("%w: ask needs a question, or - to read questions from stdin", errUsage)
+	}
+	if err := cf.apply(e); err != nil {
+		return err
 	}
 	choice, err := corpusChoice(e, *corpusF, *data)
 	if err != nil {

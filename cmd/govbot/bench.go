@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 
+	"github.com/govbot/govbot/corpus"
 	"github.com/govbot/govbot/internal/bench"
 )
 
@@ -25,6 +27,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	rounds := fs.Int("rounds", 10, "rounds over the question list for the latency percentiles")
 	builds := fs.Int("builds", 3, "builds of each pipeline, alternating; the median build is reported")
 	replicate := fs.Int("replicate", 0, "also build a govbot index of this many reports (the corpus replicated) and time answers on it, e.g. 1000")
+	buildOnly := fs.Int("build-replicated", 0, "internal: only build the index of this many replicated reports in WORK/replicated (the bench spawns it to measure the build's peak RSS)")
 	spawn := fs.Bool("spawn", false, "internal: run this govbot with the arguments and print its wall time and peak RSS as JSON")
 	fs.Usage = func() {
 		fmt.Fprintln(e.stderr, "Usage: govbot bench [--reports DIR] [--replicate 1000] [flags]")
@@ -51,6 +54,18 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		fs.Usage()
 		return fmt.Errorf("%w: bench takes no arguments", errUsage)
+	}
+	if *buildOnly > 0 {
+		reps, errs := corpus.LoadDir(*reports)
+		if len(reps) == 0 {
+			return fmt.Errorf("bench: no reports in %s: %w", *reports, errors.Join(errs...))
+		}
+		st, err := bench.BuildReplicated(ctx, filepath.Join(*work, "replicated"), reps, *buildOnly)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "built %d reports, %.1f MB in %v\n", st.Added, float64(st.Bytes)/1e6, st.Elapsed)
+		return nil
 	}
 	cfg := bench.Config{Reports: *reports, Eval: *eval, Work: *work, Rounds: *rounds, Builds: *builds, Replicate: *replicate, Log: e.stderr}
 	if cfg.Eval == "" {

@@ -5,8 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/govbot/govbot/corpus"
@@ -39,18 +43,98 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	var reports []*corpus.Report
+	dir := dataDir(e, *data)
+	start := time.Now()
+	b, err := index.NewBuilder(ctx, dir, index.Options{})
+	if err != nil {
+		return fmt.Errorf("update index in %s: %w (the previous index is unchanged)", dir, err)
+	}
+	// The reports are parsed a part at a time, ahead of the part being
+	// indexed, and let go once indexed: memory holds two parts, not the
+	// corpus.
+	parts := make(chan []*corpus.Report, 1)
+	pctx, stopParsing := context.WithCancel(ctx)
+	defer stopParsing()
 	var failed []error
-	for _, arg := range fs.Args() {
+	go func() {
+		defer close(parts)
+		failed = streamReports(pctx, fs.Args(), m, indexPartBytes, parts)
+	}()
+	var st index.UpdateStats
+	read := 0
+	for part := range parts {
+		read += len(part)
+		if err != nil {
+			continue // drain the parser
+		}
+		pst, aerr := b.Add(ctx, part...)
+		st.Added, st.Updated, st.Unchanged = st.Added+pst.Added, st.Updated+pst.Updated, st.Unchanged+pst.Unchanged
+		st.Paragraphs, st.Bytes = st.Paragraphs+pst.Paragraphs, st.Bytes+pst.Bytes
+		if err = aerr; err != nil {
+			stopParsing()
+		}
+	}
+	for _, err := range failed {
+		fmt.Fprintf(e.stderr, "skipped: %v\n", err)
+	}
+	if err == nil && read == 0 {
+		err = errors.New("no report could be read")
+	}
+	if err == nil {
+		err = ctx.Err() // interrupted while parsing: not a whole update
+	}
+	if err != nil {
+		b.Abort()
+		return fmt.Errorf("update index in %s: %w (the previous index is unchanged)", dir, err)
+	}
+	if _, err := b.Commit(ctx); err != nil {
+		return fmt.Errorf("update index in %s: %w (the previous index is unchanged)", dir, err)
+	}
+	el := time.Since(start)
+	mbps := float64(st.Bytes) / 1e6 / el.Seconds()
+	fmt.Fprintf(e.stdout, "indexed into %s: %d added, %d updated, %d unchanged; %d paragraphs, %.1f MB in %s (%.2f MB/s)\n",
+		dir, st.Added, st.Updated, st.Unchanged, st.Paragraphs, float64(st.Bytes)/1e6, el.Round(time.Millisecond), mbps)
+	if len(failed) > 0 {
+		return fmt.Errorf("%d file(s) could not be read (see above); the others were indexed", len(failed))
+	}
+	return nil
+}
+
+// indexPartBytes is the text volume of reports parsed and handed to the
+// index at a time: a few of the index's batches, so that its pipeline
+// (analysing one batch while bleve builds the previous) runs full, while
+// the whole corpus is never in memory.
+const indexPartBytes = 16 << 20
+
+// streamReports parses the report files and folders of args (metadata m
+// for single files; a folder's MANIFEST.tsv for its files) and sends them
+// on parts, about partBytes of paragraph text at a time. It returns the
+// files that could not be read.
+func streamReports(ctx context.Context, args []string, m corpus.Meta, partBytes int, parts chan<- []*corpus.Report) []error {
+	var failed []error
+	var part []*corpus.Report
+	size := 0
+	emit := func(r *corpus.Report) {
+		part = append(part, r)
+		for i := range r.Paragraphs {
+			size += len(r.Paragraphs[i].Text)
+		}
+		if size >= partBytes {
+			parts <- part
+			part, size = nil, 0
+		}
+	}
+	for _, arg := range args {
+		if ctx.Err() != nil {
+			break
+		}
 		st, err := os.Stat(arg)
 		if err != nil {
 			failed = append(failed, err)
 			continue
 		}
 		if st.IsDir() {
-			reps, errs := corpus.LoadDir(arg)
-			reports = append(reports, reps...)
-			failed = append(failed, errs...)
+			failed = append(failed, streamDir(ctx, arg, emit)...)
 			continue
 		}
 		fm := m
@@ -66,28 +150,56 @@ func runIndex(ctx context.Context, e *env, args []string) error {
 			failed = append(failed, err)
 			continue
 		}
-		reports = append(reports, r)
+		emit(r)
 	}
-	for _, err := range failed {
-		fmt.Fprintf(e.stderr, "skipped: %v\n", err)
+	if len(part) > 0 {
+		parts <- part
 	}
-	if len(reports) == 0 {
-		return errors.New("no report could be read; the index is unchanged")
-	}
-	dir := dataDir(e, *data)
-	start := time.Now()
-	st, err := index.Update(ctx, dir, reports)
+	return failed
+}
+
+// streamDir parses a folder's reports as corpus.LoadDir does, one at a
+// time: its .txt files in name order, with their MANIFEST.tsv metadata;
+// files the manifest lists but the folder lacks are errors.
+func streamDir(ctx context.Context, dir string, emit func(*corpus.Report)) []error {
+	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("update index in %s: %w (the previous index is unchanged)", dir, err)
+		return []error{fmt.Errorf("load %s: %w", dir, err)}
 	}
-	el := time.Since(start)
-	mbps := float64(st.Bytes) / 1e6 / el.Seconds()
-	fmt.Fprintf(e.stdout, "indexed into %s: %d added, %d updated, %d unchanged; %d paragraphs, %.1f MB in %s (%.2f MB/s)\n",
-		dir, st.Added, st.Updated, st.Unchanged, st.Paragraphs, float64(st.Bytes)/1e6, el.Round(time.Millisecond), mbps)
-	if len(failed) > 0 {
-		return fmt.Errorf("%d file(s) could not be read (see above); the others were indexed", len(failed))
+	manifest := map[string]corpus.Meta{}
+	if mp := filepath.Join(dir, corpus.ManifestName); fileExists(mp) {
+		if manifest, err = corpus.LoadManifest(mp); err != nil {
+			return []error{err}
+		}
 	}
-	return nil
+	var errs []error
+	names := map[string]bool{}
+	for _, e := range entries { // os.ReadDir sorts by name
+		if ctx.Err() != nil {
+			return errs
+		}
+		if !e.Type().IsRegular() || !strings.EqualFold(filepath.Ext(e.Name()), ".txt") {
+			continue
+		}
+		names[e.Name()] = true
+		r, err := corpus.ParseFile(filepath.Join(dir, e.Name()), manifest[e.Name()])
+		if err != nil {
+			errs = append(errs, fmt.Errorf("load %s: %w", dir, err))
+			continue
+		}
+		emit(r)
+	}
+	var missing []string
+	for name := range manifest {
+		if !names[name] && !fileExists(filepath.Join(dir, name)) {
+			missing = append(missing, name)
+		}
+	}
+	slices.Sort(missing)
+	for _, name := range missing {
+		errs = append(errs, fmt.Errorf("load %s: %s listed in %s: %w", dir, name, corpus.ManifestName, iofs.ErrNotExist))
+	}
+	return errs
 }
 
 func fileExists(p string) bool {
@@ -118,4 +230,44 @@ func (m *metaFlags) meta() (corpus.Meta, error) {
 		out.Published, out.Year = t, t.Year()
 	}
 	return out, nil
+}
+
+// cacheFlags bound the caches an index keeps between questions.
+type cacheFlags struct {
+	reportMB, postingsMB int
+}
+
+func (c *cacheFlags) register(fs *flag.FlagSet) {
+	fs.IntVar(&c.reportMB, "report-cache-mb", 0, "MiB of parsed reports kept between questions (default $GOVBOT_REPORT_CACHE_MB, else 256)")
+	fs.IntVar(&c.postingsMB, "postings-cache-mb", 0, "MiB of decoded postings of frequent words kept between questions (default $GOVBOT_POSTINGS_CACHE_MB, else 16)")
+}
+
+// apply sets the index package's cache bounds from the flags or the
+// environment.
+func (c *cacheFlags) apply(e *env) error {
+	for _, f := range []struct {
+		v    int
+		name string
+		set  func(int)
+	}{
+		{c.reportMB, "GOVBOT_REPORT_CACHE_MB", func(n int) { index.DefaultReportCacheBytes = int64(n) << 20 }},
+		{c.postingsMB, "GOVBOT_POSTINGS_CACHE_MB", func(n int) { index.DefaultPostingsCacheBytes = n << 20 }},
+	} {
+		n := f.v
+		if n == 0 {
+			if s := e.getenv(f.name); s != "" {
+				var err error
+				if n, err = strconv.Atoi(s); err != nil || n < 0 {
+					return fmt.Errorf("%w: %s=%q: want a number of MiB", errUsage, f.name, s)
+				}
+			}
+		}
+		if n < 0 {
+			return fmt.Errorf("%w: cache size %d MiB: want 0 or more", errUsage, n)
+		}
+		if n > 0 {
+			f.set(n)
+		}
+	}
+	return nil
 }

@@ -36,6 +36,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	indexFrom := fs.String("index-if-missing", "", "index the reports in `DIR` when the data directory has no index, or only the embedded sample report (default $GOVBOT_REPORTS; without either, an empty data directory serves the sample)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
+	var cf cacheFlags // bounds of the index's caches (index.go)
+	cf.register(fs)
 	var af announceFlags // subscriptions, announcements, sources (announce.go)
 	af.register(fs)
 	withWeb := fs.Bool("web", true, "serve the web pages and JSON API (govbot web) on the listen address as well")
@@ -95,11 +97,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	// Set after any first-start indexing, which needs far more memory for
 	// a short while and would only be slowed by the limit.
 	defer setServeGC(e, log)()
+	if err := cf.apply(e); err != nil {
+		return err
+	}
 	eng, err := answer.Open(dir)
 	if err != nil {
 		return fmt.Errorf("open index in %s: %w", dir, err)
 	}
 	defer eng.Close()
+	// `govbot index` beside the server builds a new generation; the index
+	// switches to it, and the engine re-reads the catalog.
+	eng.Index().OnChange(eng.Refresh)
 	if reps := eng.Reports(); len(reps) == 1 {
 		if def, err := answer.DefaultReport(); err == nil && reps[0].ID == def.ID {
 			log.Warn("serving the embedded sample report only: index reports with govbot index, set --index-if-missing DIR (or GOVBOT_REPORTS), or --corpus builtin (GOVBOT_CORPUS=builtin)", "data", dir)
@@ -164,8 +172,8 @@ func indexIfMissing(ctx context.Context, e *env, log *slog.Logger, dir, src stri
 // not just the embedded sample.
 func hasOwnIndex(dir string) (bool, error) {
 	ix, err := index.Open(dir)
-	if errors.Is(err, index.ErrNoIndex) {
-		return false, nil
+	if errors.Is(err, index.ErrNoIndex) || errors.Is(err, index.ErrIncomplete) {
+		return false, nil // an interrupted first build is built again
 	}
 	if err != nil {
 		return false, fmt.Errorf("open index in %s: %w", dir, err)

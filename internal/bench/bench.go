@@ -96,6 +96,9 @@ type Result struct {
 	// not measured.
 	Cold    time.Duration
 	ColdRSS int64
+	// BuildRSS is the peak RSS of the build when it ran in a process of
+	// its own (the replicated index); zero when not measured.
+	BuildRSS int64
 }
 
 // MBps is the build throughput in MB (10^6 bytes) of text per second.
@@ -166,15 +169,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		dirs = append(dirs, filepath.Join(cfg.Work, p.dir))
 	}
 	if cfg.Replicate > 0 {
-		many := Replicate(reports, cfg.Replicate)
-		dir := filepath.Join(cfg.Work, "replicated")
-		r, err := build(ctx, fmt.Sprintf("%s ×%d reports", Govbot, len(many)), dir, many, index.Options{})
+		r, err := buildReplicated(ctx, cfg, reports)
 		if err != nil {
 			return nil, err
 		}
-		logf("%s: built in %v (%.2f MB/s)", r.Name, r.Build.Round(time.Millisecond), r.MBps())
+		logf("%s: built in %v (%.2f MB/s), peak RSS %s", r.Name, r.Build.Round(time.Millisecond), r.MBps(), mib(r.BuildRSS))
 		results = append(results, r)
-		dirs = append(dirs, dir)
+		dirs = append(dirs, filepath.Join(cfg.Work, "replicated"))
 	}
 	// The answers are timed as a server answers them: the parsed reports
 	// the builds read (tens of megabytes, more when replicated) are let go
@@ -231,7 +232,45 @@ func build(ctx context.Context, name, dir string, reports []*corpus.Report, opts
 	if err != nil {
 		return nil, err
 	}
-	r.BleveBytes, err = dirSize(filepath.Join(dir, "bleve"))
+	gdir, err := index.CurrentDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	r.BleveBytes, err = dirSize(filepath.Join(gdir, "bleve"))
+	return r, err
+}
+
+// buildReplicated builds the replicated index in cfg.Work/replicated: in a
+// process of its own when cfg.Binary is set (`govbot bench
+// --build-replicated N`), so that its peak RSS is the build's alone, else
+// in this one.
+func buildReplicated(ctx context.Context, cfg Config, reports []*corpus.Report) (*Result, error) {
+	dir := filepath.Join(cfg.Work, "replicated")
+	r := &Result{Name: fmt.Sprintf("%s ×%d reports", Govbot, cfg.Replicate), Reports: cfg.Replicate}
+	cpu0 := cpuTime()
+	if cfg.Binary != "" {
+		m, err := Spawn(ctx, cfg.Binary, []string{"bench", "--build-replicated", strconv.Itoa(cfg.Replicate), "--reports", cfg.Reports, "--work", cfg.Work})
+		if err != nil {
+			return nil, err
+		}
+		r.Build, r.BuildRSS, r.TextBytes = m.Wall, m.MaxRSS, replicatedText(reports, cfg.Replicate)
+		r.CPU = m.CPU
+	} else {
+		st, err := BuildReplicated(ctx, dir, reports, cfg.Replicate)
+		if err != nil {
+			return nil, fmt.Errorf("bench: build %s: %w", r.Name, err)
+		}
+		r.Build, r.TextBytes, r.CPU = st.Elapsed, st.Bytes, cpuTime()-cpu0
+	}
+	var err error
+	if r.IndexBytes, err = dirSize(dir); err != nil {
+		return nil, err
+	}
+	gdir, err := index.CurrentDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	r.BleveBytes, err = dirSize(filepath.Join(gdir, "bleve"))
 	return r, err
 }
 
@@ -323,6 +362,8 @@ type Measured struct {
 	// size in bytes.
 	Wall   time.Duration `json:"wall_ns"`
 	MaxRSS int64         `json:"max_rss"`
+	// CPU is the process's user+system CPU time.
+	CPU time.Duration `json:"cpu_ns"`
 }
 
 // Spawn runs binary with args, its output discarded, and measures it. It is
@@ -337,6 +378,7 @@ func Spawn(ctx context.Context, binary string, args []string) (Measured, error) 
 		return m, fmt.Errorf("bench: %s %s: %w", binary, strings.Join(args, " "), err)
 	}
 	m.MaxRSS = maxRSS(cmd.ProcessState)
+	m.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return m, nil
 }
 
@@ -403,37 +445,84 @@ func evalQuestions(path string) []string {
 // Replicate returns n reports: reports repeated, each copy after the first
 // under distinct report and paragraph IDs ("<id>~<k>").
 func Replicate(reports []*corpus.Report, n int) []*corpus.Report {
-	out := make([]*corpus.Report, 0, n)
-	for k := 0; len(out) < n; k++ {
-		for _, r := range reports {
-			if len(out) == n {
-				break
-			}
-			if k == 0 {
-				out = append(out, r)
-				continue
-			}
-			c := *r
-			c.ID = r.ID + "~" + strconv.Itoa(k)
-			c.Paragraphs = slices.Clone(r.Paragraphs)
-			for i := range c.Paragraphs {
-				c.Paragraphs[i].ID = c.ID + "#p" + strconv.Itoa(c.Paragraphs[i].Seq)
-			}
-			out = append(out, &c)
+	return replicateRange(reports, 0, n)
+}
+
+// replicateRange returns the reports from-th to to-th (exclusive) of the
+// sequence Replicate returns the first n of.
+func replicateRange(reports []*corpus.Report, from, to int) []*corpus.Report {
+	out := make([]*corpus.Report, 0, max(0, to-from))
+	for i := from; i < to; i++ {
+		r, k := reports[i%len(reports)], i/len(reports)
+		if k == 0 {
+			out = append(out, r)
+			continue
 		}
+		c := *r
+		c.ID = r.ID + "~" + strconv.Itoa(k)
+		c.Paragraphs = slices.Clone(r.Paragraphs)
+		for i := range c.Paragraphs {
+			c.Paragraphs[i].ID = c.ID + "#p" + strconv.Itoa(c.Paragraphs[i].Seq)
+		}
+		out = append(out, &c)
 	}
 	return out
+}
+
+// replicatePart is how many replicated reports BuildReplicated hands the
+// index at a time: a few of its batches, so that its pipeline runs full,
+// while the copies of the whole corpus are never in memory at once.
+const replicatePart = 128
+
+// BuildReplicated builds a fresh govbot index in dir of reports replicated
+// to n (as Replicate), streaming the copies into one new generation a part
+// at a time, as `govbot index` streams the files it parses.
+func BuildReplicated(ctx context.Context, dir string, reports []*corpus.Report, n int) (index.UpdateStats, error) {
+	if err := os.RemoveAll(dir); err != nil {
+		return index.UpdateStats{}, fmt.Errorf("bench: %w", err)
+	}
+	b, err := index.NewBuilder(ctx, dir, index.Options{})
+	if err != nil {
+		return index.UpdateStats{}, err
+	}
+	var st index.UpdateStats
+	for from := 0; from < n; from += replicatePart {
+		pst, err := b.Add(ctx, replicateRange(reports, from, min(n, from+replicatePart))...)
+		if err != nil {
+			b.Abort()
+			return st, err
+		}
+		st.Added += pst.Added
+		st.Paragraphs += pst.Paragraphs
+		st.Bytes += pst.Bytes
+	}
+	cst, err := b.Commit(ctx)
+	st.Elapsed = cst.Elapsed
+	return st, err
+}
+
+// replicatedText returns the paragraph text volume of reports replicated
+// to n.
+func replicatedText(reports []*corpus.Report, n int) int64 {
+	var total int64
+	for i := range n {
+		r := reports[i%len(reports)]
+		for j := range r.Paragraphs {
+			total += int64(len(r.Paragraphs[j].Text))
+		}
+	}
+	return total
 }
 
 // Print writes rep as Markdown tables.
 func Print(w io.Writer, rep *Report) {
 	fmt.Fprintf(w, "govbot bench, %s, %s; load average %s before, %s after\n\n",
 		rep.Start.UTC().Format("2006-01-02 15:04 MST"), rep.Machine, rep.LoadBefore, rep.LoadEnd)
-	fmt.Fprintln(w, "| pipeline | reports | build MB/s | build cores | answer p50 / p99 | search p50 / p99 | cold start (median) | cold peak RSS | index on disk | bleve index |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| pipeline | reports | build MB/s | build wall | build peak RSS | build cores | answer p50 / p99 | search p50 / p99 | cold start (median) | cold peak RSS | index on disk | bleve index |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rep.Results {
-		fmt.Fprintf(w, "| %s | %d | %.2f | %.1f | %s / %s | %s / %s | %s | %s | %s (%.2f× text) | %s |\n",
-			r.Name, r.Reports, r.MBps(), r.CPU.Seconds()/r.Build.Seconds(), ms(r.P50), ms(r.P99),
+		fmt.Fprintf(w, "| %s | %d | %.2f | %.1f s | %s | %.1f | %s / %s | %s / %s | %s | %s | %s (%.2f× text) | %s |\n",
+			r.Name, r.Reports, r.MBps(), r.Build.Seconds(), mib(r.BuildRSS), r.CPU.Seconds()/r.Build.Seconds(), ms(r.P50), ms(r.P99),
 			ms(r.SearchP50), ms(r.SearchP99), ms(r.Cold), mib(r.ColdRSS),
 			mb(r.IndexBytes), float64(r.IndexBytes)/float64(r.TextBytes), mb(r.BleveBytes))
 	}

@@ -1,0 +1,110 @@
+package index
+
+import (
+	"container/list"
+	"sync"
+)
+
+// DefaultReportCacheBytes bounds the parsed-report cache of an index opened
+// from a data directory unless Options.ReportCacheBytes says otherwise. A
+// report costs about its JSON size in memory (see reportCost): the shared
+// corpus's 117 reports are ~25 MB of JSON, a nationwide corpus of 35,000
+// some 7 GB, of which a server keeps only the reports recent answers came
+// from. 256 MiB holds the 1,000-report bench corpus whole (answers as fast
+// as with no bound); over 10,000 reports a serve-like process then peaks
+// higher than with 64 MiB (452 MiB after 2,000 questions, but answers over
+// 1,000 reports took twice as long, the reports read again and again):
+// see docs/performance.md.
+var DefaultReportCacheBytes int64 = 256 << 20
+
+// reportCache keeps parsed reports, least recently used dropped first
+// beyond limit bytes. A cache with a negative limit never drops anything:
+// an in-memory index, whose reports live nowhere else. The zero value is an
+// empty cache bounded by DefaultReportCacheBytes.
+type reportCache struct {
+	mu    sync.Mutex
+	lru   list.List // of *reportEntry, most recently used first
+	byID  map[string]*list.Element
+	bytes int64
+	limit int64
+}
+
+type reportEntry struct {
+	id   string
+	l    *loadedReport
+	cost int64
+}
+
+func (c *reportCache) max() int64 {
+	if c.limit != 0 {
+		return c.limit
+	}
+	return DefaultReportCacheBytes
+}
+
+// get returns the cached report id and marks it recently used.
+func (c *reportCache) get(id string) *loadedReport {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.byID[id]
+	if !ok {
+		return nil
+	}
+	c.lru.MoveToFront(e)
+	return e.Value.(*reportEntry).l
+}
+
+// put caches l as report id at cost bytes, unless a report id is cached
+// already, and returns the cached one. The report just put stays even when
+// it alone exceeds the bound, until the next put.
+func (c *reportCache) put(id string, l *loadedReport, cost int64) *loadedReport {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byID == nil {
+		c.byID = make(map[string]*list.Element)
+		c.lru.Init()
+	}
+	if e, ok := c.byID[id]; ok {
+		c.lru.MoveToFront(e)
+		return e.Value.(*reportEntry).l
+	}
+	c.byID[id] = c.lru.PushFront(&reportEntry{id, l, cost})
+	c.bytes += cost
+	if limit := c.max(); limit > 0 {
+		for c.bytes > limit && c.lru.Len() > 1 {
+			c.removeElem(c.lru.Back())
+		}
+	}
+	return l
+}
+
+// drop forgets report id.
+func (c *reportCache) drop(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.byID[id]; ok {
+		c.removeElem(e)
+	}
+}
+
+func (c *reportCache) removeElem(e *list.Element) {
+	re := e.Value.(*reportEntry)
+	c.lru.Remove(e)
+	delete(c.byID, re.id)
+	c.bytes -= re.cost
+}
+
+// size returns the number of cached reports and their cost.
+func (c *reportCache) size() (int, int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Len(), c.bytes
+}
+
+// reportCost estimates the memory a parsed report takes from its JSON
+// encoding's size: the strings it holds are about that, and the paragraph
+// lookup table adds an entry or two per paragraph.
+func reportCost(jsonBytes int, paragraphs int) int64 {
+	const perParagraph = 2 * 48 // two map entries (string header, int, bucket share)
+	return int64(jsonBytes) + int64(paragraphs)*perParagraph
+}
