@@ -25,6 +25,7 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 	noAnnounce := fs.Bool("no-announce", false, "index and record the report without queueing announcements")
 	timeout := fs.Duration("timeout", source.DefaultTimeout, "time limit for fetching a URL")
 	maxSize := fs.Int64("max-size", source.DefaultMaxBytes, "size limit for a fetched page, in bytes")
+	allowPrivate := fs.Bool("allow-private", false, "let a URL (and its redirects) reach loopback, private and link-local addresses: for intranet sites only")
 	var meta metaFlags
 	meta.register(fs)
 	fs.Usage = func() {
@@ -49,7 +50,7 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 	arg := fs.Arg(0)
 	var doc source.Document
 	if strings.HasPrefix(arg, "http://") || strings.HasPrefix(arg, "https://") {
-		page, err := source.Fetch(ctx, arg, &source.FetchOptions{Timeout: *timeout, MaxBytes: *maxSize})
+		page, err := source.Fetch(ctx, arg, &source.FetchOptions{Timeout: *timeout, MaxBytes: *maxSize, AllowPrivate: *allowPrivate})
 		if err != nil {
 			return err
 		}

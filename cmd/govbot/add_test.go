@@ -53,15 +53,17 @@ func TestAddAndWatchCommands(t *testing.T) {
 		code     int
 		out, err string
 	}{
-		{[]string{"add", srv.URL + "/t20250123_1.shtml"}, 0, "added 127.0.0.1-t20250123_1: 2025年湖北省政府工作报告 (湖北省人民政府", ""},
-		{[]string{"add", "--id", "other", srv.URL + "/t20250123_1.shtml"}, 0, "already indexed as 127.0.0.1-t20250123_1 (same text)", ""},
+		// The test site is on 127.0.0.1: refused unless the operator allows it.
+		{[]string{"add", srv.URL + "/t20250123_1.shtml"}, 1, "", "127.0.0.1 is a loopback address"},
+		{[]string{"add", "--allow-private", srv.URL + "/t20250123_1.shtml"}, 0, "added 127.0.0.1-t20250123_1: 2025年湖北省政府工作报告 (湖北省人民政府", ""},
+		{[]string{"add", "--allow-private", "--id", "other", srv.URL + "/t20250123_1.shtml"}, 0, "already indexed as 127.0.0.1-t20250123_1 (same text)", ""},
 		{[]string{"add", revised}, 0, "updated 127.0.0.1-t20250123_1 (same 索引号, revision 2): replaced the earlier text", ""},
 		// A fresh data directory starts from the embedded sample report,
 		// as govbot serve does, and keeps what was added beside it.
 		{[]string{"reports"}, 0, "2 report(s)", ""},
 		{[]string{"ask", "湖北省2024年地区生产总值总量是多少"}, 0, "60014亿元", ""},
-		{[]string{"add", srv.URL + "/report.pdf"}, 1, "", "PDF is not supported"},
-		{[]string{"add", srv.URL + "/missing.html"}, 1, "", "HTTP 404 Not Found"},
+		{[]string{"add", "--allow-private", srv.URL + "/report.pdf"}, 1, "", "PDF is not supported"},
+		{[]string{"add", "--allow-private", srv.URL + "/missing.html"}, 1, "", "HTTP 404 Not Found"},
 		{[]string{"add", filepath.Join(dir, "nope.txt")}, 1, "", "no such file"},
 		{[]string{"add"}, 2, "", "add takes one FILE or URL"},
 		{[]string{"watch", "--once"}, 1, "", "sources.json"},
