@@ -50,7 +50,9 @@ var (
 	bPoll       = []byte("poll")
 	bSeen       = []byte("poll_seen")
 	bMeta       = []byte("meta")
-	allBuckets  = [][]byte{bSubs, bReports, bByHash, bByIndexNo, bByURL, bOutbox, bDue, bInflight, bAdmins, bErrors, bPoll, bSeen, bMeta}
+	bUpdPending = []byte("updates_pending")
+	bUpdDone    = []byte("updates_done")
+	allBuckets  = [][]byte{bSubs, bReports, bByHash, bByIndexNo, bByURL, bOutbox, bDue, bInflight, bAdmins, bErrors, bPoll, bSeen, bMeta, bUpdPending, bUpdDone}
 	keyVersion  = []byte("format_version")
 	formatValue = []byte("1")
 )
