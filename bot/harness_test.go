@@ -169,7 +169,9 @@ func testConfig() Config {
 	}
 }
 
-func start(t *testing.T, cfg Config, ask Asker) *harness {
+// start runs a Server for cfg against a new fake Bot API; setup, if any,
+// runs on the Server before Run (e.g. UseJournal).
+func start(t *testing.T, cfg Config, ask Asker, setup ...func(*Server)) *harness {
 	t.Helper()
 	api := bottest.New()
 	api.SetMaxPoll(time.Second)
@@ -180,6 +182,9 @@ func start(t *testing.T, cfg Config, ask Asker) *harness {
 	s, err := New(cfg, ask)
 	if err != nil {
 		t.Fatalf("New: %v", err)
+	}
+	for _, f := range setup {
+		f(s)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{t: t, api: api, srv: s, logs: logs, stop: cancel, done: make(chan error, 1)}

@@ -108,6 +108,9 @@ func startAnnouncements(ctx context.Context, e *env, log *slog.Logger, dir strin
 		return nil, err
 	}
 	srv.EnableAnnouncements(ann)
+	// Every received message is kept in the state file until answered, so
+	// that a crash loses no question.
+	srv.UseJournal(st)
 
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup

@@ -35,7 +35,9 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: ask needs a question, or - to read questions from stdin", errUsage)
 	}
-	eng, err := answer.Open(dataDir(e, *data))
+	dir := dataDir(e, *data)
+	warnMissingData(e, *data, dir)
+	eng, err := answer.Open(dir)
 	if err != nil {
 		return err
 	}

@@ -94,7 +94,9 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: eval needs question files", errUsage)
 	}
-	eng, err := answer.Open(dataDir(e, *data))
+	dir := dataDir(e, *data)
+	warnMissingData(e, *data, dir)
+	eng, err := answer.Open(dir)
 	if err != nil {
 		return err
 	}

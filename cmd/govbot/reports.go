@@ -28,7 +28,9 @@ func runReports(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	eng, err := answer.Open(dataDir(e, *data))
+	dir := dataDir(e, *data)
+	warnMissingData(e, *data, dir)
+	eng, err := answer.Open(dir)
 	if err != nil {
 		return err
 	}
