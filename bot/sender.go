@@ -287,11 +287,6 @@ func preview(on bool) *models.LinkPreviewOptions {
 // wait for the chat. Pass 0 for calls that send nothing to a chat. fn must
 // use the context it is given: it carries the attempt's timeout.
 func (s *Sender) Do(ctx context.Context, chatID int64, method string, fn func(ctx context.Context) error) error {
-	if chatID != 0 {
-		if u := updateFrom(ctx); u != nil {
-			u.markSending() // the reply to a journalled update is going out
-		}
-	}
 	var waited time.Duration // between attempts, for this call
 	failures := 0            // attempts failed other than by a 429
 	for attempt := 1; ; attempt++ {
@@ -300,6 +295,9 @@ func (s *Sender) Do(ctx context.Context, chatID int64, method string, fn func(ct
 			var err error
 			if tk, err = s.turn(ctx, chatID); err != nil {
 				return &APIError{Method: method, Attempts: attempt - 1, Err: err}
+			}
+			if u := updateFrom(ctx); u != nil {
+				u.markSending() // the reply to a journalled update is going out
 			}
 		}
 		code, err := s.attempt(ctx, tk, fn)
