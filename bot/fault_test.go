@@ -358,4 +358,3 @@ func TestWebhookListenerHardening(t *testing.T) {
 		t.Errorf("/metrics with a token: %d without it, %d with it; want 401, 200", a, b)
 	}
 }
-

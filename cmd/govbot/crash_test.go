@@ -154,4 +154,3 @@ func recoveredCounts(logs string) (count, mayDup int) {
 	mayDup, _ = strconv.Atoi(m[2])
 	return count, mayDup
 }
-
