@@ -49,6 +49,20 @@ func updateKey(id int64) []byte {
 	return k[:]
 }
 
+// doneTTL is how long an answered update ID counts as "seen": Telegram
+// delivers an update again within minutes of a crash, and after a week
+// without updates it may start numbering them anew, at random.
+const doneTTL = 24 * time.Hour
+
+// recentlyDone reports whether a done entry (its finish time) is recent.
+func recentlyDone(v []byte, now time.Time) bool {
+	if len(v) != 8 {
+		return false
+	}
+	at := time.Unix(int64(binary.BigEndian.Uint64(v)), 0)
+	return now.Sub(at) < doneTTL
+}
+
 // ReceiveUpdates records the updates in one transaction and returns those
 // not seen before: an update already pending or recently finished is one
 // Telegram delivered again, and is left out.
@@ -60,7 +74,7 @@ func (s *Store) ReceiveUpdates(ups []PendingUpdate) ([]PendingUpdate, error) {
 		pend, done := tx.Bucket(bUpdPending), tx.Bucket(bUpdDone)
 		for _, u := range ups {
 			k := updateKey(u.ID)
-			if pend.Get(k) != nil || done.Get(k) != nil {
+			if pend.Get(k) != nil || recentlyDone(done.Get(k), now) {
 				continue
 			}
 			if u.Received.IsZero() {
