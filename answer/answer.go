@@ -28,6 +28,9 @@ type Answer struct {
 	Reason string `json:"reason,omitempty"`
 	// Suggestions are topics the reports do cover, offered when abstaining.
 	Suggestions []string `json:"suggestions,omitempty"`
+	// Places are the places a question about "咱们县" may mean when the
+	// reports of several speak of its topic: the reply asks which.
+	Places []string `json:"places,omitempty"`
 	// Note qualifies the figure when the question left it open, e.g. the
 	// year it is about ("2025年") when the question named none.
 	Note string `json:"note,omitempty"`

@@ -158,7 +158,7 @@ func (e *Engine) AskIn(ctx context.Context, s *Session, question string) (*Answe
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	a, err := e.ask(ctx, question, s.Focus())
+	a, q, err := e.ask(ctx, question, s)
 	if err != nil {
 		return nil, err
 	}
@@ -167,28 +167,50 @@ func (e *Engine) AskIn(ctx context.Context, s *Session, question string) (*Answe
 		a.Answers = []Passage{}
 	}
 	a.Reply = RenderText(a)
-	s.remember(a)
+	s.remember(a, q)
 	return a, nil
 }
 
-func (e *Engine) ask(ctx context.Context, raw, focus string) (*Answer, error) {
-	if strings.TrimSpace(raw) == "" {
-		return &Answer{Reason: "请输入一个问题，例如“去年办理了多少件行政复议案件？”"}, nil
-	}
-	if n := utf8.RuneCountInString(raw); n > MaxQuestionRunes {
-		return &Answer{Reason: fmt.Sprintf("问题太长了（%d 个字），请控制在 %d 个字以内。", n, MaxQuestionRunes)}, nil
-	}
-	if smallTalk.MatchString(normalize(raw)) {
-		return &Answer{Reason: "你好！我回答政府工作报告里的问题，并给出原文和出处，例如“2024年全国城镇新增就业多少人？”“湖北去年地区生产总值是多少？”"}, nil
-	}
+// understand parses a message: the sentence that asks (with the place a
+// friendly sentence before it names), merged with the conversation when
+// it is a follow-up.
+func (e *Engine) understand(raw string, s *Session) *question {
 	e.mu.RLock()
 	dir := e.dir
 	e.mu.RUnlock()
-	q := parseQuestion(raw, dir)
-
-	if q.unknownPlace != "" {
-		return e.abstain(q, fmt.Sprintf("没有收录%s的报告。%s", q.unknownPlace, e.coverage(nil)), nil), nil
+	text, context := focusQuestion(raw)
+	q := parseQuestion(text, dir)
+	if context != "" && len(q.issuers) == 0 && q.unknownPlace == "" && q.place == "" {
+		// "我是房县的。去年办了多少件行政复议案件？"
+		cq := parseQuestion(context, dir)
+		q.issuers, q.unknownPlace, q.place = cq.issuers, cq.unknownPlace, cq.place
 	}
+	return followUp(q, s.previous())
+}
+
+func (e *Engine) ask(ctx context.Context, raw string, s *Session) (*Answer, *question, error) {
+	if strings.TrimSpace(raw) == "" {
+		return &Answer{Reason: "请输入一个问题，例如“去年办理了多少件行政复议案件？”"}, nil, nil
+	}
+	if n := utf8.RuneCountInString(raw); n > MaxQuestionRunes {
+		return &Answer{Reason: fmt.Sprintf("问题太长了（%d 个字），请控制在 %d 个字以内。", n, MaxQuestionRunes)}, nil, nil
+	}
+	if smallTalk.MatchString(normalize(raw)) {
+		return &Answer{Reason: "你好！我回答政府工作报告里的问题，并给出原文和出处，例如“2024年全国城镇新增就业多少人？”“湖北去年地区生产总值是多少？”"}, nil, nil
+	}
+	q := e.understand(raw, s)
+	if q.unknownPlace != "" {
+		return e.abstain(q, fmt.Sprintf("没有收录%s的报告。%s", q.unknownPlace, e.coverage(nil)), nil), q, nil
+	}
+	if reason := e.resolvePlace(q, s); reason != "" {
+		return e.abstain(q, reason+e.coverage(nil), nil), q, nil
+	}
+	a, err := e.answer(ctx, q, s.Focus())
+	return a, q, err
+}
+
+// answer answers a question understood.
+func (e *Engine) answer(ctx context.Context, q *question, focus string) (*Answer, error) {
 	sc := e.scope(q, focus)
 	if sc.empty != "" {
 		return e.abstain(q, sc.empty+e.coverage(sc.all), nil), nil
@@ -208,6 +230,14 @@ func (e *Engine) ask(ctx context.Context, raw, focus string) (*Answer, error) {
 	cands, err := e.candidates(ctx, q, terms, sc)
 	if err != nil {
 		return nil, err
+	}
+	if len(q.placeChoices) > 1 {
+		if a := e.choosePlace(q, terms, sc, cands); a != nil {
+			if a.Answered {
+				e.noteYear(q, sc, a)
+			}
+			return a, nil
+		}
 	}
 	a := e.choose(q, terms, sc, cands)
 	e.noteYear(q, sc, a)
@@ -461,6 +491,52 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
+// rateStemOf returns what a question's named rate is of (纠错 of 纠错率,
+// cut in two by the segmenter), "" when it names none.
+func rateStemOf(ts []term) string {
+	for i, t := range ts {
+		if t.suffix && t.word == "率" && i > 0 && !ts[i-1].suffix {
+			return ts[i-1].word
+		}
+	}
+	return ""
+}
+
+// otherRate reports whether a figure's subject names a rate (…率) that
+// shares no character with the rate the question names: 出庭应诉率 is not
+// 纠错率, while 一次办率 may be 网上办理率 worded otherwise.
+func otherRate(stem, subject string) bool {
+	if stem == "" || !strings.HasSuffix(subject, "率") {
+		return false
+	}
+	name := strings.TrimSuffix(subject, "率")
+	for _, r := range stem {
+		if strings.ContainsRune(name, r) {
+			return false
+		}
+	}
+	return true
+}
+
+// noNumberReason is the caveat above the nearest text when the reports
+// speak of the topic but give no figure for it.
+const noNumberReason = "报告没有给出这一项的具体数字，以下是最相关的原文。"
+
+// countedBonus favours the figure followed by the noun a count question
+// counts.
+const countedBonus = 1.0
+
+// countsNoun reports whether figure f in text is followed by noun (or its
+// first two characters): 20个乡镇 counts 乡镇.
+func countsNoun(text string, f *corpus.Figure, noun string) bool {
+	after := text[f.End:]
+	if strings.HasPrefix(after, noun) {
+		return true
+	}
+	r := []rune(noun)
+	return len(r) > 2 && strings.HasPrefix(after, string(r[:2]))
+}
+
 // minPassageCov is the least paragraph coverage (covPara) of a candidate
 // shown as a passage; the answer itself and comparisons want more.
 const minPassageCov = 0.3
@@ -568,6 +644,7 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 	}
 	maxScore := hits[0].Score
 	key := keyTerm(terms)
+	rateStem := rateStemOf(terms)
 	topic := topicTerms(terms)
 	bigrams := hanBigrams(q.phrase)
 	var out []*candidate
@@ -704,6 +781,10 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 				}
 				clause := para.Text[ff.clauseStart:ff.clauseEnd]
 				ctx := ff.subject(para, f)
+				if otherRate(rateStem, ctx) {
+					// 纠错率 asked, 出庭应诉率 stated: another rate.
+					continue
+				}
 				ctxU := unquote(ctx)
 				// The clause and the subject are short: their rune
 				// signatures rule out most of the terms' forms.
@@ -771,6 +852,11 @@ func (e *Engine) candidates(ctx context.Context, q *question, terms []term, sc s
 					c.score += 1.0
 				default:
 					c.score -= 1.5
+				}
+				if q.counted != "" && countsNoun(para.Text, f, q.counted) {
+					// "直达20个乡镇3000余个终端广播": the figure that counts the
+					// noun asked for.
+					c.score += countedBonus
 				}
 				out = append(out, c)
 			}
@@ -1021,9 +1107,15 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 		// the words that say what is asked must be near too.
 		return ((c.keyHit && c.covPara >= 0.55 && c.covNear >= 0.4) || (c.covNear >= 0.6 && c.covPara >= 0.6)) && c.covTopic >= 0.4
 	}
+	if q.form > formCount {
+		// A code, rank or span of years is read from the sentences.
+		if a := e.answerForm(q, cands, relevant); a != nil {
+			return a
+		}
+	}
 	var best *candidate
 	for _, c := range cands {
-		if !relevant(c) || c.conflict {
+		if !relevant(c) || c.conflict || q.form > formCount && c.fig != nil {
 			continue
 		}
 		if q.wantsNumber && (c.fig == nil || q.unit != "" && !c.unitOK) {
@@ -1035,6 +1127,11 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 		best = c
 		break
 	}
+	if best == nil && (q.form == formCount || q.form == formNamedCount) {
+		if a := e.answerForm(q, cands, relevant); a != nil {
+			return a
+		}
+	}
 	if best == nil && q.wantsNumber {
 		// No figure of the kind asked: fall back to the best relevant passage,
 		// stated as such, rather than an unrelated number.
@@ -1045,8 +1142,10 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 			}
 		}
 		if best != nil {
-			a := &Answer{Answered: true, Answers: e.passages(q, cands, best, false)}
-			a.Reason = "报告没有给出这一项的具体数字，以下是最相关的原文。"
+			// Not an answer to what was asked (Answered false), but the
+			// nearest text, shown under the caveat.
+			a := &Answer{Answers: e.passages(q, cands, best, false)}
+			a.Reason = noNumberReason
 			return a
 		}
 	}

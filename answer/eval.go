@@ -14,7 +14,9 @@ import (
 type EvalItem struct {
 	ID string `json:"id"`
 	Q  string `json:"q"`
-	// Kind is figure, passage, meta or abstain.
+	// Kind is figure, passage, meta or abstain (as in score.py), or caveat:
+	// govbot's own kind for a question the reports speak of without a
+	// figure (not answered, the nearest text shown under the caveat).
 	Kind string `json:"kind"`
 	// Expect is the figure text or fact the answer must show; any one of
 	// the list will do. In JSON a string or a list of strings.
@@ -55,6 +57,13 @@ func (x ExpectList) shownIn(text string) bool {
 func Judge(it *EvalItem, a *Answer) (bool, string) {
 	if it.Kind == "abstain" {
 		return !a.Answered, "should say it found nothing"
+	}
+	if it.Kind == "caveat" {
+		// The reports speak of it without a figure: not answered, the
+		// nearest text shown under the caveat.
+		ok := !a.Answered && a.Reason == noNumberReason && len(a.Answers) > 0 &&
+			(it.Cite == nil || strings.Contains(a.Answers[0].Excerpt, *it.Cite))
+		return ok, "should show the nearest text under the no-number caveat"
 	}
 	if !a.Answered || len(a.Answers) == 0 {
 		return false, "no answer"

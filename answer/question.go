@@ -41,6 +41,14 @@ type question struct {
 	content string
 
 	wantsNumber bool
+	// counted is the noun a count question counts ("多少个乡镇" → 乡镇,
+	// "乡镇数" → 乡镇), "" for none: the figure followed by it is the one
+	// asked for ("直达20个乡镇3000余个终端广播").
+	counted string
+	// form is the figure form the question asks for beyond number and
+	// unit (forms.go); formWord is what a formCount counts (张, 保障).
+	form     formKind
+	formWord string
 	// unit is the unit the question asks for ("件", "人", "元"), "" for any.
 	unit string
 	// percent is set when the question asks for a rate, ratio or growth.
@@ -71,6 +79,21 @@ type question struct {
 	// phrase is norm without issuer names, years and question words: the
 	// question's topic as written, for matching its wording verbatim.
 	phrase string
+
+	// closesNe is set when the question ended with 呢 (before courtesy):
+	// a follow-up's mark ("那湖南呢").
+	closesNe bool
+
+	// place is the level of the user's own place the question refers to
+	// (咱们县 "county", 省里 "province", 本地 "any"), "" for none; the
+	// engine resolves it (deixis.go).
+	place string
+	// placeFrom says how the question's issuers were found when it did not
+	// name them: "conversation", "only" (the corpus's only place of the
+	// level), "topic" (the only one whose reports speak of it), "" when named.
+	placeFrom string
+	// placeChoices are the issuers a deixis may mean when several may.
+	placeChoices []string
 }
 
 // numberCue matches the words that make a question ask for a number.
@@ -177,6 +200,7 @@ var placeSuffixRe = regexp.MustCompile(`^([\p{Han}]{1,8}?(?:省|市|县|区|州|
 func parseQuestion(raw string, dir *issuerDirectory) *question {
 	q := &question{raw: raw}
 	norm := normalize(raw)
+	norm, q.closesNe = trimTail(norm)
 	q.norm = norm
 	q.normAggregate, q.normPeriod = aggregate.MatchString(norm), periodCue.MatchString(norm)
 	content := norm
@@ -205,7 +229,19 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 	q.wantsNumber = q.meta == metaNone && (numberCue.MatchString(cueText) || (statNounRe.MatchString(strings.TrimSpace(blank(cueText, compareCue))) && !passageCue.MatchString(norm)) ||
 		(q.target && quantityTarget.MatchString(norm)) ||
 		(len(yearRe.FindAllString(norm, 2)) > 1 && q.compare))
+	readForm(q, cueText)
+	if !q.wantsNumber && q.meta == metaNone {
+		if m := countNounRe.FindStringSubmatch(strings.TrimSpace(blank(cueText, fillerTail))); m != nil && !notCountNoun(m[1]) {
+			// "房县聘请法律顾问的乡镇数": the number of 乡镇.
+			q.wantsNumber, q.counted = true, lastHan(m[1], maxCountedRunes)
+		}
+	}
 	if q.wantsNumber {
+		if q.counted == "" {
+			if m := countedRe.FindStringSubmatch(cueText); m != nil {
+				q.counted = firstHan(strings.TrimRight(cutAtAny(m[1], countedStops), " "), maxCountedRunes)
+			}
+		}
 		q.unit = unitAfter(cueText)
 		q.percent = rateCue.MatchString(norm) || strings.Contains(norm, "%") ||
 			(q.unit == "" && trendCue.MatchString(norm))
@@ -230,6 +266,11 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 		q.years = append(q.years, y)
 	}
 	content = blank(content, yearRe)
+	if len(q.years) > 0 {
+		// "2020年疫情那年", "1958年大炼钢铁那年": with the year named, the
+		// event only says which year it is.
+		content = blank(content, eventYearRe)
+	}
 	if q.meta != metaNone && q.reportYear == 0 && len(q.years) == 1 {
 		// A question about a report names the report's own year.
 		q.reportYear, q.years = q.years[0], nil
@@ -248,6 +289,15 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 		q.compare = true
 	}
 
+	// The user's own place: 咱们县, 省里, 本地. 咱们国家 is the country.
+	if level, rest := frames.findDeixis(content); level != "" {
+		q.place = level
+		content = rest
+		if level == "national" {
+			q.place = ""
+			content = "全国 " + content
+		}
+	}
 	// Issuers: longest alias first, so 湖北省 wins over 湖北.
 	if dir != nil {
 		if _, ok := dir.aliases["全国"]; ok {
@@ -270,10 +320,61 @@ func parseQuestion(raw string, dir *issuerDirectory) *question {
 		// "多少件" → drop the unit with the cue so it is not taken for a topic word.
 		content = unitCueRe(q.unit).ReplaceAllString(content, " ")
 	}
+	// Frame words (想问一下, 方面, 打算 …) say how, not what: they are read
+	// above as cues and dropped here. The phrase keeps them: it only adds
+	// to a sentence that has the question's wording.
 	q.phrase = blank(content, phraseFillerRe)
+	content = frames.dropFrames(content)
 	content = blank(content, fillerRe)
 	q.content = strings.Join(strings.Fields(content), " ")
 	return q
+}
+
+// eventYearRe is an event naming a year: 疫情那年, 大炼钢铁那一年.
+var eventYearRe = regexp.MustCompile(`[\p{Han}]{1,6}?(?:的)?(?:那一年|那年|那时候|那时|那会儿)`)
+
+// countedRe finds the noun a count question counts: 多少个乡镇, 几家企业.
+var countedRe = regexp.MustCompile(`(?:多少|几)(?:万|千|百|亿)?(?:个|件|次|项|份|场|名|家|条|户|所|座|辆|部|支|张|处|批|台|套|间|位|只|头|棵|本|栋|幢|块|片|种|类)([\p{Han}]{2,8})`)
+
+// countNounRe is a question that ends by naming a count: 乡镇数, 企业个数.
+var countNounRe = regexp.MustCompile(`([\p{Han}]{2,8}?)(?:的)?(?:个数|总数|数量|数)$`)
+
+// fillerTail are words a question may end with after naming a count.
+var fillerTail = regexp.MustCompile(`(是|有|为)?(多少|几何)?$`)
+
+// notCountNoun are words before 数 that do not make a count (指数, 系数).
+func notCountNoun(s string) bool {
+	for _, suf := range []string{"指", "系", "参", "函", "分", "倍", "岁", "多", "少", "无", "半", "变", "常", "礼", "术", "代", "算", "次"} {
+		if strings.HasSuffix(s, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// countedStops end the counted noun: the particles and verbs after it.
+const countedStops = "呢了的啊吗呀吧是有在被把和与及、，, "
+
+// maxCountedRunes is the most of a counted noun that is matched.
+const maxCountedRunes = 4
+
+// cutAtAny returns s up to its first rune in stops.
+func cutAtAny(s, stops string) string {
+	if i := strings.IndexAny(s, stops); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// firstHan returns the first n runes of s; lastHan the last n.
+func firstHan(s string, n int) string {
+	r := []rune(s)
+	return string(r[:min(n, len(r))])
+}
+
+func lastHan(s string, n int) string {
+	r := []rune(s)
+	return string(r[max(0, len(r)-n):])
 }
 
 // countrySubject matches 国家 opening the question (after its year), as
@@ -312,6 +413,21 @@ var quantityTarget = regexp.MustCompile(`(增长|增速|产量|就业|收入|总
 // words that ask, so that verbs such as 达到 or 增长 stay and match the
 // report's wording.
 var phraseFillerRe = regexp.MustCompile(`请问|是多少|有多少|多少|几[个件次项份场名家人条户所座]?|什么|哪些|怎么样|如何|吗|呢|吧|这份报告|本报告|报告|[?？!！。，,、 ]`)
+
+// tailRe is what may close a question after what it asks: particles,
+// thanks, punctuation ("GDP呢？谢谢！").
+var tailRe = regexp.MustCompile(`(?:[呢啊呀吧嘛哦啦哈喔]|谢谢你?|谢谢您|多谢|谢啦|麻烦了|麻烦你了|辛苦了|[?？!！。.，,~～ ])+$`)
+
+// trimTail drops what closes a question after what it asks, so that the
+// rules that read its end see the last word asked; ne reports a 呢 among
+// what was dropped.
+func trimTail(s string) (string, bool) {
+	loc := tailRe.FindStringIndex(s)
+	if loc == nil || loc[0] == 0 {
+		return s, false
+	}
+	return s[:loc[0]], strings.Contains(s[loc[0]:], "呢")
+}
 
 // blank replaces every match of re in s by a space, keeping word boundaries.
 func blank(s string, re *regexp.Regexp) string {

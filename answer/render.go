@@ -11,7 +11,7 @@ import (
 // that the reports do not say and what they cover.
 func RenderText(a *Answer) string {
 	var b strings.Builder
-	if !a.Answered {
+	if !a.Answered && len(a.Answers) == 0 {
 		b.WriteString(a.Reason)
 		if len(a.Suggestions) > 0 {
 			b.WriteString("\n报告涉及的内容包括：")

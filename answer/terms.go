@@ -24,6 +24,10 @@ type term struct {
 	place bool
 	// verb is set for verbs (the dictionary's v tags).
 	verb bool
+	// suffix is set for a lone statistic suffix (率 of 纠错率 cut in two):
+	// it says what kind of figure is asked, not what of, so it is never
+	// the key term.
+	suffix bool
 	// head is set when an alternative is a statistic that sectors qualify
 	// (生产总值 in 海洋生产总值): an occurrence counts only when qualified
 	// as the question asks (whole-economy qualifiers, or the question's
@@ -158,6 +162,13 @@ var synonyms = map[string][]string{
 	"粮食总产量":  {"粮食总产量", "粮食产量"},
 	"城镇化":    {"城镇化率", "城镇化"},
 	"空气质量":   {"优良天数", "空气质量"},
+	// Colloquial verbs and nouns for the reports' formal ones.
+	"整治":  {"整治", "治理", "整顿"},
+	"乱收费": {"乱收费", "收费"},
+	"发放":  {"发放", "发"},
+	"游客":  {"游客", "旅游人数", "接待游客"},
+	"热线":  {"热线", "服务热线"},
+	"电话":  {"电话", "热线"},
 }
 
 // synonymKeys are the keys of synonyms, longest first.
@@ -223,7 +234,8 @@ func questionTerms(ix docStats, content string) []term {
 		if w == "" || !meaningful(w) {
 			continue
 		}
-		if addTerm(w, []string{w}) {
+		if addTerm(w, withAbbreviation(w)) {
+			out[len(out)-1].suffix = utf8.RuneCountInString(w) == 1 && strings.Contains(statSuffixes, w)
 			_, pos, ok := index.Segmenter().Find(w)
 			out[len(out)-1].place = ok && pos == "ns"
 			out[len(out)-1].verb = ok && (pos == "v" || pos == "vd") && utf8.RuneCountInString(w) >= 2
@@ -259,6 +271,33 @@ func questionTerms(ix docStats, content string) []term {
 	return out
 }
 
+// withAbbreviation returns the forms of w: w, and for a word of two
+// two-character words its abbreviation, which reports use as often
+// (公共交通 → 公交, 环境保护 → 环保, 医疗保险 → 医保).
+func withAbbreviation(w string) []string {
+	r := []rune(w)
+	if len(r) != 4 || !isHanWord(w) {
+		return []string{w}
+	}
+	for _, half := range []string{string(r[:2]), string(r[2:])} {
+		if _, _, ok := index.Segmenter().Find(half); !ok {
+			// Not two words: 包容审慎 is, 大炼钢铁 is not cut so.
+			return []string{w}
+		}
+	}
+	return []string{w, string([]rune{r[0], r[2]})}
+}
+
+// isHanWord reports whether w is all Han characters.
+func isHanWord(w string) bool {
+	for _, r := range w {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return w != ""
+}
+
 // idf is BM25's inverse document frequency.
 func idf(n, df int) float64 {
 	if n <= 0 {
@@ -270,7 +309,7 @@ func idf(n, df int) float64 {
 // meaningful reports whether a question word can carry topic: not a stop
 // word, not punctuation, and not a lone character other than a few nouns.
 func meaningful(w string) bool {
-	if stopWord(w) {
+	if stopWord(w) || isFramePOS(w) {
 		return false
 	}
 	r := []rune(w)
@@ -545,11 +584,24 @@ func coverageKey(ts []term, key int, text ...string) (cov, keyPresent float64) {
 	return got / sum, keyPresent
 }
 
-// keyTerm returns the index of the heaviest term, or -1.
+// statSuffixes are the characters that end a statistic's name (纠错率,
+// 成交额, 出栏量) and that the segmenter leaves alone when it does not
+// know the name.
+const statSuffixes = "率额量"
+
+// keyTerm returns the index of the heaviest term that is not a lone
+// statistic suffix (the heaviest term when all are), or -1.
 func keyTerm(ts []term) int {
 	best := -1
 	for i, t := range ts {
-		if best < 0 || t.w > ts[best].w {
+		switch {
+		case best < 0:
+			best = i
+		case t.suffix != ts[best].suffix:
+			if !t.suffix {
+				best = i
+			}
+		case t.w > ts[best].w:
 			best = i
 		}
 	}

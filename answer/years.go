@@ -184,7 +184,9 @@ func (e *Engine) noteYear(q *question, sc scope, a *Answer) {
 		return
 	}
 	top := a.Answers[0]
-	if len(q.issuers) == 0 && sc.multiIssuer && top.Report.Issuer != nationalIssuer {
+	if len(q.issuers) == 0 && sc.multiIssuer && top.Report.Issuer != nationalIssuer || q.placeFrom != "" {
+		// Likewise when the question said 咱们县 or left the place to the
+		// conversation: the first line names the place it was taken for.
 		// A question naming no place is taken as national; when only a
 		// province's report gives the figure, the first line says whose
 		// it is ("约5100亿元（广东省，2024年）"), not only the citation.
