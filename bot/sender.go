@@ -80,13 +80,15 @@ type SenderConfig struct {
 	// PerChat, PerGroup and Global are the outgoing rate limits. PerGroup
 	// applies on top of PerChat to chats with negative IDs (groups).
 	PerChat, PerGroup, Global Rate
-	// MaxQueue bounds the sends waiting for their turn in one chat on
-	// behalf of one member (the user whose update is being answered); more
-	// are refused at once with ErrChatBusy (default 10: at 20 a minute, half
-	// a minute of replies for a group). The waiting sends of a chat take
-	// turns member by member, so one member asking a lot cannot starve the
-	// others of a group's 20 messages a minute. A negative value means no
-	// bound.
+	// MaxQueue bounds the sends waiting for their turn in one chat
+	// (default 10: at 20 a minute, half a minute of replies for a group).
+	// The waiting sends of a chat take turns member by member (the user
+	// whose update is being answered), so one member asking a lot cannot
+	// starve the others of a group's 20 messages a minute; when the queue
+	// is full, the member with the most waiting sends gives up its latest
+	// one to a member with fewer, or else the newcomer is refused. Either
+	// fails with ErrChatBusy, and a reply to a user is followed by a
+	// notice. A negative value means no bound.
 	MaxQueue int
 	// Retry is the retry policy.
 	Retry RetryPolicy
