@@ -89,9 +89,10 @@ func needleSig(needle string) uint64 {
 	return sig
 }
 
-// hasSubSig is hasSubIn with, when sigs is not nil, sigs[i] a rune
-// signature of pieces[i] (or of more than it) and subSig needleSig(sub):
-// a piece whose signature lacks one of sub's bits is not searched.
+// hasSubSig reports whether one of the pieces holds sub. When sigs is not
+// nil, sigs[i] is a rune signature of pieces[i] (or of more than it) and
+// subSig needleSig(sub): a piece whose signature lacks one of sub's bits
+// is not searched.
 func hasSubSig(pieces []string, sigs []uint64, sub string, subSig uint64) bool {
 	return hasSubSkip(pieces, sigs, sub, subSig, false)
 }

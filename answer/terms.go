@@ -512,16 +512,6 @@ func presentNear(t term, sentence, section string, sentenceSig, sectionSig uint6
 	return pS, pN
 }
 
-// hasSubIn reports whether one of the pieces holds sub.
-func hasSubIn(pieces []string, sub string) bool {
-	for _, s := range pieces {
-		if hasSub(s, sub) {
-			return true
-		}
-	}
-	return false
-}
-
 // anySpace reports whether one of alts holds a space.
 func anySpace(alts []string) bool {
 	for _, a := range alts {

@@ -21,7 +21,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -76,16 +75,23 @@ type Config struct {
 	WebhookSecret string
 	// Listen is the address of the HTTP server for /healthz, /metrics and
 	// the webhook; "" serves nothing in polling mode and 127.0.0.1:8080 in
-	// webhook mode.
+	// webhook mode. In webhook mode this listener faces the internet, so it
+	// serves /metrics only with MetricsToken.
 	Listen string
 	// Pages, when set, serves every request on Listen that is not for
 	// /healthz, /metrics or the webhook (the web front end, package web).
 	Pages http.Handler
+	// MetricsListen is a separate address for /metrics and /healthz (e.g.
+	// 127.0.0.1:9090), for webhook mode; "" for none.
+	MetricsListen string
+	// MetricsToken, when set, is required as "Authorization: Bearer TOKEN"
+	// for /metrics on every listener.
+	MetricsToken string
 	// PollTimeout is the long-poll timeout (default 50s).
 	PollTimeout time.Duration
 	// Workers bounds how many updates are handled at once (default 64).
 	// A handler holds its worker while its reply waits for the chat's rate
-	// limit, and SenderConfig.MaxQueue bounds those waits per chat.
+	// limit, and SenderConfig.MaxQueue bounds those waits per chat member.
 	Workers int
 	// ShutdownGrace is how long replies in flight may take to finish after
 	// the context is cancelled (default 20s).
@@ -193,13 +199,19 @@ type Server struct {
 	cmdOrder  []string
 	callbacks map[string]CallbackFunc
 
-	sem      chan struct{}
-	inflight sync.WaitGroup
-	workCtx  context.Context
-	stopWork context.CancelFunc
-	ready    atomic.Bool
-	hookPath string
-	addr     atomic.Value // string: the HTTP listener's address
+	journal   UpdateJournal  // received updates until answered; nil for none
+	badSecret logEvery       // wrong-secret webhook warnings, one a minute
+	hooks     sync.WaitGroup // webhook posts being recorded
+	drops     dropNotices    // members to tell that their reply was dropped
+
+	sem         chan struct{}
+	inflight    sync.WaitGroup
+	workCtx     context.Context
+	stopWork    context.CancelFunc
+	ready       atomic.Bool
+	hookPath    string
+	addr        atomic.Value // string: the HTTP listener's address
+	metricsAddr atomic.Value // string: the metrics listener's address
 }
 
 // New returns a Server for cfg answering with ask. It makes no network
@@ -231,6 +243,7 @@ func New(cfg Config, ask Asker) (*Server, error) {
 		cmds:          map[string]*Command{},
 		callbacks:     map[string]CallbackFunc{},
 		sem:           make(chan struct{}, cfg.Workers),
+		badSecret:     logEvery{period: time.Minute},
 	}
 	if cfg.UserBurst > 0 {
 		s.users = newUserLimiter(cfg.UserBurst, cfg.UserEvery)
@@ -256,14 +269,10 @@ func New(cfg Config, ask Asker) (*Server, error) {
 	opts := []tgbot.Option{
 		tgbot.WithSkipGetMe(), // Run calls getMe itself, with retries and a scrubbed error
 		tgbot.WithHTTPClient(cfg.PollTimeout, s.cl),
-		tgbot.WithDefaultHandler(s.onUpdate),
-		tgbot.WithNotAsyncHandlers(), // onUpdate starts the goroutine, so shutdown can count it
-		// No buffer between polling and handling: the library asks for the
-		// next batch, which confirms this one to Telegram, only once every
-		// update of this batch is being handled. A buffer would hold updates
-		// already confirmed, lost if the bot stops; unconfirmed ones are
-		// delivered again after a restart.
-		tgbot.WithUpdatesChannelCap(0),
+		// Updates come through Server.poll and the webhook handler
+		// (updates.go), which journal them before acknowledging them; the
+		// library only makes the Bot API calls.
+		tgbot.WithDefaultHandler(func(context.Context, *tgbot.Bot, *models.Update) {}),
 		tgbot.WithErrorsHandler(func(err error) { s.log.Warn("telegram client", "err", red.Error(err)) }),
 		tgbot.WithDebugHandler(func(string, ...any) {}),
 		tgbot.WithAllowedUpdates(tgbot.AllowedUpdates{models.AllowedUpdateMessage, models.AllowedUpdateCallbackQuery, models.AllowedUpdateInlineQuery}),
@@ -286,6 +295,7 @@ func New(cfg Config, ask Asker) (*Server, error) {
 	}
 	s.send = NewSender(b, sc)
 	s.send.metrics = s.metrics
+	s.send.onDrop = s.droppedReply
 	s.registerBuiltins()
 	return s, nil
 }
@@ -317,27 +327,45 @@ func (s *Server) Run(ctx context.Context) error {
 	if err := s.start(ctx); err != nil {
 		return err
 	}
-	var srv *http.Server
-	srvErr := make(chan error, 1)
-	if s.cfg.Listen != "" {
-		ln, err := net.Listen("tcp", s.cfg.Listen)
+	srvErr := make(chan error, 2)
+	var servers []*http.Server
+	serve := func(addr string, h http.Handler, what string) error {
+		ln, err := net.Listen("tcp", addr)
 		if err != nil {
-			return fmt.Errorf("bot: listen: %w", err)
+			return fmt.Errorf("bot: listen %s: %w", what, err)
 		}
-		s.addr.Store(ln.Addr().String())
-		srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
-		s.log.Info("http listening", "addr", ln.Addr().String(), "webhook", s.hookPath != "")
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		servers = append(servers, srv)
+		s.log.Info("http listening", "addr", ln.Addr().String(), "serves", what)
 		go func() { srvErr <- srv.Serve(ln) }()
+		if what != "metrics" {
+			s.addr.Store(ln.Addr().String())
+		} else {
+			s.metricsAddr.Store(ln.Addr().String())
+		}
+		return nil
+	}
+	if s.cfg.Listen != "" {
+		if err := serve(s.cfg.Listen, s.Handler(), "healthz, webhook"); err != nil {
+			return err
+		}
+	}
+	if s.cfg.MetricsListen != "" {
+		if err := serve(s.cfg.MetricsListen, s.MetricsHandler(), "metrics"); err != nil {
+			return err
+		}
 	}
 
+	// What the last run received and did not answer goes first.
+	s.recoverPending()
 	pollCtx, stopPoll := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		if s.cfg.WebhookURL != "" {
-			s.b.StartWebhook(pollCtx)
+			<-pollCtx.Done()
 		} else {
-			s.b.Start(pollCtx)
+			s.poll(pollCtx)
 		}
 	}()
 	s.ready.Store(true)
@@ -356,7 +384,8 @@ func (s *Server) Run(ctx context.Context) error {
 	s.ready.Store(false)
 	s.log.Info("shutting down: finishing replies in flight", "grace", s.cfg.ShutdownGrace)
 	stopPoll()
-	<-done // no update is dispatched after this, so inflight only shrinks
+	<-done         // no update is polled after this,
+	s.hooks.Wait() // nor posted, so inflight only shrinks
 	finished := make(chan struct{})
 	go func() { s.inflight.Wait(); close(finished) }()
 	select {
@@ -367,10 +396,10 @@ func (s *Server) Run(ctx context.Context) error {
 		<-finished
 	}
 	s.stopWork()
-	if srv != nil {
+	for _, srv := range servers {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
 		_ = srv.Shutdown(sctx)
+		cancel()
 	}
 	s.log.Info("bot stopped")
 	return runErr
@@ -420,23 +449,22 @@ func (s *Server) start(ctx context.Context) error {
 	return nil
 }
 
-// Handler serves /healthz, /metrics, in webhook mode the webhook path,
-// and Config.Pages for every other path.
+// MetricsAddr returns the address of the MetricsListen listener once Run
+// has started it, or "".
+func (s *Server) MetricsAddr() string {
+	a, _ := s.metricsAddr.Load().(string)
+	return a
+}
+
+// Handler serves /healthz and, in webhook mode, the webhook path; /metrics
+// in polling mode or with a MetricsToken (a webhook listener faces the
+// internet: see MetricsListen); and Config.Pages for every other path.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if !s.ready.Load() {
-			http.Error(w, "not ready", http.StatusServiceUnavailable)
-			return
-		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintln(w, "ok")
-	})
-	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		s.metrics.malformed.Store(uint64(s.cl.dropped.Load()))
-		s.metrics.writeTo(w)
-	})
+	mux.HandleFunc("GET /healthz", s.healthz)
+	if s.hookPath == "" || s.cfg.MetricsToken != "" {
+		mux.HandleFunc("GET /metrics", s.serveMetrics)
+	}
 	if s.hookPath != "" {
 		mux.Handle("POST "+s.hookPath, s.webhookHandler())
 	}
@@ -446,51 +474,35 @@ func (s *Server) Handler() http.Handler {
 	return mux
 }
 
-// webhookHandler checks Telegram's secret header before handing the post
-// to the library, whose own handler answers 200 even to a wrong secret.
-func (s *Server) webhookHandler() http.Handler {
-	next := s.b.WebhookHandler()
-	want := []byte(s.cfg.WebhookSecret)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got := []byte(r.Header.Get("X-Telegram-Bot-Api-Secret-Token"))
-		if subtle.ConstantTimeCompare(got, want) != 1 {
-			s.log.Warn("webhook post with a wrong secret rejected", "remote", r.RemoteAddr)
+// MetricsHandler serves /metrics and /healthz, for MetricsListen.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /metrics", s.serveMetrics)
+	return mux
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if !s.ready.Load() {
+		http.Error(w, "not ready", http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintln(w, "ok")
+}
+
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	if tok := s.cfg.MetricsToken; tok != "" {
+		got := []byte(r.Header.Get("Authorization"))
+		if subtle.ConstantTimeCompare(got, []byte("Bearer "+tok)) != 1 {
+			w.Header().Set("WWW-Authenticate", "Bearer")
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
-		if !s.ready.Load() {
-			// Telegram retries later: better than losing the update.
-			http.Error(w, "shutting down", http.StatusServiceUnavailable)
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-		next(w, r)
-	})
-}
-
-// onUpdate is called by the library for every update, one at a time per
-// worker. It hands the update to a goroutine of its own, bounded by
-// Workers, and counts it so that shutdown can wait for it.
-func (s *Server) onUpdate(_ context.Context, _ *tgbot.Bot, u *models.Update) {
-	s.metrics.updates.Add(1)
-	if u == nil {
-		return
 	}
-	s.sem <- struct{}{}
-	s.inflight.Add(1)
-	go func() {
-		defer s.inflight.Done()
-		defer func() { <-s.sem }()
-		defer func() {
-			if p := recover(); p != nil {
-				s.metrics.panics.Add(1)
-				s.log.Error("panic handling update", "update_id", u.ID, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			}
-		}()
-		// The library's context ends when polling stops; replies in flight
-		// must outlive it, so they run on the server's own context.
-		s.handleUpdate(s.workCtx, u)
-	}()
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	s.metrics.malformed.Store(uint64(s.cl.dropped.Load()))
+	s.metrics.writeTo(w)
 }
 
 func (s *Server) handleUpdate(ctx context.Context, u *models.Update) {

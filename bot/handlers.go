@@ -243,6 +243,9 @@ func (s *Server) handleMessage(ctx context.Context, m *models.Message) {
 			return // a command for another bot in the group
 		}
 		if c := s.command(name); c != nil {
+			if ctx = s.admit(ctx, m); ctx == nil {
+				return // over the per-user limit (told once per streak)
+			}
 			r := &Request{Message: m, Args: args, Sender: s.send, Server: s}
 			if err := c.Handle(ctx, r); err != nil {
 				s.log.Warn("command failed", "command", name, "chat", m.Chat.ID, "err", err)
@@ -297,10 +300,10 @@ func (s *Server) answerInChat(ctx context.Context, chat int64, thread, replyTo i
 	}
 	// The limit comes first: a refusal for length is a message too, and
 	// must not be a way around the limit.
-	if ok, notify := s.users.allow(user, start); !ok {
+	if ok, notify := s.allowUser(ctx, user, start); !ok {
 		s.metrics.rateLimited.Add(1)
 		if notify {
-			send(fmt.Sprintf("您问得有点快了，请稍等几秒再问。（每人可连续问 %d 个问题，之后每 %s 一个）", s.cfg.UserBurst, humanDuration(s.cfg.UserEvery)), nil)
+			send(s.rateLimitNotice(), nil)
 		}
 		return
 	}

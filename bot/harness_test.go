@@ -169,14 +169,16 @@ func testConfig() Config {
 	}
 }
 
-func start(t *testing.T, cfg Config, ask Asker) *harness {
+// start runs a Server for cfg against a new fake Bot API; setup, if any,
+// runs on the Server before Run (e.g. UseJournal).
+func start(t *testing.T, cfg Config, ask Asker, setup ...func(*Server)) *harness {
 	t.Helper()
-	return startWith(t, cfg, ask, nil)
+	return startWith(t, cfg, ask, setup...)
 }
 
 // startWith is start with setup run on the Server before Run (to enable
 // feedback, register commands).
-func startWith(t *testing.T, cfg Config, ask Asker, setup func(*Server)) *harness {
+func startWith(t *testing.T, cfg Config, ask Asker, setup ...func(*Server)) *harness {
 	t.Helper()
 	api := bottest.New()
 	api.SetMaxPoll(time.Second)
@@ -188,8 +190,8 @@ func startWith(t *testing.T, cfg Config, ask Asker, setup func(*Server)) *harnes
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	if setup != nil {
-		setup(s)
+	for _, f := range setup {
+		f(s)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{t: t, api: api, srv: s, logs: logs, stop: cancel, done: make(chan error, 1)}

@@ -1,8 +1,12 @@
 package bot
 
 import (
+	"context"
+	"fmt"
 	"sync"
 	"time"
+
+	"github.com/go-telegram/bot/models"
 )
 
 // Rate is "at most N events in any window of length Per". Telegram states
@@ -86,34 +90,141 @@ type outLimiter struct {
 	chats   map[int64]*window
 	groups  map[int64]*window
 	sweep   time.Time
-	changed chan struct{} // closed and replaced when a slot's request ends
-	waiting map[int64]int // sends waiting for their turn, per chat
+	changed chan struct{}        // closed and replaced when a slot's request ends or a waiter leaves
+	queues  map[int64]*fairQueue // sends waiting for their turn, per chat
 }
 
 func newOutLimiter(perChat, perGroup, global Rate) *outLimiter {
 	return &outLimiter{perChat: perChat, perGroup: perGroup, global: global,
-		chats: map[int64]*window{}, groups: map[int64]*window{}, changed: make(chan struct{}), waiting: map[int64]int{}}
+		chats: map[int64]*window{}, groups: map[int64]*window{}, changed: make(chan struct{}), queues: map[int64]*fairQueue{}}
 }
 
-// enter counts one more send waiting for chatID, unless limit (> 0) are
-// waiting already.
-func (l *outLimiter) enter(chatID int64, limit int) bool {
+// fairQueue orders the sends waiting for one chat so that its members take
+// turns: each waiting send gets a tag one past its member's previous one,
+// and never below the tag of the last send let through, and the smallest
+// tag goes first (start-time fair queueing). A member with ten replies
+// waiting and one who just asked alternate instead of the second waiting
+// behind all ten: a group's 20 messages a minute are shared fairly.
+type fairQueue struct {
+	waiters []*waiter
+	last    map[int64]uint64 // member -> tag of their latest waiting send
+	count   map[int64]int    // member -> sends waiting (exempt ones not counted)
+	total   int              // sends waiting, exempt ones not counted
+	vtime   uint64           // tag of the last send let through
+	seq     uint64
+}
+
+// waiter is one send waiting for its turn in a chat.
+type waiter struct {
+	member    int64
+	tag, seq  uint64
+	exempt    bool // a notice: not counted against the bound
+	evicted   bool // gave its place to another member's send: fails with ErrChatBusy
+	uncounted bool
+}
+
+// enter queues one more send to chatID on behalf of member. When limit
+// (> 0) sends wait for the chat already, the member with the most of them
+// gives up its latest one (it fails with ErrChatBusy, and its user is
+// told) if that still leaves it more than the newcomer's member; otherwise
+// the newcomer is refused (nil). Exempt sends (notices) are not counted.
+func (l *outLimiter) enter(chatID, member int64, limit int, exempt bool) *waiter {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if limit > 0 && l.waiting[chatID] >= limit {
-		return false
+	q := l.queues[chatID]
+	if q == nil {
+		q = &fairQueue{last: map[int64]uint64{}, count: map[int64]int{}}
+		l.queues[chatID] = q
 	}
-	l.waiting[chatID]++
+	if !exempt && limit > 0 && q.total >= limit {
+		var victim *waiter
+		for _, x := range q.waiters {
+			if x.exempt || x.evicted || x.member == member {
+				continue
+			}
+			if victim == nil || q.count[x.member] > q.count[victim.member] ||
+				(x.member == victim.member && x.tag > victim.tag) {
+				victim = x
+			}
+		}
+		if victim == nil || q.count[victim.member] <= q.count[member]+1 {
+			return nil
+		}
+		victim.evicted = true
+		q.uncount(victim)
+		l.notify()
+	}
+	q.seq++
+	w := &waiter{member: member, tag: max(q.last[member], q.vtime) + 1, seq: q.seq, exempt: exempt}
+	q.last[member] = w.tag
+	if !exempt {
+		q.count[member]++
+		q.total++
+	}
+	q.waiters = append(q.waiters, w)
+	return w
+}
+
+// uncount takes w out of the counts of waiting sends.
+func (q *fairQueue) uncount(w *waiter) {
+	if w.exempt || w.uncounted {
+		return
+	}
+	w.uncounted = true
+	q.total--
+	if q.count[w.member]--; q.count[w.member] <= 0 {
+		delete(q.count, w.member)
+	}
+}
+
+// leave takes w out of chatID's queue, after its send was booked or given up.
+func (l *outLimiter) leave(chatID int64, w *waiter) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	q := l.queues[chatID]
+	if q == nil {
+		return
+	}
+	for i, x := range q.waiters {
+		if x == w {
+			q.waiters = append(q.waiters[:i], q.waiters[i+1:]...)
+			break
+		}
+	}
+	q.uncount(w)
+	if len(q.waiters) == 0 {
+		delete(l.queues, chatID)
+	} else if q.last[w.member] == w.tag {
+		delete(q.last, w.member) // the member has nothing else waiting
+	}
+	l.notify()
+}
+
+// head reports whether w is the next send of its chat; l.mu must be held.
+func (l *outLimiter) head(chatID int64, w *waiter) bool {
+	q := l.queues[chatID]
+	if q == nil || w == nil {
+		return true
+	}
+	for _, x := range q.waiters {
+		if !x.evicted && (x.tag < w.tag || (x.tag == w.tag && x.seq < w.seq)) {
+			return false
+		}
+	}
 	return true
 }
 
-// leave undoes enter.
-func (l *outLimiter) leave(chatID int64) {
+// evicted reports whether w gave its place away; l.mu must not be held.
+func (l *outLimiter) evicted(w *waiter) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.waiting[chatID]--; l.waiting[chatID] <= 0 {
-		delete(l.waiting, chatID)
-	}
+	return w.evicted
+}
+
+// notify wakes the sends waiting on l.changed; l.mu must be held.
+func (l *outLimiter) notify() {
+	close(l.changed)
+	l.changed = make(chan struct{})
 }
 
 // isGroup reports whether chatID names a group or channel: Telegram gives
@@ -136,8 +247,7 @@ func (t *ticket) release(now time.Time) {
 	for _, s := range t.slots {
 		s.end = now
 	}
-	close(t.l.changed)
-	t.l.changed = make(chan struct{})
+	t.l.notify()
 	t.l.mu.Unlock()
 }
 
@@ -146,17 +256,24 @@ func (t *ticket) release(now time.Time) {
 // again. It paces work that sends through a Sender (which keeps the real
 // limits) and never returns inFlight.
 func (l *outLimiter) reserve(chatID int64, now time.Time) time.Duration {
-	t, d, _ := l.book(chatID, now)
+	t, d, _ := l.book(chatID, nil, now)
 	t.release(now)
 	return d
 }
 
-// book books a send to chatID at now if every rate allows it. Otherwise it
-// returns no ticket and how long to wait before trying again, or inFlight
-// and a channel closed when a request in flight ends.
-func (l *outLimiter) book(chatID int64, now time.Time) (*ticket, time.Duration, <-chan struct{}) {
+// book books a send to chatID at now if it is w's turn (w may be nil) and
+// every rate allows it. Otherwise it returns no ticket and how long to wait
+// before trying again, or inFlight and a channel closed when a request in
+// flight ends or a waiter leaves.
+func (l *outLimiter) book(chatID int64, w *waiter, now time.Time) (*ticket, time.Duration, <-chan struct{}) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if w != nil && w.evicted {
+		return nil, 0, nil
+	}
+	if !l.head(chatID, w) {
+		return nil, inFlight, l.changed
+	}
 	var d time.Duration
 	blocked := false
 	need := func(w time.Duration) {
@@ -206,6 +323,9 @@ func (l *outLimiter) book(chatID int64, now time.Time) (*ticket, time.Duration, 
 	}
 	if gw != nil {
 		book(gw)
+	}
+	if q := l.queues[chatID]; q != nil && w != nil {
+		q.vtime = max(q.vtime, w.tag)
 	}
 	l.gc(now)
 	return t, 0, nil
@@ -291,4 +411,42 @@ func (l *userLimiter) gc(now time.Time) {
 			delete(l.users, id)
 		}
 	}
+}
+
+// rateLimitNotice is the one notice a user gets per streak of refusals.
+func (s *Server) rateLimitNotice() string {
+	return fmt.Sprintf("您问得有点快了，请稍等几秒再问。（每人可连续问 %d 个问题，之后每 %s 一个）", s.cfg.UserBurst, humanDuration(s.cfg.UserEvery))
+}
+
+// allowUser takes a token of the per-user limit for user, unless the
+// update being handled was admitted already (a command such as /ask that
+// goes on to ask a question is one request, not two).
+func (s *Server) allowUser(ctx context.Context, user int64, now time.Time) (ok, notify bool) {
+	if u := updateFrom(ctx); u != nil && u.admitted {
+		return true, false
+	}
+	return s.users.allow(user, now)
+}
+
+// admit puts a command message through the per-user limit, as questions
+// are: every command costs a worker and a reply, so a few chats sending
+// commands must not tie up the bot. It returns the context to handle the
+// command in, or nil when the command is refused (the first refusal of a
+// streak gets the notice).
+func (s *Server) admit(ctx context.Context, m *models.Message) context.Context {
+	ok, notify := s.allowUser(ctx, m.From.ID, time.Now())
+	if !ok {
+		s.metrics.rateLimited.Add(1)
+		if notify {
+			s.reply(ctx, m, s.rateLimitNotice(), nil)
+		}
+		return nil
+	}
+	u := updateFrom(ctx)
+	if u == nil {
+		u = &updateState{s: s, member: m.From.ID}
+		ctx = context.WithValue(ctx, updateKey{}, u)
+	}
+	u.admitted = true
+	return ctx
 }

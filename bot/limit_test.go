@@ -34,7 +34,7 @@ func TestDefaultLimitsAreTelegrams(t *testing.T) {
 func admit(l *outLimiter, chat int64, now time.Time, n int) int {
 	ok := 0
 	for range n {
-		if tk, _, _ := l.book(chat, now); tk != nil {
+		if tk, _, _ := l.book(chat, nil, now); tk != nil {
 			tk.release(now)
 			ok++
 		}
@@ -89,12 +89,12 @@ func TestOutLimiterDefaults(t *testing.T) {
 	})
 	t.Run("a slow request holds its slot until Per after its answer", func(t *testing.T) {
 		l := newOutLimiter(DefaultPerChat, DefaultPerGroup, DefaultGlobal)
-		tk, _, _ := l.book(42, t0)
+		tk, _, _ := l.book(42, nil, t0)
 		if tk == nil {
 			t.Fatal("first send refused")
 		}
 		// Still in flight 3s later: Telegram may not have counted it yet.
-		next, d, changed := l.book(42, t0.Add(3*time.Second))
+		next, d, changed := l.book(42, nil, t0.Add(3*time.Second))
 		if next != nil || d != inFlight || changed == nil {
 			t.Fatalf("send while one is in flight: ticket %v, wait %v; want to wait for the answer", next, d)
 		}

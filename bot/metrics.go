@@ -24,6 +24,11 @@ type metrics struct {
 	retries     atomic.Uint64 // Bot API calls retried
 	chatBusy    atomic.Uint64 // sends refused: too many waiting for one chat
 	malformed   atomic.Uint64 // updates that did not decode (set by client)
+	recovered   atomic.Uint64 // journalled updates answered after a restart
+	resent      atomic.Uint64 // of those, replies that may have been sent before the crash
+	redelivered atomic.Uint64 // updates Telegram delivered again, ignored
+	dropped     atomic.Uint64 // replies given up on (the user was told)
+	journalErrs atomic.Uint64 // update journal writes that failed
 
 	mu       sync.Mutex
 	tgErrors map[tgErrKey]uint64 // failed Bot API calls by method and status
@@ -87,7 +92,12 @@ func (m *metrics) writeTo(w io.Writer) {
 	counter("govbot_panics_total", "Update handlers that panicked (recovered).", m.panics.Load())
 	counter("govbot_telegram_retries_total", "Bot API calls retried after 429, 5xx or a network error.", m.retries.Load())
 	counter("govbot_malformed_updates_total", "Updates that did not decode and were skipped.", m.malformed.Load())
-	counter("govbot_chat_busy_total", "Replies dropped: too many already waiting for the chat's rate limit.", m.chatBusy.Load())
+	counter("govbot_chat_busy_total", "Replies refused: too many already waiting for the chat's rate limit (the user is told once per streak).", m.chatBusy.Load())
+	counter("govbot_updates_recovered_total", "Updates received before a restart and answered after it.", m.recovered.Load())
+	counter("govbot_updates_resent_total", "Recovered updates whose reply was in flight at the crash: possibly answered twice.", m.resent.Load())
+	counter("govbot_updates_redelivered_total", "Updates Telegram delivered again, recognised and ignored.", m.redelivered.Load())
+	counter("govbot_replies_dropped_total", "Replies given up on after the total wait cap (the user was told).", m.dropped.Load())
+	counter("govbot_journal_errors_total", "Update journal writes that failed.", m.journalErrs.Load())
 
 	ans, abs := m.answered.Load(), m.abstained.Load()
 	ratio := math.NaN()

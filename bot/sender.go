@@ -32,20 +32,25 @@ func IsBlocked(err error) bool { return errors.Is(err, ErrBlocked) }
 // otherwise hold the bot's workers for minutes.
 var ErrChatBusy = errors.New("too many messages waiting for this chat")
 
-// RetryPolicy says how the Sender retries failed Bot API calls. A 429 waits
-// for the retry_after Telegram asks for; 5xx answers, network errors and
-// timeouts wait for an exponential backoff with jitter. Other errors
-// (400, 403, ...) are final.
+// RetryPolicy says how the Sender retries failed Bot API calls. A 429 is a
+// wait, not a failure: the call waits for the retry_after Telegram asks for
+// and tries again, as long as the total wait stays within MaxWait. 5xx
+// answers, network errors and timeouts wait for an exponential backoff
+// with jitter, for at most MaxAttempts attempts (and within MaxWait too).
+// Other errors (400, 403, ...) are final.
 type RetryPolicy struct {
-	// MaxAttempts bounds the attempts per call, first included (default 5).
+	// MaxAttempts bounds the attempts that fail with a 5xx, a network
+	// error or a timeout, first included (default 5). 429s do not count.
 	MaxAttempts int
 	// BaseBackoff is the first backoff, doubled on each retry (default 500ms).
 	BaseBackoff time.Duration
 	// MaxBackoff caps one backoff (default 10s).
 	MaxBackoff time.Duration
-	// MaxRetryAfter is the longest retry_after honoured; a 429 asking for
-	// more fails at once rather than hold a reply for minutes (default 60s).
-	MaxRetryAfter time.Duration
+	// MaxWait caps the total time one call spends waiting between its
+	// attempts, retry_after and backoffs together (default 3 minutes).
+	// A call that would wait longer gives up; a reply to a question given
+	// up on this way is followed by a short notice to the user.
+	MaxWait time.Duration
 	// AttemptTimeout bounds one attempt (default 20s).
 	AttemptTimeout time.Duration
 }
@@ -60,8 +65,8 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	if p.MaxBackoff <= 0 {
 		p.MaxBackoff = 10 * time.Second
 	}
-	if p.MaxRetryAfter <= 0 {
-		p.MaxRetryAfter = time.Minute
+	if p.MaxWait <= 0 {
+		p.MaxWait = 3 * time.Minute
 	}
 	if p.AttemptTimeout <= 0 {
 		p.AttemptTimeout = 20 * time.Second
@@ -75,9 +80,15 @@ type SenderConfig struct {
 	// PerChat, PerGroup and Global are the outgoing rate limits. PerGroup
 	// applies on top of PerChat to chats with negative IDs (groups).
 	PerChat, PerGroup, Global Rate
-	// MaxQueue bounds the sends waiting for their turn in one chat; more are
-	// refused at once with ErrChatBusy (default 10: at 20 a minute, half a
-	// minute of replies for a group). A negative value means no bound.
+	// MaxQueue bounds the sends waiting for their turn in one chat
+	// (default 10: at 20 a minute, half a minute of replies for a group).
+	// The waiting sends of a chat take turns member by member (the user
+	// whose update is being answered), so one member asking a lot cannot
+	// starve the others of a group's 20 messages a minute; when the queue
+	// is full, the member with the most waiting sends gives up its latest
+	// one to a member with fewer, or else the newcomer is refused. Either
+	// fails with ErrChatBusy, and a reply to a user is followed by a
+	// notice. A negative value means no bound.
 	MaxQueue int
 	// Retry is the retry policy.
 	Retry RetryPolicy
@@ -115,6 +126,9 @@ type APIError struct {
 	// Err is the last error, token removed. It wraps ErrBlocked for a 403
 	// and the go-telegram/bot sentinel errors (bot.ErrorBadRequest, ...).
 	Err error
+	// GaveUp is true when the call failed only for lack of time: 429s,
+	// 5xx answers or timeouts outlasted RetryPolicy.MaxWait or MaxAttempts.
+	GaveUp bool
 }
 
 func (e *APIError) Error() string {
@@ -130,6 +144,10 @@ func (e *APIError) Unwrap() error { return e.Err }
 // use; announcements and other bulk sends should share the bot's Sender so
 // that everything sent counts against the same limits.
 type Sender struct {
+	// onDrop, if set, is told about a message to a chat given up on
+	// (GaveUp, or ErrChatBusy) while answering an update.
+	onDrop func(ctx context.Context, chatID int64, err error)
+
 	b        *tgbot.Bot
 	lim      *outLimiter
 	maxQueue int
@@ -201,7 +219,17 @@ func (s *Sender) Send(ctx context.Context, chatID int64, text string, o *SendOpt
 		m, err = s.b.SendMessage(ctx, p)
 		return err
 	})
+	if err != nil && s.onDrop != nil && droppedForTime(err) {
+		s.onDrop(ctx, chatID, err)
+	}
 	return m, err
+}
+
+// droppedForTime reports whether a send failed only for lack of time or
+// room (and the user should be told), not because Telegram refused it.
+func droppedForTime(err error) bool {
+	var ae *APIError
+	return errors.Is(err, ErrChatBusy) || (errors.As(err, &ae) && ae.GaveUp)
 }
 
 // Edit replaces the text (and markup) of message messageID in chatID.
@@ -261,12 +289,17 @@ func preview(on bool) *models.LinkPreviewOptions {
 // wait for the chat. Pass 0 for calls that send nothing to a chat. fn must
 // use the context it is given: it carries the attempt's timeout.
 func (s *Sender) Do(ctx context.Context, chatID int64, method string, fn func(ctx context.Context) error) error {
+	var waited time.Duration // between attempts, for this call
+	failures := 0            // attempts failed other than by a 429
 	for attempt := 1; ; attempt++ {
 		var tk *ticket
 		if chatID != 0 {
 			var err error
 			if tk, err = s.turn(ctx, chatID); err != nil {
 				return &APIError{Method: method, Attempts: attempt - 1, Err: err}
+			}
+			if u := updateFrom(ctx); u != nil {
+				u.markSending() // the reply to a journalled update is going out
 			}
 		}
 		code, err := s.attempt(ctx, tk, fn)
@@ -277,13 +310,20 @@ func (s *Sender) Do(ctx context.Context, chatID int64, method string, fn func(ct
 		if ctx.Err() != nil {
 			return &APIError{Method: method, Status: code, Attempts: attempt, Err: err}
 		}
-		wait, retry := s.retryWait(err, code, attempt)
+		wait, retry, limited := s.retryWait(err, code, failures+1)
+		if !limited {
+			failures++
+		}
 		if errors.Is(err, tgbot.ErrorForbidden) {
 			err = fmt.Errorf("%w: %w", ErrBlocked, err)
 		}
-		if !retry || attempt >= s.retry.MaxAttempts {
+		if !retry {
 			return &APIError{Method: method, Status: code, Attempts: attempt, Err: err}
 		}
+		if failures >= s.retry.MaxAttempts || waited+wait > s.retry.MaxWait {
+			return &APIError{Method: method, Status: code, Attempts: attempt, Err: err, GaveUp: true}
+		}
+		waited += wait
 		if s.metrics != nil {
 			s.metrics.retries.Add(1)
 		}
@@ -351,21 +391,26 @@ func statusOf(err error) int {
 	return 0
 }
 
-// retryWait says whether a failed attempt is worth retrying and after how long.
-func (s *Sender) retryWait(err error, status, attempt int) (time.Duration, bool) {
+// retryWait says whether a failed attempt is worth retrying, after how
+// long, and whether it was a 429 (a wait Telegram asked for, not a failure).
+// failure counts the attempts failed other than by 429, this one included.
+func (s *Sender) retryWait(err error, status, failure int) (wait time.Duration, retry, limited bool) {
 	var tm *tgbot.TooManyRequestsError
-	if errors.As(err, &tm) {
-		d := time.Duration(tm.RetryAfter) * time.Second
-		if d <= 0 {
-			d = s.backoff(attempt)
+	if errors.As(err, &tm) || status == http.StatusTooManyRequests {
+		d := time.Duration(0)
+		if tm != nil {
+			d = time.Duration(tm.RetryAfter) * time.Second
 		}
-		return d, d <= s.retry.MaxRetryAfter
+		if d <= 0 {
+			d = s.backoff(1)
+		}
+		return d, true, true
 	}
 	if status >= 500 || status == 0 {
 		// 5xx, or no answer at all: a network error or the attempt timed out.
-		return s.backoff(attempt), true
+		return s.backoff(failure), true, false
 	}
-	return 0, status == http.StatusTooManyRequests
+	return 0, false, false
 }
 
 func (s *Sender) backoff(attempt int) time.Duration {
@@ -383,29 +428,33 @@ func backoff(base, limit time.Duration, attempt int) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
-// waitTurn blocks until chatID may be sent to within the rate limits and
-// counts a send from now. Prefer turn, which counts the send until its
-// answer is back: that is what keeps the rate Telegram sees within limits.
-func (s *Sender) waitTurn(ctx context.Context, chatID int64) error {
-	tk, err := s.turn(ctx, chatID)
-	tk.release(time.Now())
-	return err
-}
-
-// turn blocks until chatID may be sent to within the rate limits and
-// returns the booked send; release it when the request is over.
+// turn blocks until chatID may be sent to within the rate limits, and it
+// is the turn of the member this send answers (sends waiting for one chat
+// take turns member by member), and returns the booked send; release it
+// when the request is over.
 func (s *Sender) turn(ctx context.Context, chatID int64) (*ticket, error) {
-	if !s.lim.enter(chatID, s.maxQueue) {
+	member, exempt := int64(0), false
+	if u := updateFrom(ctx); u != nil {
+		member, exempt = u.member, u.notice
+	}
+	w := s.lim.enter(chatID, member, s.maxQueue, exempt)
+	if w == nil {
 		if s.metrics != nil {
 			s.metrics.chatBusy.Add(1)
 		}
 		return nil, ErrChatBusy
 	}
-	defer s.lim.leave(chatID)
+	defer s.lim.leave(chatID, w)
 	for {
-		tk, d, changed := s.lim.book(chatID, time.Now())
+		tk, d, changed := s.lim.book(chatID, w, time.Now())
 		if tk != nil {
 			return tk, nil
+		}
+		if s.lim.evicted(w) {
+			if s.metrics != nil {
+				s.metrics.chatBusy.Add(1)
+			}
+			return nil, ErrChatBusy
 		}
 		if d == inFlight {
 			select {

@@ -91,12 +91,6 @@ func (s *buttonState[V]) getOrPut(key string, mk func() V) V {
 	return v
 }
 
-func (s *buttonState[V]) len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.ll.Len()
-}
-
 // newID returns 10 random base-62 characters (about 59 bits).
 func newID() string {
 	const alphabet = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -72,7 +72,7 @@ func parseSubArgs(args string) (channel string, filters []string, err error) {
 	seen := map[string]bool{}
 	for _, f := range fields {
 		if utf8.RuneCountInString(f) > maxFilterRunes {
-			return "", nil, refusal(fmt.Sprintf("筛选词「%s」太长了，请用 %d 个字以内的词，例如地名或“法治”。", clip(f, maxFilterRunes), maxFilterRunes))
+			return "", nil, refusal(fmt.Sprintf("筛选词「%s」太长了，请用 %d 个字以内的词，例如地名或“法治”。", esc(clip(f, maxFilterRunes)), maxFilterRunes))
 		}
 		if !seen[f] {
 			seen[f] = true

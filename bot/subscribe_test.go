@@ -110,6 +110,7 @@ func startSubs(t *testing.T) *subHarness {
 		APIURL:        api.srv.URL,
 		PollTimeout:   2 * time.Second,
 		ShutdownGrace: 5 * time.Second,
+		UserBurst:     100, // the tests send many commands as one user
 		Logger:        slog.New(slog.NewTextHandler(logs, nil)),
 		Sender: SenderConfig{
 			PerChat: Rate{1, 10 * time.Millisecond}, PerGroup: Rate{20, time.Second}, Global: Rate{30, 100 * time.Millisecond},
@@ -352,5 +353,17 @@ func TestAnonymousAdminSubscribes(t *testing.T) {
 	}
 	if _, err := h.st.Subscription(group.ID); err != nil {
 		t.Errorf("a linked channel's post unsubscribed the group: %v", err)
+	}
+}
+
+// TestSubscribeRefusalEscapesFilter: the refusal of a too-long filter
+// quotes it, and a filter of 30 "<" must come out as text, not as HTML
+// that Telegram rejects (and the user never sees a reply).
+func TestSubscribeRefusalEscapesFilter(t *testing.T) {
+	h := startSubs(t)
+	u := bottest.User(4242)
+	got := h.say(bottest.PrivateChat(u), u, "/subscribe "+strings.Repeat("<", 30))
+	if !strings.Contains(got, "太长") || strings.Contains(got, "<<") || !strings.Contains(got, "&lt;&lt;") {
+		t.Errorf("refusal = %q; want the filter escaped", got)
 	}
 }

@@ -58,6 +58,14 @@ type Source struct {
 	// by default those are indexed quietly, so that adding a source with
 	// ten years of reports does not flood the subscribers.
 	AnnounceExisting bool `json:"announce_existing,omitempty"`
+	// AllowPrivate lets this source's fetches reach internal addresses
+	// (loopback, private, link-local, unique-local, CGNAT): for an intranet
+	// site. Off by default: see ErrInternalAddress.
+	AllowPrivate bool `json:"allow_private,omitempty"`
+	// LinkHosts are further host names whose report links are followed
+	// from the listing page ("*" for any); by default only links to the
+	// listing page's own host are.
+	LinkHosts []string `json:"link_hosts,omitempty"`
 
 	linkRE *regexp.Regexp
 }

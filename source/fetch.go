@@ -74,6 +74,12 @@ type FetchOptions struct {
 	// ETag and LastModified, from an earlier response, make the request
 	// conditional (If-None-Match, If-Modified-Since).
 	ETag, LastModified string
+	// AllowPrivate lets the fetch reach internal addresses (loopback,
+	// private, link-local, unique-local, CGNAT, metadata): for intranet
+	// sites only. Without it such addresses are refused at connect time,
+	// on every redirect hop (ErrInternalAddress). A Client given above is
+	// used as it is, with whatever transport it has.
+	AllowPrivate bool
 }
 
 // Page is a fetched response.
@@ -119,7 +125,8 @@ var downloadTypes = map[string]bool{
 // generic download type (application/octet-stream …) is read when the
 // content is a PDF or .docx, and ContentType then names what it is; legacy
 // .doc/.wps, images and others are refused with an explanation. Errors wrap ErrTimeout, ErrTooLarge,
-// ErrContentType, ErrRedirects, ErrBadURL, ErrTruncatedBody or are a
+// ErrContentType, ErrRedirects, ErrBadURL, ErrTruncatedBody,
+// ErrInternalAddress or are a
 // *StatusError, each naming the URL.
 func Fetch(ctx context.Context, rawURL string, opts *FetchOptions) (*Page, error) {
 	var o FetchOptions
@@ -142,10 +149,18 @@ func Fetch(ctx context.Context, rawURL string, opts *FetchOptions) (*Page, error
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("fetch %q: %w", rawURL, ErrBadURL)
 	}
+	if !o.AllowPrivate && o.Client == nil {
+		if err := checkLiteralHost(u); err != nil {
+			return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
 
-	client := http.Client{Transport: http.DefaultTransport}
+	client := http.Client{Transport: publicTransport}
+	if o.AllowPrivate {
+		client.Transport = privateTransport
+	}
 	if o.Client != nil {
 		client = *o.Client
 	}
@@ -260,6 +275,13 @@ func sniffType(rawURL string, body []byte) string {
 
 // fetchErr classifies a transport error.
 func fetchErr(rawURL string, timeout time.Duration, err error) error {
+	if errors.Is(err, ErrInternalAddress) {
+		var ue *url.Error
+		if errors.As(err, &ue) && ue.URL != rawURL {
+			return fmt.Errorf("fetch %s: redirected to %s: %w", rawURL, ue.URL, errors.Unwrap(ue))
+		}
+		return fmt.Errorf("fetch %s: %w", rawURL, unwrapURLError(err))
+	}
 	if errors.Is(err, ErrRedirects) {
 		return fmt.Errorf("fetch %s: %w", rawURL, ErrRedirects)
 	}
@@ -271,4 +293,13 @@ func fetchErr(rawURL string, timeout time.Duration, err error) error {
 		return fmt.Errorf("fetch %s: %v: %w", rawURL, ue.Err, ErrTimeout)
 	}
 	return fmt.Errorf("fetch %s: %w", rawURL, err)
+}
+
+// unwrapURLError drops the url.Error layer, whose text repeats the URL.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }

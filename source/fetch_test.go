@@ -117,7 +117,7 @@ func govSite(t *testing.T) *httptest.Server {
 
 func TestFetch(t *testing.T) {
 	srv := govSite(t)
-	opts := &FetchOptions{Timeout: 500 * time.Millisecond, MaxBytes: 1 << 20}
+	opts := &FetchOptions{Timeout: 500 * time.Millisecond, MaxBytes: 1 << 20, AllowPrivate: true}
 	tests := []struct {
 		path     string
 		wantErr  error

@@ -56,7 +56,7 @@ func newEnv(t *testing.T) *env {
 		}
 	}
 	return &env{dir: dir, ix: ix, st: st, in: &Ingester{Index: ix, Store: st, Announce: true},
-		fetch: &FetchOptions{Timeout: 500 * time.Millisecond, MaxBytes: 1 << 20}}
+		fetch: &FetchOptions{Timeout: 500 * time.Millisecond, MaxBytes: 1 << 20, AllowPrivate: true}}
 }
 
 func (e *env) ingestURL(t *testing.T, u string) (Result, error) {

@@ -131,6 +131,7 @@ func (w *Watcher) pollListing(ctx context.Context, src *Source) ([]Ingested, err
 	first := ps.LastPoll.IsZero()
 	opts := w.Fetch
 	opts.ETag, opts.LastModified = ps.ETag, ps.LastModified
+	opts.AllowPrivate = opts.AllowPrivate || src.AllowPrivate
 	page, err := Fetch(ctx, src.URL, &opts)
 	ps.LastPoll = time.Now().UTC()
 	if err != nil {
@@ -143,7 +144,7 @@ func (w *Watcher) pollListing(ctx context.Context, src *Source) ([]Ingested, err
 		ps.LastError = ""
 		return nil, w.Store.SetPollState(src.Name, ps)
 	}
-	links := ExtractLinks(page.Body, page.URL, src.LinkPattern())
+	links := onHosts(ExtractLinks(page.Body, page.URL, src.LinkPattern()), src.linkHosts(page.URL))
 	seen, err := w.Store.Seen(src.Name, links...)
 	if err != nil {
 		return nil, err
@@ -198,6 +199,7 @@ func (g Ingested) reportID() string {
 func (w *Watcher) fetchAndIngest(ctx context.Context, src *Source, announce bool, link string) (Ingested, error) {
 	opts := w.Fetch
 	opts.ETag, opts.LastModified = "", ""
+	opts.AllowPrivate = opts.AllowPrivate || src.AllowPrivate
 	page, err := Fetch(ctx, link, &opts)
 	if err != nil {
 		return Ingested{}, err
@@ -213,10 +215,39 @@ func permanent(err error) bool {
 	if errors.As(err, &se) {
 		return se.Code >= 400 && se.Code < 500 && se.Code != http.StatusTooManyRequests && se.Code != http.StatusRequestTimeout
 	}
-	return errors.Is(err, ErrContentType) || errors.Is(err, ErrTooLarge) || errors.Is(err, ErrBadURL) ||
+	return errors.Is(err, ErrContentType) || errors.Is(err, ErrTooLarge) || errors.Is(err, ErrBadURL) || errors.Is(err, ErrInternalAddress) ||
 		// A password, a legacy format or a scan does not change by
 		// fetching again; a truncated download (doctext.ErrBroken) may.
 		errors.Is(err, doctext.ErrEncrypted) || errors.Is(err, doctext.ErrUnsupported) || errors.Is(err, doctext.ErrNoText)
+}
+
+// within reports whether path is root or inside it (both resolved).
+func within(root, path string) bool {
+	rel, err := filepath.Rel(root, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// linkHosts are the hosts whose links a listing page may lead to: the
+// configured listing's, the page's own after redirects, and LinkHosts.
+func (s *Source) linkHosts(pageURL string) []string {
+	hosts := append([]string(nil), s.LinkHosts...)
+	for _, raw := range []string{s.URL, pageURL} {
+		if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
+			hosts = append(hosts, u.Hostname())
+		}
+	}
+	return hosts
+}
+
+// onHosts keeps the links on one of hosts.
+func onHosts(links, hosts []string) []string {
+	out := links[:0:0]
+	for _, l := range links {
+		if sameSite(l, hosts) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // pollFolder ingests the folder's report files that are new or changed
@@ -227,14 +258,40 @@ func (w *Watcher) pollFolder(ctx context.Context, src *Source) ([]Ingested, erro
 		return nil, err
 	}
 	first := ps.LastPoll.IsZero()
-	type file struct{ path, key string }
+	type file struct{ path, readFrom, key string }
 	var files []file
-	err = filepath.WalkDir(src.Folder, func(path string, d fs.DirEntry, err error) error {
+	root, err := filepath.EvalSymlinks(src.Folder)
+	if err != nil {
+		err = fmt.Errorf("read folder: %w", err)
+		ps.LastError = err.Error()
+		_ = w.Store.SetPollState(src.Name, ps)
+		return nil, err
+	}
+	var escapes []error
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
+		rel, _ := filepath.Rel(root, path)
+		name := filepath.Join(src.Folder, rel) // as the operator names it
+		readFrom := path
+		if d.Type()&fs.ModeSymlink != 0 {
+			// A link is read only if it resolves inside the folder: a link
+			// to /etc/passwd (or to a folder outside) dropped into a
+			// watched folder must not be indexed and quoted to users.
+			target, err := filepath.EvalSymlinks(path)
+			if err != nil || !within(root, target) {
+				escapes = append(escapes, fmt.Errorf("%s: a symbolic link out of the folder, skipped", name))
+				return nil
+			}
+			info, err := os.Stat(target)
+			if err != nil || !info.Mode().IsRegular() {
+				return nil // a link to a folder inside is walked there
+			}
+			d, readFrom = fs.FileInfoToDirEntry(info), target
+		}
 		if d.IsDir() {
-			if path != src.Folder && strings.HasPrefix(d.Name(), ".") {
+			if path != root && strings.HasPrefix(d.Name(), ".") {
 				return filepath.SkipDir
 			}
 			return nil
@@ -249,10 +306,14 @@ func (w *Watcher) pollFolder(ctx context.Context, src *Source) ([]Ingested, erro
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(src.Folder, path)
-		files = append(files, file{path, fmt.Sprintf("%s@%d-%d", rel, info.ModTime().UnixNano(), info.Size())})
+		files = append(files, file{name, readFrom, fmt.Sprintf("%s@%d-%d", rel, info.ModTime().UnixNano(), info.Size())})
 		return nil
 	})
+	if err == nil && len(escapes) > 0 {
+		for _, e := range escapes {
+			w.logger().Warn("folder source", "source", src.Name, "err", e)
+		}
+	}
 	if err != nil {
 		err = fmt.Errorf("read folder: %w", err)
 		ps.LastError = err.Error()
@@ -269,12 +330,12 @@ func (w *Watcher) pollFolder(ctx context.Context, src *Source) ([]Ingested, erro
 		return nil, err
 	}
 	var out []Ingested
-	var errs []error
+	errs := escapes
 	for _, f := range files {
 		if seen[f.key] || ctx.Err() != nil {
 			continue
 		}
-		data, err := os.ReadFile(f.path)
+		data, err := os.ReadFile(f.readFrom)
 		var got Ingested
 		if err == nil {
 			got, err = w.ingest(ctx, src, !first || src.AnnounceExisting, f.path, Document{Name: f.path, Data: data})

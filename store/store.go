@@ -51,7 +51,9 @@ var (
 	bSeen       = []byte("poll_seen")
 	bMeta       = []byte("meta")
 	bFeedback   = []byte("feedback")
-	allBuckets  = [][]byte{bSubs, bReports, bByHash, bByIndexNo, bByURL, bOutbox, bDue, bInflight, bAdmins, bErrors, bPoll, bSeen, bMeta, bFeedback}
+	bUpdPending = []byte("updates_pending")
+	bUpdDone    = []byte("updates_done")
+	allBuckets  = [][]byte{bSubs, bReports, bByHash, bByIndexNo, bByURL, bOutbox, bDue, bInflight, bAdmins, bErrors, bPoll, bSeen, bMeta, bFeedback, bUpdPending, bUpdDone}
 	keyVersion  = []byte("format_version")
 	formatValue = []byte("1")
 )

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -372,5 +373,50 @@ func TestSentSince(t *testing.T) {
 	}
 	if got, _ := s.SentSince(time.Time{}); len(got) != 2 || got[0].ChatID != 1 {
 		t.Errorf("SentSince(zero) = %+v; want chats 1, 2 oldest first", got)
+	}
+}
+
+// TestUpdateJournal: received updates stay until finished, a second
+// delivery of one is recognised, and the sending mark survives a reopen.
+func TestUpdateJournal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), FileName)
+	s, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ups := []PendingUpdate{{ID: 10, Raw: []byte(`{"update_id":10}`)}, {ID: 11, Raw: []byte(`{"update_id":11}`)}, {ID: 12, Raw: []byte(`{"update_id":12}`)}}
+	fresh, err := s.ReceiveUpdates(ups)
+	if err != nil || len(fresh) != 3 {
+		t.Fatalf("first receive: %d fresh, %v", len(fresh), err)
+	}
+	if err := s.MarkUpdateSending(11); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishUpdate(10); err != nil {
+		t.Fatal(err)
+	}
+	// Telegram delivers 10..13 again (the acknowledgement was lost).
+	fresh, err = s.ReceiveUpdates(append(ups, PendingUpdate{ID: 13, Raw: []byte(`{"update_id":13}`)}))
+	if err != nil || len(fresh) != 1 || fresh[0].ID != 13 {
+		t.Fatalf("second receive: %+v, %v", fresh, err)
+	}
+	s.Close()
+	if s, err = Open(path, nil); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	pend, err := s.PendingUpdates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range pend {
+		got = append(got, fmt.Sprintf("%d:%v", p.ID, p.Sending))
+	}
+	if strings.Join(got, " ") != "11:true 12:false 13:false" {
+		t.Errorf("pending after reopen = %v", got)
+	}
+	if err := s.Check(); err != nil {
+		t.Error(err)
 	}
 }

@@ -29,6 +29,7 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 	maxSize := fs.Int64("max-size", source.DefaultMaxBytes, "size limit for a fetched page, in bytes")
 	corpusF := corpusFlag(fs)
 	noManifest := fs.Bool("no-manifest", false, "ignore a "+corpus.ManifestName+" beside the file")
+	allowPrivate := fs.Bool("allow-private", false, "let a URL (and its redirects) reach loopback, private and link-local addresses: for intranet sites only")
 	var meta metaFlags
 	meta.register(fs)
 	fs.Usage = func() {
@@ -56,7 +57,7 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 	arg := fs.Arg(0)
 	var doc source.Document
 	if strings.HasPrefix(arg, "http://") || strings.HasPrefix(arg, "https://") {
-		page, err := source.Fetch(ctx, arg, &source.FetchOptions{Timeout: *timeout, MaxBytes: *maxSize})
+		page, err := source.Fetch(ctx, arg, &source.FetchOptions{Timeout: *timeout, MaxBytes: *maxSize, AllowPrivate: *allowPrivate})
 		if err != nil {
 			return err
 		}

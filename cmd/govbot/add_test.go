@@ -62,25 +62,27 @@ func TestAddAndWatchCommands(t *testing.T) {
 		code     int
 		out, err string
 	}{
-		{[]string{"add", srv.URL + "/t20250123_1.shtml"}, 0, "added 127.0.0.1-t20250123_1: 2025年湖北省政府工作报告 (湖北省人民政府", ""},
-		{[]string{"add", "--id", "other", srv.URL + "/t20250123_1.shtml"}, 0, "already indexed as 127.0.0.1-t20250123_1 (same text)", ""},
+		// The test site is on 127.0.0.1: refused unless the operator allows it.
+		{[]string{"add", srv.URL + "/t20250123_1.shtml"}, 1, "", "127.0.0.1 is a loopback address"},
+		{[]string{"add", "--allow-private", srv.URL + "/t20250123_1.shtml"}, 0, "added 127.0.0.1-t20250123_1: 2025年湖北省政府工作报告 (湖北省人民政府", ""},
+		{[]string{"add", "--allow-private", "--id", "other", srv.URL + "/t20250123_1.shtml"}, 0, "already indexed as 127.0.0.1-t20250123_1 (same text)", ""},
 		{[]string{"add", revised}, 0, "updated 127.0.0.1-t20250123_1 (same 索引号, revision 2): replaced the earlier text", ""},
 		// A fresh data directory starts from the embedded sample report,
 		// as govbot serve does, and keeps what was added beside it.
 		{[]string{"reports"}, 0, "2 report(s)", ""},
 		{[]string{"ask", "湖北省2024年地区生产总值总量是多少"}, 0, "60014亿元", ""},
-		{[]string{"add", srv.URL + "/report.pdf"}, 1, "", "damaged or truncated document (nothing was changed)"},
+		{[]string{"add", "--allow-private", srv.URL + "/report.pdf"}, 1, "", "damaged or truncated document (nothing was changed)"},
 		// The sample report as PDF and as .docx: every paragraph extracted
 		// exactly as in the text version, so the same text hash.
 		{[]string{"add", filepath.Join(docs, "fangxian-fzzf.pdf")}, 0, "already indexed as 2024-fangxian-fzzf (same text)", ""},
 		{[]string{"add", filepath.Join(docs, "fangxian-fzzf.docx")}, 0, "already indexed as 2024-fangxian-fzzf (same text)", ""},
-		{[]string{"add", srv.URL + "/attachment/hebei.pdf"}, 0, "added 127.0.0.1-hebei: 2026年河北省政府工作报告 (河北省人民政府, 43 paragraphs)", ""},
+		{[]string{"add", "--allow-private", srv.URL + "/attachment/hebei.pdf"}, 0, "added 127.0.0.1-hebei: 2026年河北省政府工作报告 (河北省人民政府, 43 paragraphs)", ""},
 		{[]string{"add", filepath.Join(docs, "longhua-fzzf.docx")}, 0, "added longhua-fzzf: ", ""},
 		{[]string{"ask", "河北2025年全省生产总值是多少"}, 0, "4.93万亿元", ""},
 		{[]string{"add", filepath.Join(docs, "fangxian-fzzf.doc")}, 1, "", "legacy Word 97-2003 (.doc) files are not supported: open it in Word or WPS, save as .docx or PDF"},
 		{[]string{"add", filepath.Join(docs, "encrypted.pdf")}, 1, "", "password"},
 		{[]string{"reports"}, 0, "4 report(s)", ""},
-		{[]string{"add", srv.URL + "/missing.html"}, 1, "", "HTTP 404 Not Found"},
+		{[]string{"add", "--allow-private", srv.URL + "/missing.html"}, 1, "", "HTTP 404 Not Found"},
 		{[]string{"add", filepath.Join(dir, "nope.txt")}, 1, "", "no such file"},
 		{[]string{"add"}, 2, "", "add takes one FILE or URL"},
 		{[]string{"watch", "--once"}, 1, "", "sources.json"},

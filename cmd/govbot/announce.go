@@ -109,6 +109,9 @@ func startAnnouncements(ctx context.Context, e *env, log *slog.Logger, dir strin
 	}
 	srv.EnableAnnouncements(ann)
 	srv.EnableFeedback(st) // 答案有误 / 有帮助 under every answer; /feedback for admins
+	// Every received message is kept in the state file until answered, so
+	// that a crash loses no question.
+	srv.UseJournal(st)
 
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup

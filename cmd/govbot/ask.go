@@ -46,6 +46,7 @@ func runAsk(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	dir := dataDir(e, *data)
+	warnMissingData(e, *data, dir)
 	eng, err := openEngine(ctx, e, dir, choice)
 	if err != nil {
 		return err

@@ -99,7 +99,9 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	eng, err := openEngine(ctx, e, dataDir(e, *data), choice)
+	dir := dataDir(e, *data)
+	warnMissingData(e, *data, dir)
+	eng, err := openEngine(ctx, e, dir, choice)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -113,4 +114,17 @@ func dataDir(e *env, flagValue string) string {
 		return filepath.Join(home, ".local", "share", "govbot")
 	}
 	return "govbot-data"
+}
+
+// warnMissingData says on stderr when a data directory named by --data or
+// GOVBOT_DATA does not exist: the command then answers from the embedded
+// sample report (or starts an empty directory), which a mistyped path
+// should not do silently.
+func warnMissingData(e *env, flagValue, dir string) {
+	if flagValue == "" && e.getenv("GOVBOT_DATA") == "" {
+		return
+	}
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(e.stderr, "govbot: warning: data directory %s does not exist (check --data / GOVBOT_DATA): starting from the embedded sample report\n", dir)
+	}
 }

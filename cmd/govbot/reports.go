@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"golang.org/x/text/width"
-
 )
 
 func init() {
@@ -31,7 +30,9 @@ func runReports(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	eng, err := openEngine(ctx, e, dataDir(e, *data), choice)
+	dir := dataDir(e, *data)
+	warnMissingData(e, *data, dir)
+	eng, err := openEngine(ctx, e, dir, choice)
 	if err != nil {
 		return err
 	}

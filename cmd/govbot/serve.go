@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/govbot/govbot/answer"
 	"github.com/govbot/govbot/bot"
@@ -34,6 +35,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	listen := fs.String("listen", "", "address for /healthz, /metrics, the webhook and the web pages; \"-\" for none in polling mode (default $GOVBOT_LISTEN, else 127.0.0.1:8080)")
 	corpusF := corpusFlag(fs)
 	indexFrom := fs.String("index-if-missing", "", "index the reports in `DIR` when the data directory has no index, or only the embedded sample report (default $GOVBOT_REPORTS; without either, an empty data directory serves the sample)")
+	metricsListen := fs.String("metrics-listen", "", "separate address for /metrics and /healthz, e.g. 127.0.0.1:9090 (default $GOVBOT_METRICS_LISTEN); with --webhook-url, /metrics is not served on --listen unless --metrics-token is set")
+	metricsToken := fs.String("metrics-token", "", "require \"Authorization: Bearer TOKEN\" for /metrics (default $GOVBOT_METRICS_TOKEN)")
+	maxSendWait := fs.Duration("max-send-wait", 0, "longest a reply waits in total for Telegram's 429 retry_after and retries before it is dropped and the user told (default $GOVBOT_MAX_SEND_WAIT, else 3m)")
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	logJSON := fs.Bool("log-json", false, "log JSON lines instead of text")
 	var cf cacheFlags // bounds of the index's caches (index.go)
@@ -83,6 +87,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	warnMissingData(e, *data, dir)
 	if src := orEnv(*indexFrom, "GOVBOT_REPORTS"); src != "" {
 		if err := indexIfMissing(ctx, e, log, dir, src); err != nil {
 			return err
@@ -127,6 +132,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		WebhookURL:    orEnv(*webhookURL, "TELEGRAM_WEBHOOK_URL"),
 		WebhookSecret: orEnv(*webhookSecret, "TELEGRAM_WEBHOOK_SECRET"),
 		Listen:        addr,
+		MetricsListen: orEnv(*metricsListen, "GOVBOT_METRICS_LISTEN"),
+		MetricsToken:  orEnv(*metricsToken, "GOVBOT_METRICS_TOKEN"),
 		Logger:        log,
 	}
 	if *withWeb && addr != "" {
@@ -136,6 +143,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		cfg.Pages = pages
 	}
+	if *maxSendWait == 0 {
+		if v := e.getenv("GOVBOT_MAX_SEND_WAIT"); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("%w: GOVBOT_MAX_SEND_WAIT: %v", errUsage, err)
+			}
+			*maxSendWait = d
+		}
+	}
+	cfg.Sender.Retry.MaxWait = *maxSendWait
 	s, err := bot.New(cfg, eng)
 	if err != nil {
 		return err

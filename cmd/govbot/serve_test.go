@@ -60,8 +60,11 @@ func TestServe(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data := t.TempDir()
+			// Both starts talk to the same Telegram: update IDs go on
+			// increasing, and the bot recognises none as seen before.
+			api := bottest.New()
+			defer api.Close()
 			for i, st := range tt.starts {
-				api := bottest.New()
 				envs := map[string]string{
 					"TELEGRAM_BOT_TOKEN": serveToken,
 					"TELEGRAM_API_URL":   api.URL,
@@ -96,7 +99,6 @@ func TestServe(t *testing.T) {
 				case <-time.After(30 * time.Second):
 					t.Fatal("serve did not stop after cancel")
 				}
-				api.Close()
 				logs := stderr.String()
 				if err != nil || !strings.HasPrefix(reply, "<b>45件</b>") {
 					t.Fatalf("start %d: no cited reply (%v): %q\nlogs:\n%s", i+1, err, reply, logs)
