@@ -840,23 +840,23 @@ func bestFirsts(fs []firstStage, n int) []firstStage {
 func (e *Engine) prior(q *question, sc scope, rep *corpus.Report, para *corpus.Paragraph) float64 {
 	p := 0.0
 	if sc.yearNote && sc.newest[rep.ID] {
-		p += 0.3
+		p += priorNewest
 	}
 	if sc.yearNote && rep.Year > 0 {
 		// Without a year, what the reports say now: older reports fade
 		// (a tenth per year, at most 1), and win only when the newer ones
 		// do not speak of the topic.
 		if age := sc.newestYear[rep.Issuer] - rep.Year; age > 0 {
-			p -= min(1.0, 0.1*float64(age))
+			p -= min(priorAgeMax, priorAgePerYear*float64(age))
 		}
 	}
 	if sc.prefer[rep.ID] {
-		p += 0.4
+		p += priorPreferred
 	}
 	if sc.multiIssuer && len(q.issuers) == 0 && rep.Issuer == nationalIssuer {
 		// A question that names no place is, in a corpus of many issuers,
 		// most often about the country as a whole.
-		p += 1.0
+		p += priorNational
 	}
 	return p
 }

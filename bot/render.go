@@ -161,15 +161,6 @@ func figureText(f *answer.Figure) string {
 	return answer.Layout(&answer.Answer{Answered: true, Figure: f}).Headline
 }
 
-// markText is the marked part of a passage's excerpt, or "".
-func markText(p *answer.Passage) string {
-	a, b := p.Mark[0], p.Mark[1]
-	if a < 0 || b > len(p.Excerpt) || a >= b {
-		return ""
-	}
-	return p.Excerpt[a:b]
-}
-
 // minRelatedShare is how much of the best passage's score a further passage
 // needs to be offered under 更多结果: the engine lists up to ten passages
 // and the tail of that list shares few of the question's words.

@@ -28,8 +28,9 @@ type ninfo struct {
 	sibling, child byte
 }
 
-// block mirrors cedar.Block.
+// block mirrors cedar.Block: its fields must match cedar's, read or not.
 type block struct {
+	//lint:ignore U1000 a field of cedar.Block's layout, which block mirrors
 	prev, next, num, reject, trial, eHead int
 }
 
