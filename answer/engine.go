@@ -902,7 +902,7 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 	if best == nil {
 		if len(q.issuers) == 0 {
 			for _, t := range terms {
-				if t.place {
+				if t.place && e.namesDivision(t.word) {
 					// "十堰GDP": a place without reports of its own.
 					return e.abstain(q, e.noReportReason(t.word), nil)
 				}

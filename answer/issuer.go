@@ -457,6 +457,22 @@ func (e *Engine) IssuersAt(level place.Level) []string {
 	return out
 }
 
+// namesDivision reports whether w is, as a whole, the name of one of
+// China's divisions (十堰, 丹江口市), not merely a word the dictionary
+// tags as a place (城镇).
+func (e *Engine) namesDivision(w string) bool {
+	dir := e.directory()
+	if dir == nil || dir.places == nil {
+		return false
+	}
+	for _, m := range dir.places.FindWords(w, dir.words) {
+		if m.Start == 0 && m.End == len(w) && len(m.Places) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // noReportReason is the reply to a question about a place the corpus has no
 // report from: it says so and names the reports from the nearest division
 // above it that has some ("没有收录丹江口的报告。湖北省内收录的是湖北省（2025—2026年）、

@@ -43,8 +43,13 @@ func TestUpdateReanalysesOldIndex(t *testing.T) {
 	if _, err := Update(ctx, dir, reports); err != nil {
 		t.Fatal(err)
 	}
-	// Write the catalog as an index of analysis version 1 has it.
-	path := filepath.Join(dir, catalogDir, catalogList)
+	// Write the catalog as an index of analysis version 1 has it (in the
+	// current generation).
+	gdir, err := CurrentDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(gdir, catalogDir, catalogList)
 	data, err := readMaybeCompressed(path)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -44,7 +45,11 @@ func TestBuiltinCollection(t *testing.T) {
 	}
 
 	// A data directory named on purpose and empty: the sample, as before.
-	named := map[string]string{"GOVBOT_DATA": filepath.Join(t.TempDir(), "empty")}
+	empty := filepath.Join(t.TempDir(), "empty")
+	if err := os.MkdirAll(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	named := map[string]string{"GOVBOT_DATA": empty}
 	code, out, errOut = run1(named, "ask", q)
 	if code != 0 || strings.Contains(out, "1256万人") || errOut != "" {
 		t.Errorf("named empty data directory: exit %d\n%s\n%s", code, out, errOut)
