@@ -671,10 +671,11 @@ func (ix *state) addBatch(ctx context.Context, group []*pending, last bool) erro
 	for _, p := range group {
 		p.e.Indexed = now
 		ix.entries[p.r.ID] = p.e
+		// A report added again replaces what the cache holds; an
+		// in-memory index keeps its reports only there.
+		ix.cache.drop(p.r.ID)
 		if ix.dir == "" {
 			ix.cache.put(p.r.ID, newLoaded(p.r), 0)
-		} else {
-			ix.cache.drop(p.r.ID)
 		}
 	}
 	ix.mu.Unlock()
