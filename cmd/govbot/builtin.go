@@ -99,6 +99,19 @@ func installBuiltin(ctx context.Context, e *env, dir string) error {
 	return nil
 }
 
+// openDataEngine opens the answer engine of a command that reads the data
+// directory named by --data (dataFlag) with the corpus chosen by --corpus
+// (corpusFlag): ask, eval, reports.
+func openDataEngine(ctx context.Context, e *env, corpusFlag, dataFlag string) (*answer.Engine, error) {
+	choice, err := corpusChoice(e, corpusFlag, dataFlag)
+	if err != nil {
+		return nil, err
+	}
+	dir := dataDir(e, dataFlag)
+	warnMissingData(e, dataFlag, dir)
+	return openEngine(ctx, e, dir, choice)
+}
+
 // openEngine opens the answer engine on dir. With the builtin choice and no
 // reports of dir's own (no index, or only the sample), it indexes the
 // built-in collection first: the engine is opened once in the common case

@@ -95,13 +95,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: eval needs question files", errUsage)
 	}
-	choice, err := corpusChoice(e, *corpusF, *data)
-	if err != nil {
-		return err
-	}
-	dir := dataDir(e, *data)
-	warnMissingData(e, *data, dir)
-	eng, err := openEngine(ctx, e, dir, choice)
+	eng, err := openDataEngine(ctx, e, *corpusF, *data)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -33,14 +32,8 @@ func runFeedback(ctx context.Context, e *env, args []string) error {
 			"the verdict (wrong or helpful), the question, the figure answered, the report and\nparagraph shown, and the chat. Stop govbot serve first: the state file is locked while it runs.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
 	}
 	st, err := store.OpenDir(dataDir(e, *data), nil)
 	if err != nil {

@@ -116,6 +116,20 @@ func dataDir(e *env, flagValue string) string {
 	return "govbot-data"
 }
 
+// parseNoArgs parses the flags of a command that takes no arguments.
+func parseNoArgs(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	}
+	return nil
+}
+
 // warnMissingData says on stderr when a data directory named by --data or
 // GOVBOT_DATA does not exist: the command then answers from the embedded
 // sample report (or starts an empty directory), which a mistyped path

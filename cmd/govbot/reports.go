@@ -26,13 +26,7 @@ func runReports(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	choice, err := corpusChoice(e, *corpusF, *data)
-	if err != nil {
-		return err
-	}
-	dir := dataDir(e, *data)
-	warnMissingData(e, *data, dir)
-	eng, err := openEngine(ctx, e, dir, choice)
+	eng, err := openDataEngine(ctx, e, *corpusF, *data)
 	if err != nil {
 		return err
 	}

@@ -51,14 +51,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(fs.Output(), "Usage: govbot serve [flags]\n\nRuns the Telegram bot. The token comes from --token or TELEGRAM_BOT_TOKEN.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
 	}
 	orEnv := func(v, name string) string {
 		if v != "" {

@@ -30,14 +30,8 @@ func runWeb(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(fs.Output(), "Usage: govbot web [--listen ADDR] [--data DIR]\n\nServes / (questions), /reports, /reports/{id} and /api/ask?q=, /api/reports, /api/reports/{id}.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	if err := parseNoArgs(fs, args); err != nil {
+		return err
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
