@@ -41,6 +41,10 @@ func (p Passage) Marked() (before, figure, after string) {
 	return v.Pre, v.Mark, v.Post
 }
 
+// View lays the passage out as Layout does: excerpt split around its mark,
+// title (its ID when it has none), date as replies write it, citation.
+func (p Passage) View() *ViewPassage { return viewPassage(&p) }
+
 // Citation is the passage's citation as a reply writes it:
 // 《title》 › section path · issuer · date.
 func (p Passage) Citation() string { return viewPassage(&p).citeLine() }

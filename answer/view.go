@@ -198,6 +198,9 @@ func (p *ViewPassage) marked() string {
 	return p.Pre + "【" + p.Mark + "】" + p.Post
 }
 
+// Citation cites the passage: 《title》 › section path · issuer · date.
+func (p *ViewPassage) Citation() string { return p.citeLine() }
+
 // citeLine cites the passage: 《title》 › section path · issuer · date.
 func (p *ViewPassage) citeLine() string {
 	head := "《" + p.Title + "》"

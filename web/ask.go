@@ -212,24 +212,16 @@ func viewAnswer(a *answer.Answer) *answerView {
 var periodNames = map[string]string{"review": "回顾", "target": "目标", "period": "多年"}
 
 func viewPassage(p answer.Passage) passageView {
-	before, mark, after := p.Marked()
+	pv := p.View()
 	v := passageView{
-		Before: before, Mark: mark, After: after,
-		Citation:   p.Citation(),
-		Title:      p.Report.Title,
+		Before: pv.Pre, Mark: pv.Mark, After: pv.Post,
+		Citation:   pv.Citation(),
+		Title:      pv.Title,
+		Date:       pv.Date,
 		Section:    strings.Join(p.Section, " › "),
 		Issuer:     p.Report.Issuer,
 		ReportLink: reportLink(p.Report.ID, p.Paragraph),
 		SourceURL:  webURL(p.Report.URL),
-	}
-	if v.Title == "" {
-		v.Title = p.Report.ID
-	}
-	switch {
-	case !p.Report.Published.IsZero():
-		v.Date = p.Report.Published.Format("2006-01-02")
-	case p.Report.Year > 0:
-		v.Date = fmt.Sprintf("%d年", p.Report.Year)
 	}
 	var when []string
 	if p.Year > 0 {
