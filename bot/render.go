@@ -469,6 +469,19 @@ func reportYears(reports []answer.ReportSummary, f ReportFilter) []int {
 	return out
 }
 
+// reportMeta is a report's issuer and publication date, escaped, as the
+// report list and card show them ("房县人民政府 · 2024-02-28 发布").
+func reportMeta(r *answer.ReportSummary) string {
+	var meta []string
+	if r.Issuer != "" {
+		meta = append(meta, esc(clip(r.Issuer, maxIssuerRunes)))
+	}
+	if d := reportDate(r.ReportRef); d != "" {
+		meta = append(meta, d+" 发布")
+	}
+	return strings.Join(meta, " · ")
+}
+
 func reportLine(n int, r *answer.ReportSummary) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "%d. ", n)
@@ -477,16 +490,9 @@ func reportLine(n int, r *answer.ReportSummary) string {
 		title = "<a href=\"" + esc(u) + "\">" + title + "</a>"
 	}
 	sb.WriteString(title)
-	var meta []string
-	if r.Issuer != "" {
-		meta = append(meta, esc(clip(r.Issuer, maxIssuerRunes)))
-	}
-	if d := reportDate(r.ReportRef); d != "" {
-		meta = append(meta, d+" 发布")
-	}
-	if len(meta) > 0 {
+	if meta := reportMeta(r); meta != "" {
 		sb.WriteString("\n   ")
-		sb.WriteString(strings.Join(meta, " · "))
+		sb.WriteString(meta)
 	}
 	return sb.String()
 }

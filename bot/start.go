@@ -226,15 +226,8 @@ func (s *Server) startPayload(ctx context.Context, r *Request, p string) error {
 func renderReportCard(r *answer.ReportSummary, botName string) (string, models.ReplyMarkup) {
 	var sb strings.Builder
 	sb.WriteString("📄 <b>《" + esc(clip(strings.Trim(r.Title, "《》"), maxTitleRunes)) + "》</b>")
-	var meta []string
-	if r.Issuer != "" {
-		meta = append(meta, esc(clip(r.Issuer, maxIssuerRunes)))
-	}
-	if d := reportDate(r.ReportRef); d != "" {
-		meta = append(meta, d+" 发布")
-	}
-	if len(meta) > 0 {
-		sb.WriteString("\n" + strings.Join(meta, " · "))
+	if meta := reportMeta(r); meta != "" {
+		sb.WriteString("\n" + meta)
 	}
 	sb.WriteString("\n\n可以直接问这份报告里的数字和事项，例如：「" + esc(clip(latestExample(*r), 60)) + "」")
 	if l := DeepLink(botName, ReportPayload(r.ID)); l != "" {
