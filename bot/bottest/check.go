@@ -294,10 +294,7 @@ func (s *Server) sendPhoto(p map[string]string) (any, int, string) {
 		return nil, http.StatusBadRequest, "Bad Request: chat not found"
 	}
 	s.mu.Lock()
-	chat, ok := s.chats[chatID]
-	if !ok {
-		chat = models.Chat{ID: chatID, Type: models.ChatTypePrivate}
-	}
+	chat := s.chatLocked(chatID)
 	s.nextMsg++
 	id := s.nextMsg
 	s.mu.Unlock()

@@ -679,13 +679,7 @@ func (s *Server) dispatch(ctx context.Context, method string, p map[string]strin
 			return nil, http.StatusBadRequest, "Bad Request: chat not found"
 		}
 		s.mu.Lock()
-		chat, ok := s.chats[chatID]
-		if !ok {
-			chat = models.Chat{ID: chatID, Type: models.ChatTypePrivate}
-			if chatID < 0 {
-				chat.Type = models.ChatTypeSupergroup
-			}
-		}
+		chat := s.chatLocked(chatID)
 		id, _ := strconv.Atoi(p["message_id"])
 		if method == "sendMessage" {
 			s.nextMsg++
@@ -871,4 +865,17 @@ func checkMarkup(raw string) string {
 		}
 	}
 	return ""
+}
+
+// chatLocked returns the chat chatID, as registered or, unknown, made up:
+// private for a user's ID, a supergroup for a negative one. s.mu is held.
+func (s *Server) chatLocked(chatID int64) models.Chat {
+	if chat, ok := s.chats[chatID]; ok {
+		return chat
+	}
+	chat := models.Chat{ID: chatID, Type: models.ChatTypePrivate}
+	if chatID < 0 {
+		chat.Type = models.ChatTypeSupergroup
+	}
+	return chat
 }
