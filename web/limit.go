@@ -1,7 +1,7 @@
 package web
 
 import (
-	"container/list"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"math"
 	"net"
 	"net/http"
@@ -19,40 +19,26 @@ import (
 type ipLimiter struct {
 	burst int
 	every time.Duration
-	max   int
 
-	mu  sync.Mutex
-	m   map[string]*list.Element // of *ipEntry
-	lru *list.List               // most recently seen first
+	mu   sync.Mutex // makes get-or-add one step: one bucket per address
+	seen *lru.Cache[string, *rate.Limiter]
 }
 
-type ipEntry struct {
-	ip string
-	l  *rate.Limiter
-}
-
-func newIPLimiter(burst int, every time.Duration, max int) *ipLimiter {
-	return &ipLimiter{burst: burst, every: every, max: max, m: map[string]*list.Element{}, lru: list.New()}
+func newIPLimiter(burst int, every time.Duration, size int) *ipLimiter {
+	seen, _ := lru.New[string, *rate.Limiter](max(size, 1)) // errors only for a size < 1
+	return &ipLimiter{burst: burst, every: every, seen: seen}
 }
 
 // reserve takes one request from ip's bucket; it returns 0 when the request
 // may go ahead, else how long until it could.
 func (l *ipLimiter) reserve(ip string, now time.Time) time.Duration {
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	el, ok := l.m[ip]
-	if ok {
-		l.lru.MoveToFront(el)
-	} else {
-		if l.lru.Len() >= l.max {
-			old := l.lru.Back()
-			l.lru.Remove(old)
-			delete(l.m, old.Value.(*ipEntry).ip)
-		}
-		el = l.lru.PushFront(&ipEntry{ip: ip, l: rate.NewLimiter(rate.Every(l.every), l.burst)})
-		l.m[ip] = el
+	lim, ok := l.seen.Get(ip)
+	if !ok {
+		lim = rate.NewLimiter(rate.Every(l.every), l.burst)
+		l.seen.Add(ip, lim)
 	}
-	lim := el.Value.(*ipEntry).l
+	l.mu.Unlock()
 	if lim.AllowN(now, 1) {
 		return 0
 	}

@@ -2,12 +2,11 @@ package web
 
 import (
 	"bytes"
-	"container/list"
 	"fmt"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"html/template"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/govbot/govbot/corpus"
 )
@@ -69,15 +68,10 @@ func writeHTML(w http.ResponseWriter, code int, b []byte) {
 // is valid for the very report value it was rendered from; the index
 // hands out a new value when a report is re-indexed.
 type pageCache struct {
-	max int
-
-	mu  sync.Mutex
-	m   map[string]*list.Element // of *cachedPage
-	lru *list.List               // most recently used first
+	lru *lru.Cache[string, *cachedPage]
 }
 
 type cachedPage struct {
-	id   string
 	rep  *corpus.Report
 	html []byte
 }
@@ -86,31 +80,19 @@ type cachedPage struct {
 // report's page is about 300 KB).
 const reportPagesCached = 16
 
-func newPageCache(max int) *pageCache {
-	return &pageCache{max: max, m: map[string]*list.Element{}, lru: list.New()}
+func newPageCache(size int) *pageCache {
+	c, _ := lru.New[string, *cachedPage](max(size, 1)) // errors only for a size < 1
+	return &pageCache{lru: c}
 }
 
 func (c *pageCache) get(rep *corpus.Report) []byte {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	el, ok := c.m[rep.ID]
-	if !ok || el.Value.(*cachedPage).rep != rep {
+	p, ok := c.lru.Get(rep.ID)
+	if !ok || p.rep != rep {
 		return nil
 	}
-	c.lru.MoveToFront(el)
-	return el.Value.(*cachedPage).html
+	return p.html
 }
 
 func (c *pageCache) put(rep *corpus.Report, html []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.m[rep.ID]; ok {
-		c.lru.Remove(el)
-	}
-	c.m[rep.ID] = c.lru.PushFront(&cachedPage{id: rep.ID, rep: rep, html: html})
-	for c.lru.Len() > c.max {
-		old := c.lru.Back()
-		c.lru.Remove(old)
-		delete(c.m, old.Value.(*cachedPage).id)
-	}
+	c.lru.Add(rep.ID, &cachedPage{rep: rep, html: html})
 }

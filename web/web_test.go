@@ -273,7 +273,7 @@ func TestRateLimit(t *testing.T) {
 	// Two more addresses push the first out of the bounded table.
 	get(s, "/reports", "192.0.2.3:1000")
 	get(s, "/reports", "192.0.2.4:1000")
-	if n := len(s.limiter.m); n > 2 {
+	if n := s.limiter.seen.Len(); n > 2 {
 		t.Errorf("%d addresses tracked, want at most 2", n)
 	}
 }
