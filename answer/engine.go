@@ -540,23 +540,59 @@ func isRelevant(c *candidate) bool {
 	return ((c.keyHit && c.covPara >= 0.55 && c.covNear >= 0.4) || (c.covNear >= 0.6 && c.covPara >= 0.6)) && c.covTopic >= 0.4
 }
 
-// rejection says why choose does not take a candidate as the answer, ""
-// when it does.
-func rejection(q *question, c *candidate) string {
+// rejectKind is why choose does not take a candidate as the answer.
+type rejectKind int
+
+const (
+	taken rejectKind = iota
+	notRelevant
+	otherYear
+	figureNotForm
+	noFigure
+	otherUnit
+	countsOther
+	changeNotLevel
+)
+
+// rejection says why choose does not take a candidate as the answer,
+// taken when it does. It runs for every candidate ranked above the answer,
+// so it only compares; explain words the reason (why).
+func rejection(q *question, c *candidate) rejectKind {
 	switch {
 	case !isRelevant(c):
-		return fmt.Sprintf("not relevant (sentence+section %.2f, paragraph %.2f, topic %.2f, key word here %v)", c.covNear, c.covPara, c.covTopic, c.keyHit)
+		return notRelevant
 	case c.conflict:
-		return fmt.Sprintf("about another year (%d)", c.year)
+		return otherYear
 	case q.form > formCount && c.fig != nil:
-		return "a figure, a " + formNames[q.form] + " asked"
+		return figureNotForm
 	case q.wantsNumber && c.fig == nil:
-		return "no figure"
+		return noFigure
 	case q.wantsNumber && q.unit != "" && !c.unitOK:
-		return "another unit than " + q.unit
+		return otherUnit
 	case c.fig != nil && !c.figureFits():
-		return fmt.Sprintf("the figure counts something else (its clause has %.2f of the topic)", c.figTopic)
+		return countsOther
 	case c.fig != nil && c.change:
+		return changeNotLevel
+	}
+	return taken
+}
+
+// why words a rejection of c for --explain, "" when c is taken.
+func why(q *question, c *candidate) string {
+	switch rejection(q, c) {
+	case notRelevant:
+		return fmt.Sprintf("not relevant (sentence+section %.2f, paragraph %.2f, topic %.2f, key word here %v)", c.covNear, c.covPara, c.covTopic, c.keyHit)
+	case otherYear:
+		return fmt.Sprintf("about another year (%d)", c.year)
+	case figureNotForm:
+		return "a figure, a " + formNames[q.form] + " asked"
+	case noFigure:
+		return "no figure"
+	case otherUnit:
+		return "another unit than " + q.unit
+	case countsOther:
+		return fmt.Sprintf("the figure counts something else (its clause has %.2f of the topic)", c.figTopic)
+	case changeNotLevel:
 		return "the figure is a change, a level asked"
 	}
 	return ""
@@ -872,7 +908,7 @@ func (e *Engine) choose(q *question, terms []term, sc scope, cands []*candidate)
 	}
 	var best *candidate
 	for _, c := range cands {
-		if rejection(q, c) == "" {
+		if rejection(q, c) == taken {
 			best = c
 			break
 		}

@@ -96,8 +96,8 @@ func explainChoice(w io.Writer, q *question, cands []*candidate, a *Answer) {
 				fmt.Fprintf(w, "     %+.3f %s\n", r.delta, r.name)
 			}
 		}
-		if why := rejection(q, c); why != "" {
-			fmt.Fprintf(w, "     not taken: %s\n", why)
+		if reason := why(q, c); reason != "" {
+			fmt.Fprintf(w, "     not taken: %s\n", reason)
 		}
 	}
 	switch {

@@ -79,6 +79,7 @@ func readForm(q *question, cueText string) {
 				w, q.form = first, formCount
 			}
 			q.formWord = w
+			q.formRe = regexp.MustCompile(smallNumeral + regexp.QuoteMeta(w))
 			break
 		}
 	}
@@ -116,8 +117,7 @@ func formFigure(q *question, sentence string) (f corpus.Figure, ok bool) {
 	var loc []int
 	switch q.form {
 	case formCount, formNamedCount:
-		re := regexp.MustCompile(smallNumeral + regexp.QuoteMeta(q.formWord))
-		loc = re.FindStringIndex(sentence)
+		loc = q.formRe.FindStringIndex(sentence)
 	case formCode:
 		for _, m := range codeRe.FindAllStringIndex(sentence, -1) {
 			lo, hi := max(0, m[0]-maxCodeGap), min(len(sentence), m[1]+maxCodeGap)

@@ -48,9 +48,11 @@ type question struct {
 	// asked for ("直达20个乡镇3000余个终端广播").
 	counted string
 	// form is the figure form the question asks for beyond number and
-	// unit (forms.go); formWord is what a formCount counts (张, 保障).
+	// unit (forms.go); formWord is what a formCount counts (张, 保障),
+	// formRe finds the count in a sentence (四张), compiled once.
 	form     formKind
 	formWord string
+	formRe   *regexp.Regexp
 	// unit is the unit the question asks for ("件", "人", "元"), "" for any.
 	unit string
 	// percent is set when the question asks for a rate, ratio or growth.
