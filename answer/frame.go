@@ -28,8 +28,6 @@ type frameLexicon struct {
 	// (县, 省) to its level (county, province).
 	deixis *regexp.Regexp
 	levels map[string]string
-	// any are the deixis words of no level (本地, 我们这里).
-	any map[string]bool
 	// openers are the courtesy phrases, longest first: a message's opening
 	// ones are dropped before places are looked for, so that 问下海南 is not
 	// read as 下海 南.
@@ -41,7 +39,7 @@ var frames = readFrames(framesData)
 
 // readFrames parses the lexicon's lines (see frames.txt for the format).
 func readFrames(data string) *frameLexicon {
-	lx := &frameLexicon{category: map[string]string{}, levels: map[string]string{}, any: map[string]bool{}}
+	lx := &frameLexicon{category: map[string]string{}, levels: map[string]string{}}
 	var prefixes, suffixes, levelWords, anyWords []string
 	for _, line := range strings.Split(data, "\n") {
 		if strings.HasPrefix(line, "#") || strings.TrimSpace(line) == "" {
@@ -65,9 +63,6 @@ func readFrames(data string) *frameLexicon {
 			}
 		case "deixis.any":
 			anyWords = words
-			for _, w := range words {
-				lx.any[w] = true
-			}
 		default:
 			for _, w := range words {
 				lx.category[w] = cat
