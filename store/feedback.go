@@ -36,11 +36,18 @@ type Feedback struct {
 	UserID int64 `json:"user_id"`
 }
 
-// AddFeedback records f with a new ID and the current time, and returns it.
-func (s *Store) AddFeedback(f Feedback) (Feedback, error) {
-	f.At = s.now().UTC()
+// Stamped returns f as a Backend records it: At set to at (UTC), the
+// question and figure trimmed and clipped to 500 characters.
+func (f Feedback) Stamped(at time.Time) Feedback {
+	f.At = at.UTC()
 	f.Question = clipText(f.Question, maxFeedbackText)
 	f.Figure = clipText(f.Figure, maxFeedbackText)
+	return f
+}
+
+// AddFeedback records f with a new ID and the current time, and returns it.
+func (s *Store) AddFeedback(f Feedback) (Feedback, error) {
+	f = f.Stamped(s.now())
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bFeedback)
 		id, err := b.NextSequence()

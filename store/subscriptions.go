@@ -53,17 +53,25 @@ func (s *Subscription) Matches(fields ...string) bool {
 	return false
 }
 
+// Valid reports why sub cannot be recorded: a zero chat ID or an unknown
+// chat kind. Every Backend checks it in Subscribe.
+func (sub *Subscription) Valid() error {
+	if sub.ChatID == 0 {
+		return fmt.Errorf("store: subscribe: chat ID is zero")
+	}
+	switch sub.Kind {
+	case KindPrivate, KindGroup, KindChannel:
+		return nil
+	}
+	return fmt.Errorf("store: subscribe chat %d: unknown chat kind %q", sub.ChatID, sub.Kind)
+}
+
 // Subscribe records sub, replacing the chat's earlier subscription (its
 // filters are replaced, not merged). It reports whether the chat was new.
 // A zero sub.At is set to the current time.
 func (s *Store) Subscribe(sub Subscription) (created bool, err error) {
-	if sub.ChatID == 0 {
-		return false, fmt.Errorf("store: subscribe: chat ID is zero")
-	}
-	switch sub.Kind {
-	case KindPrivate, KindGroup, KindChannel:
-	default:
-		return false, fmt.Errorf("store: subscribe chat %d: unknown chat kind %q", sub.ChatID, sub.Kind)
+	if err := sub.Valid(); err != nil {
+		return false, err
 	}
 	if sub.At.IsZero() {
 		sub.At = s.now().UTC()
