@@ -209,7 +209,9 @@ func (s *Store) NextDue() (at time.Time, ok bool, err error) {
 	return at, ok, err
 }
 
-func newToken() string {
+// NewToken returns a fresh random token for a send attempt (see
+// Delivery.Token).
+func NewToken() string {
 	var b [12]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand never fails on supported platforms
@@ -232,7 +234,7 @@ func (s *Store) BeginSend(reportID string, chatID int64) (Delivery, error) {
 			return ErrStale
 		}
 		d = old
-		d.State, d.Token, d.Attempts, d.Updated = Sending, newToken(), old.Attempts+1, s.now().UTC()
+		d.State, d.Token, d.Attempts, d.Updated = Sending, NewToken(), old.Attempts+1, s.now().UTC()
 		return setDelivery(tx, &old, d)
 	})
 	if err != nil {
