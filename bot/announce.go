@@ -43,10 +43,20 @@ import (
 // Missing an announcement is worse for a subscriber than seeing one twice,
 // hence the choice; /stats shows how many entries were re-sent that way.
 
+// AnnouncerStore is the state the announcer and the subscription and
+// admin commands keep: any store.Backend (the embedded bbolt file or
+// PostgreSQL) is one.
+type AnnouncerStore interface {
+	store.Subscriptions
+	store.Outbox
+	store.ReportCatalog
+	store.Admin
+}
+
 // AnnouncerConfig configures an Announcer.
 type AnnouncerConfig struct {
 	// Store holds subscriptions and the outbox.
-	Store *store.Store
+	Store AnnouncerStore
 	// Sender sends within the bot's shared limits; use Server.Sender so
 	// that announcements and replies count against the same budget.
 	Sender *Sender
@@ -78,7 +88,7 @@ type AnnouncerConfig struct {
 // Server.EnableAnnouncements).
 type Announcer struct {
 	cfg   AnnouncerConfig
-	st    *store.Store
+	st    AnnouncerStore
 	send  *Sender
 	pace  *outLimiter
 	log   *slog.Logger

@@ -42,7 +42,7 @@ func (s *Server) EnableAnnouncements(a *Announcer) {
 type subCommands struct {
 	s  *Server
 	a  *Announcer
-	st *store.Store
+	st AnnouncerStore
 }
 
 // target is the chat a subscription command acts on.

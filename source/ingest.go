@@ -30,7 +30,8 @@ type Indexer interface {
 // them in the store, queueing announcements for new ones.
 type Ingester struct {
 	Index Indexer
-	Store *store.Store
+	// Store records the reports; any store.Backend is one.
+	Store store.ReportCatalog
 	// Announce queues announcements for new reports; false only records them.
 	Announce bool
 }

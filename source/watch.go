@@ -27,10 +27,17 @@ import (
 // is worked through over several rounds instead of one long burst.
 const maxLinksPerRound = 50
 
+// WatchState is what the watcher keeps between rounds and where it logs
+// errors for /stats; any store.Backend is one.
+type WatchState interface {
+	store.SourceState
+	LogError(where string, cause error) error
+}
+
 // Watcher polls the configured sources and ingests new reports.
 type Watcher struct {
 	Sources  []Source
-	Store    *store.Store
+	Store    WatchState
 	Ingester *Ingester
 	// Fetch limits every request (its ETag/LastModified are ignored).
 	Fetch FetchOptions
