@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -24,6 +23,7 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("add", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	data := fs.String("data", "", "data directory (env GOVBOT_DATA)")
+	stateSpec := storeFlag(fs)
 	noAnnounce := fs.Bool("no-announce", false, "index and record the report without queueing announcements")
 	timeout := fs.Duration("timeout", source.DefaultTimeout, "time limit for fetching a URL")
 	maxSize := fs.Int64("max-size", source.DefaultMaxBytes, "size limit for a fetched page, in bytes")
@@ -33,7 +33,7 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 	var meta metaFlags
 	meta.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: govbot add [--data DIR] [--title T --issuer I --date YYYY-MM-DD --url U --id ID] [--no-announce] FILE|URL")
+		fmt.Fprintln(e.stderr, "Usage: govbot add [--data DIR] [--store URL] [--title T --issuer I --date YYYY-MM-DD --url U --id ID] [--no-announce] FILE|URL")
 		fmt.Fprintln(e.stderr, "\nAdds one report to the index: plain text (UTF-8 or GB18030/GBK), an HTML page as government")
 		fmt.Fprintln(e.stderr, "sites publish it (article body and disclosure table are extracted), or a PDF or Word (.docx)")
 		fmt.Fprintln(e.stderr, "attachment (text in reading order; legacy .doc/.wps must be saved as .docx or PDF first).")
@@ -86,7 +86,7 @@ func runAdd(ctx context.Context, e *env, args []string) error {
 	if err := prepareData(ctx, e, dir, choice); err != nil {
 		return err
 	}
-	ix, st, err := openForIngest(ctx, dir)
+	ix, st, err := openForIngest(ctx, e, dir, *stateSpec)
 	if err != nil {
 		return err
 	}
@@ -146,15 +146,12 @@ func warnMissingMeta(e *env, r *corpus.Report, arg, dataFlag string) {
 
 // openForIngest opens the index in dir (creating one holding the embedded
 // sample report if there is none yet, as govbot serve does) and the state
-// file beside it.
-func openForIngest(ctx context.Context, dir string) (*index.Index, *store.Store, error) {
-	// The state file first: its lock gives the clearer error when govbot
+// store: the file beside it, or the one --store (stateSpec) names.
+func openForIngest(ctx context.Context, e *env, dir, stateSpec string) (*index.Index, store.Backend, error) {
+	// The state first: the file's lock gives the clearer error when govbot
 	// serve has the data directory open.
-	st, err := store.OpenDir(dir, nil)
+	st, _, err := openState(ctx, e, stateSpec, dir, "govbot serve is probably running on "+dir+"; stop it, or put the file in a folder source it watches")
 	if err != nil {
-		if errors.Is(err, store.ErrLocked) {
-			return nil, nil, fmt.Errorf("%w: govbot serve is probably running on %s; stop it, or put the file in a folder source it watches", err, dir)
-		}
 		return nil, nil, err
 	}
 	if err := ensureIndex(ctx, dir); err != nil {

@@ -15,7 +15,6 @@ import (
 	"github.com/govbot/govbot/corpus"
 	"github.com/govbot/govbot/index"
 	"github.com/govbot/govbot/source"
-	"github.com/govbot/govbot/store"
 )
 
 // ensureIndex creates the on-disk index in dir, holding the embedded
@@ -59,6 +58,7 @@ type announceFlags struct {
 	admins  string
 	sources string
 	noWatch bool
+	store   string
 }
 
 func (f *announceFlags) register(fs interface {
@@ -68,6 +68,7 @@ func (f *announceFlags) register(fs interface {
 	fs.StringVar(&f.admins, "admins", "", "Telegram user IDs allowed /stats and /announce, comma-separated (default $GOVBOT_ADMINS; added to the sources config's admins)")
 	fs.StringVar(&f.sources, "sources", "", "sources config file to watch (default $GOVBOT_SOURCES, else DATA/sources.json if it exists)")
 	fs.BoolVar(&f.noWatch, "no-watch", false, "do not poll the sources (announcements queued by govbot add/watch are still delivered)")
+	fs.StringVar(&f.store, "store", "", storeUsage)
 }
 
 // startAnnouncements opens the state file, registers the subscription and
@@ -91,11 +92,8 @@ func startAnnouncements(ctx context.Context, e *env, log *slog.Logger, dir strin
 		}
 		admins = append(admins, cfg.Admins...)
 	}
-	st, err := store.OpenDir(dir, nil)
+	st, where, err := openState(ctx, e, f.store, dir, "is another govbot serve, add or watch running on "+dir+"?")
 	if err != nil {
-		if errors.Is(err, store.ErrLocked) {
-			return nil, fmt.Errorf("%w: is another govbot serve, add or watch running on %s?", err, dir)
-		}
 		return nil, err
 	}
 	if err := st.SetAdmins(admins...); err != nil {
@@ -142,12 +140,12 @@ func startAnnouncements(ctx context.Context, e *env, log *slog.Logger, dir strin
 		}()
 		log.Info("watching sources", "count", len(cfg.Sources), "interval", cfg.Interval, "config", path)
 	}
-	log.Info("announcements enabled", "state", st.Path(), "admins", len(admins))
+	log.Info("announcements enabled", "state", where, "admins", len(admins))
 	return func() {
 		cancel()
 		wg.Wait()
 		if err := st.Close(); err != nil {
-			log.Warn("close state file", "err", err)
+			log.Warn("close state store", "err", err)
 		}
 	}, nil
 }

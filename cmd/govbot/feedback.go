@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-
-	"github.com/govbot/govbot/store"
 )
 
 func init() {
@@ -26,16 +24,17 @@ func runFeedback(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("feedback", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	data := fs.String("data", "", "data directory holding state.db (default $GOVBOT_DATA, else ~/.local/share/govbot)")
+	stateSpec := storeFlag(fs)
 	limit := fs.Int("n", 0, "export only the latest `N` entries (0: all)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: govbot feedback [--data DIR] [-n N] > feedback.csv\n\nWrites the feedback pressed under the bot's answers as CSV, newest first:\n"+
+		fmt.Fprintln(fs.Output(), "Usage: govbot feedback [--data DIR] [--store URL] [-n N] > feedback.csv\n\nWrites the feedback pressed under the bot's answers as CSV, newest first:\n"+
 			"the verdict (wrong or helpful), the question, the figure answered, the report and\nparagraph shown, and the chat. Stop govbot serve first: the state file is locked while it runs.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
-	st, err := store.OpenDir(dataDir(e, *data), nil)
+	st, _, err := openState(ctx, e, *stateSpec, dataDir(e, *data), "stop govbot serve first")
 	if err != nil {
 		return err
 	}

@@ -30,11 +30,12 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	data := fs.String("data", "", "data directory (env GOVBOT_DATA)")
+	stateSpec := storeFlag(fs)
 	config := fs.String("config", "", "sources config file (default $GOVBOT_SOURCES, else DATA/sources.json)")
 	once := fs.Bool("once", false, "do one round and exit")
 	noAnnounce := fs.Bool("no-announce", false, "index and record new reports without queueing announcements")
 	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "Usage: govbot watch [--once] [--config FILE] [--data DIR] [--no-announce]")
+		fmt.Fprintln(e.stderr, "Usage: govbot watch [--once] [--config FILE] [--data DIR] [--store URL] [--no-announce]")
 		fmt.Fprintln(e.stderr, "\nPolls the sources listed in the config file, ingests new reports and queues their")
 		fmt.Fprintln(e.stderr, "announcements (govbot serve delivers them, and also polls by itself).")
 		fs.PrintDefaults()
@@ -50,7 +51,7 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, st, err := openForIngest(ctx, dir)
+	ix, st, err := openForIngest(ctx, e, dir, *stateSpec)
 	if err != nil {
 		return err
 	}

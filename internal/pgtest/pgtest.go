@@ -1,15 +1,25 @@
-package postgres
+// Package pgtest starts a throwaway PostgreSQL server for tests: initdb
+// into a temporary directory, postgres listening on a Unix socket in it
+// only (no TCP port to collide with), trust authentication, fsync off.
+// PostgreSQL refuses to run as root, so as root the server runs as the user
+// "nobody". The server dies with the test binary (Pdeathsig on Linux), so
+// a killed test leaves no server behind.
+//
+// A package's TestMain starts one server (Start) and each test takes a
+// fresh database on it (DB).
+package pgtest
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"sort"
 	"strconv"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,32 +27,22 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// A throwaway PostgreSQL server for the tests: initdb into a temporary
-// directory, postgres listening on a Unix socket in it only (no TCP port
-// to collide with), trust authentication, fsync off. PostgreSQL refuses to
-// run as root, so as root the server runs as the user "nobody". The server
-// dies with the test binary (Pdeathsig), so a killed test leaves no server
-// behind.
-
 // pgBinEnv names the directory of initdb and postgres, when they are not
 // in Debian's place.
 const pgBinEnv = "GOVBOT_PG_BIN"
 
-// testServer is the running server, nil when there is none (startErr
-// says why).
-var (
-	testServer *pgServer
-	startErr   error
-)
+// ErrNoBinaries is returned by Start when PostgreSQL is not installed: the
+// one reason for a test to skip rather than fail.
+var ErrNoBinaries = errors.New("PostgreSQL server binaries not found (install Debian's postgresql package, or set " + pgBinEnv + ")")
 
-// errNoBinaries is the one reason to skip rather than fail.
-var errNoBinaries = errors.New("PostgreSQL server binaries not found (install Debian's postgresql package, or set " + pgBinEnv + ")")
-
-// pgServer is a running throwaway server.
-type pgServer struct {
+// Server is a running throwaway server.
+type Server struct {
 	dir  string // data directory, socket and log
 	sock string
 	cmd  *exec.Cmd
+
+	mu  sync.Mutex
+	dbs int // databases made by DB
 }
 
 // findPGBin returns the directory holding initdb and postgres: $GOVBOT_PG_BIN,
@@ -61,7 +61,7 @@ func findPGBin() (string, error) {
 	if p, err := exec.LookPath("initdb"); err == nil {
 		return filepath.Dir(p), nil
 	}
-	return "", errNoBinaries
+	return "", ErrNoBinaries
 }
 
 // versionOf is N of /usr/lib/postgresql/N/bin.
@@ -70,25 +70,12 @@ func versionOf(dir string) int {
 	return n
 }
 
-// runAs returns the process attributes that run a server binary as a user
-// PostgreSQL accepts (nobody when we are root) and kill it with us.
-func runAs() (*syscall.SysProcAttr, *user.User, error) {
-	attr := &syscall.SysProcAttr{Pdeathsig: syscall.SIGQUIT}
-	if os.Geteuid() != 0 {
-		return attr, nil, nil
-	}
-	u, err := user.Lookup("nobody")
-	if err != nil {
-		return nil, nil, fmt.Errorf("running as root and no user nobody to run postgres as: %w", err)
-	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	attr.Credential = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-	return attr, u, nil
-}
+// errUnsupported is returned by Start where the server cannot be run (not
+// Linux): tests skip.
+var errUnsupported = errors.New("pgtest: the throwaway PostgreSQL server is run on Linux only")
 
-// startServer initialises and starts a server in a new temporary directory.
-func startServer() (*pgServer, error) {
+// Start initialises and starts a server in a new temporary directory.
+func Start() (*Server, error) {
 	bin, err := findPGBin()
 	if err != nil {
 		return nil, err
@@ -101,7 +88,7 @@ func startServer() (*pgServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &pgServer{dir: dir, sock: dir}
+	s := &Server{dir: dir, sock: dir}
 	if as != nil {
 		uid, _ := strconv.Atoi(as.Uid)
 		gid, _ := strconv.Atoi(as.Gid)
@@ -133,19 +120,19 @@ func startServer() (*pgServer, error) {
 	}
 	if err := s.waitReady(30 * time.Second); err != nil {
 		logText, _ := os.ReadFile(filepath.Join(dir, "server.log"))
-		s.stop()
+		s.Stop()
 		return nil, fmt.Errorf("%w\n%s", err, logText)
 	}
 	return s, nil
 }
 
 // dsn is the connection string of database db.
-func (s *pgServer) dsn(db string) string {
+func (s *Server) dsn(db string) string {
 	return fmt.Sprintf("host=%s user=govbot dbname=%s", s.sock, db)
 }
 
 // waitReady polls until the server accepts connections.
-func (s *pgServer) waitReady(limit time.Duration) error {
+func (s *Server) waitReady(limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
@@ -162,7 +149,7 @@ func (s *pgServer) waitReady(limit time.Duration) error {
 }
 
 // createDB makes a new empty database for one test.
-func (s *pgServer) createDB(name string) error {
+func (s *Server) createDB(name string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, s.dsn("postgres"))
@@ -174,8 +161,8 @@ func (s *pgServer) createDB(name string) error {
 	return err
 }
 
-// stop shuts the server down (fast shutdown) and removes its directory.
-func (s *pgServer) stop() {
+// Stop shuts the server down (fast shutdown) and removes its directory.
+func (s *Server) Stop() {
 	if s.cmd != nil && s.cmd.Process != nil {
 		_ = s.cmd.Process.Signal(syscall.SIGINT)
 		done := make(chan struct{})
@@ -190,35 +177,30 @@ func (s *pgServer) stop() {
 	os.RemoveAll(s.dir)
 }
 
-func TestMain(m *testing.M) {
-	s, err := startServer()
-	testServer, startErr = s, err
-	code := m.Run()
-	if s != nil {
-		s.stop()
-	}
-	os.Exit(code)
-}
-
-// dbCount numbers the test databases.
-var dbCount int
-
-// newDB returns the connection string of a fresh database, skipping the
-// test when no server could be started because PostgreSQL is not
-// installed, and failing it when one could not be started otherwise or in
-// CI (which installs PostgreSQL: a skip there would hide the suite).
-func newDB(t *testing.T) string {
+// DB makes a fresh empty database on srv and returns its postgres:// URL.
+// When srv is nil (Start failed with startErr) it skips the test if
+// PostgreSQL is not installed, and fails it otherwise, or in CI (which
+// installs PostgreSQL: a skip there would hide the tests).
+func DB(t testing.TB, srv *Server, startErr error) string {
 	t.Helper()
-	if testServer == nil {
-		if os.Getenv("CI") == "" && errors.Is(startErr, errNoBinaries) {
+	if srv == nil {
+		if os.Getenv("CI") == "" && (errors.Is(startErr, ErrNoBinaries) || errors.Is(startErr, errUnsupported)) {
 			t.Skip(startErr)
 		}
 		t.Fatalf("no PostgreSQL server for the tests: %v", startErr)
 	}
-	dbCount++
-	name := fmt.Sprintf("govbot_test_%d", dbCount)
-	if err := testServer.createDB(name); err != nil {
+	srv.mu.Lock()
+	srv.dbs++
+	name := fmt.Sprintf("govbot_test_%d", srv.dbs)
+	srv.mu.Unlock()
+	if err := srv.createDB(name); err != nil {
 		t.Fatal(err)
 	}
-	return testServer.dsn(name)
+	return srv.URL(name)
+}
+
+// URL is the postgres:// URL of database db.
+func (s *Server) URL(db string) string {
+	u := url.URL{Scheme: "postgres", User: url.User("govbot"), Path: "/" + db, RawQuery: url.Values{"host": {s.sock}}.Encode()}
+	return u.String()
 }
