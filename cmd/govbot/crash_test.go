@@ -27,7 +27,9 @@ func TestMain(m *testing.M) {
 		stop()
 		os.Exit(code)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	stopPG() // the throwaway PostgreSQL server of state_test.go
+	os.Exit(code)
 }
 
 // govbotProcess starts "govbot args..." as a child process logging to logs.
