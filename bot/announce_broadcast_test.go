@@ -200,7 +200,7 @@ func sampleReport(t *testing.T) *corpus.Report {
 }
 
 // broadcastSetup subscribes chats and queues report r for all of them.
-func broadcastSetup(t *testing.T, st *store.Store, r *corpus.Report, chats []int64) {
+func broadcastSetup(t *testing.T, st store.Backend, r *corpus.Report, chats []int64) {
 	t.Helper()
 	for _, id := range chats {
 		kind := store.KindPrivate
@@ -251,7 +251,7 @@ func runAnnouncer(t *testing.T, cfg AnnouncerConfig, stop func() bool) *Announce
 }
 
 // settled reports whether no outbox entry is pending or in flight.
-func settled(t *testing.T, st *store.Store) bool {
+func settled(t *testing.T, st store.Backend) bool {
 	s, err := st.Stats(0)
 	if err != nil {
 		t.Fatal(err)

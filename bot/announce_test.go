@@ -177,15 +177,17 @@ func TestRenderAnnouncementHostile(t *testing.T) {
 // TestAnnouncerOutcomes checks each kind of answer Telegram gives a send:
 // success, 403 (blocked), 400 chat not found, a group that became a
 // supergroup, 429 and 500 (retried later), and an entry a crashed process
-// left in flight (sent again at startup). Rates are scaled down.
+// left in flight (sent again at startup). Rates are scaled down. It runs
+// on each state store: the announcer does not know which it has.
 func TestAnnouncerOutcomes(t *testing.T) {
+	for _, b := range stateBackends {
+		t.Run(b.name, func(t *testing.T) { testAnnouncerOutcomes(t, b.open(t)) })
+	}
+}
+
+func testAnnouncerOutcomes(t *testing.T, st store.Backend) {
 	api := newFlakyAPI(t, 1, 0, 0, 20)
 	r := sampleReport(t)
-	st, err := store.Open(filepath.Join(t.TempDir(), store.FileName), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	// 10: fine; 20: blocked (403); 30: chat not found; -40: migrated to
 	// -1000040; 50: left in flight by a crash; 60: 429 then fine; 70: 500 then fine.
 	broadcastSetup(t, st, r, []int64{10, 20, 30, -40, 50, 60, 70})

@@ -38,6 +38,7 @@ var (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	stopPG() // the PostgreSQL server of stateBackends
 	if fullEng != nil {
 		fullEng.Close()
 	}

@@ -110,7 +110,7 @@ func lostAndDup(qs []asked, got map[int]int) (lost, dup int) {
 }
 
 // waitJournalEmpty waits until every journalled update is finished.
-func waitJournalEmpty(t *testing.T, st *store.Store) {
+func waitJournalEmpty(t *testing.T, st UpdateJournal) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -173,9 +173,15 @@ func TestFaultSuite(t *testing.T) {
 // sendMessage calls with 429 retry_after 1: five 429s per reply on
 // average, so a sender that counts 429s as failed attempts (5) loses
 // them. A 429 is a wait, not a failure: every question is answered, once.
+// It runs with the journal in each state store.
 func TestStorm429(t *testing.T) {
+	for _, b := range stateBackends {
+		t.Run(b.name, func(t *testing.T) { testStorm429(t, b.open(t)) })
+	}
+}
+
+func testStorm429(t *testing.T, st store.Backend) {
 	cfg := testConfig()
-	st := openJournal(t)
 	h := start(t, cfg, realEngine(t), func(s *Server) { s.UseJournal(st) })
 	h.api.Inject(bottest.Fault{Method: "sendMessage", Code: 429, RetryAfter: 1, Times: 200})
 	began := time.Now()
