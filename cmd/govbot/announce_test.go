@@ -18,8 +18,14 @@ import (
 // on a fresh data directory with a folder source: the report in the folder
 // is ingested on the first poll (announce_existing), the engine answers
 // about it, the subscribed chat gets one announcement, and the admin named
-// by --admins gets /stats while others are refused.
+// by --admins gets /stats while others are refused. It runs with the state
+// in the data directory's file and in PostgreSQL ($GOVBOT_STORE).
 func TestServeWatchesAndAnnounces(t *testing.T) {
+	t.Run("bbolt", func(t *testing.T) { testServeWatchesAndAnnounces(t, "") })
+	t.Run("postgres", func(t *testing.T) { testServeWatchesAndAnnounces(t, pgDB(t)) })
+}
+
+func testServeWatchesAndAnnounces(t *testing.T, storeURL string) {
 	dir, inbox := t.TempDir(), t.TempDir()
 	report := "2026年湖南省政府工作报告\n\n各位代表：\n\n一、2025年工作回顾\n\n全省地区生产总值达到5.4万亿元，城镇新增就业75.6万人，粮食产量达到614.8亿斤。\n"
 	if err := os.WriteFile(filepath.Join(inbox, "2026-hunan.txt"), []byte(report), 0o644); err != nil {
@@ -30,10 +36,17 @@ func TestServeWatchesAndAnnounces(t *testing.T) {
 		t.Fatal(err)
 	}
 	const subscriber, admin = 4242, 777
-	st, err := store.OpenDir(dir, nil)
-	if err != nil {
-		t.Fatal(err)
+	open := func() store.Backend {
+		if storeURL != "" {
+			return pgOpener(t, storeURL)()
+		}
+		st, err := store.OpenDir(dir, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
 	}
+	st := open()
 	if _, err := st.Subscribe(store.Subscription{ChatID: subscriber, Kind: store.KindPrivate}); err != nil {
 		t.Fatal(err)
 	}
@@ -49,6 +62,8 @@ func TestServeWatchesAndAnnounces(t *testing.T) {
 			return dir
 		case "TELEGRAM_BOT_TOKEN":
 			return "123456:TESTtoken"
+		case storeEnv:
+			return storeURL
 		}
 		return ""
 	}}
@@ -69,6 +84,15 @@ func TestServeWatchesAndAnnounces(t *testing.T) {
 		}
 		if t.Failed() {
 			t.Logf("serve output:\n%s", logs)
+		}
+		// The outbox is in the store named, and only there.
+		st := open()
+		defer st.Close()
+		if ds, err := st.Deliveries(""); err != nil || len(ds) != 1 || ds[0].State != store.Sent {
+			t.Errorf("outbox after serve = %+v, %v; want one entry, sent", ds, err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, store.FileName)); storeURL != "" && err == nil {
+			t.Errorf("serve with --store made %s too", store.FileName)
 		}
 	}()
 	wait := func(what string, pred func(bottest.Call) bool) bottest.Call {
