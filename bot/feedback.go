@@ -11,7 +11,7 @@ import (
 	"github.com/govbot/govbot/store"
 )
 
-// FeedbackStore keeps the presses of the feedback buttons; *store.Store is one.
+// FeedbackStore keeps the presses of the feedback buttons; any store.Backend is one.
 type FeedbackStore interface {
 	AddFeedback(f store.Feedback) (store.Feedback, error)
 	Feedbacks(limit int) ([]store.Feedback, error)

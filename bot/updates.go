@@ -26,7 +26,7 @@ import (
 // reply is sent, and what a crash left is answered at the next start.
 
 // UpdateJournal keeps received updates until they are answered, so that a
-// crash at any moment loses no question. *store.Store is one.
+// crash at any moment loses no question. Any store.Backend is one.
 type UpdateJournal interface {
 	// ReceiveUpdates records updates and returns those not seen before.
 	ReceiveUpdates(ups []store.PendingUpdate) ([]store.PendingUpdate, error)
