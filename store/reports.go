@@ -152,25 +152,6 @@ func (s *Store) PutReport(rec ReportRecord) (ReportRecord, error) {
 	return rec, nil
 }
 
-// Revise returns rec as PutReport stores it over old (nil for a new
-// report): a new report is revision 1, added now; a changed hash (or
-// MetaChanged) counts a revision, updated now; Added and Announced stay
-// those of old.
-func (rec ReportRecord) Revise(old *ReportRecord, now time.Time) ReportRecord {
-	if old == nil {
-		rec.Revision = 1
-		rec.Added, rec.Updated = now, now
-		return rec
-	}
-	rec.Added, rec.Announced = old.Added, old.Announced
-	rec.Revision, rec.Updated = old.Revision, old.Updated
-	if old.Hash != rec.Hash || rec.MetaChanged {
-		rec.Revision++
-		rec.Updated = now
-	}
-	return rec
-}
-
 func putReport(tx *bolt.Tx, rec ReportRecord, now time.Time) (ReportRecord, error) {
 	if rec.ID == "" {
 		return rec, fmt.Errorf("empty report ID")
@@ -181,10 +162,17 @@ func putReport(tx *bolt.Tx, rec ReportRecord, now time.Time) (ReportRecord, erro
 	if err != nil {
 		return rec, err
 	}
-	if !had {
-		rec = rec.Revise(nil, now)
-	} else {
-		rec = rec.Revise(&old, now)
+	switch {
+	case !had:
+		rec.Revision = 1
+		rec.Added, rec.Updated = now, now
+	default:
+		rec.Added, rec.Announced = old.Added, old.Announced
+		rec.Revision, rec.Updated = old.Revision, old.Updated
+		if old.Hash != rec.Hash || rec.MetaChanged {
+			rec.Revision++
+			rec.Updated = now
+		}
 		// Drop the old secondary keys; those still true are put back below.
 		for _, ix := range []struct {
 			bucket []byte
