@@ -261,15 +261,10 @@ func (in *Ingester) Ingest(ctx context.Context, doc Document) (Result, error) {
 // and the fields given explicitly (flags, a manifest) over both. It returns
 // the changes from old, one "field: old → new" each.
 func reviseMeta(r, old *corpus.Report, explicit corpus.Meta) []string {
-	text := corpus.Meta{Title: r.Title, Issuer: r.Issuer, Speaker: r.Speaker, DocNumber: r.DocNumber,
-		IndexNumber: r.IndexNumber, Topic: r.Topic, URL: r.URL, Source: r.Source, Published: r.Published, Year: r.Year}
-	was := corpus.Meta{Title: old.Title, Issuer: old.Issuer, Speaker: old.Speaker, DocNumber: old.DocNumber,
-		IndexNumber: old.IndexNumber, Topic: old.Topic, URL: old.URL, Source: old.Source, Published: old.Published, Year: old.Year}
+	was := old.Meta
 	explicit.ID = ""
-	if !explicit.Published.IsZero() && explicit.Year == 0 {
-		explicit.Year = explicit.Published.Year()
-	}
-	m := text.Override(was).Override(explicit)
+	m := r.Meta.Override(was).Override(explicit.Dated())
+	m.ID = r.ID
 	var changes []string
 	diff := func(field, a, b string) {
 		if a != b {
@@ -288,8 +283,7 @@ func reviseMeta(r, old *corpus.Report, explicit corpus.Meta) []string {
 	diff("文号", was.DocNumber, m.DocNumber)
 	diff("索引号", was.IndexNumber, m.IndexNumber)
 	diff("topic", was.Topic, m.Topic)
-	r.Title, r.Issuer, r.Speaker, r.DocNumber, r.IndexNumber, r.Topic = m.Title, m.Issuer, m.Speaker, m.DocNumber, m.IndexNumber, m.Topic
-	r.URL, r.Source, r.Published, r.Year = m.URL, m.Source, m.Published, m.Year
+	r.Meta = m
 	return changes
 }
 
