@@ -277,7 +277,7 @@ func TestAnnouncerGroupRate(t *testing.T) {
 	r := sampleReport(t)
 	for i := range 12 {
 		id := "report-" + strconv.Itoa(i)
-		if _, n, err := st.AnnounceReport(store.ReportRecord{ID: id, Hash: id}); err != nil || n != 1 {
+		if _, n, err := st.AnnounceReport(store.ReportRecord{ID: id, TextHash: id}); err != nil || n != 1 {
 			t.Fatalf("queue %s: %d %v", id, n, err)
 		}
 	}

@@ -790,7 +790,7 @@ func (ix *state) reports() []ReportInfo {
 	ix.mu.RLock()
 	out := make([]ReportInfo, 0, len(ix.entries))
 	for _, e := range ix.entries {
-		out = append(out, ReportInfo{Report: e.Meta, Paragraphs: e.Paragraphs, Figures: e.Figures, Hash: e.Hash})
+		out = append(out, ReportInfo{Report: e.Meta, Paragraphs: e.Paragraphs, Figures: e.Figures, JSONHash: e.Hash})
 	}
 	ix.mu.RUnlock()
 	sort.Slice(out, func(i, j int) bool {

@@ -70,9 +70,11 @@ type ReportInfo struct {
 	Report corpus.Report
 	// Paragraphs and Figures count the report's paragraphs and figures.
 	Paragraphs, Figures int
-	// Hash is the hex SHA-256 content hash of the parsed report, used to
-	// decide whether a report changed.
-	Hash string
+	// JSONHash is the hex SHA-256 of the report's JSON encoding (its
+	// catalog file), used to decide whether a report changed: any change,
+	// metadata included, changes it. It is not source.TextHash, which
+	// hashes the paragraph texts alone.
+	JSONHash string
 	// Source is where the report came from (file name or path), when known.
 	Source string
 }

@@ -109,7 +109,7 @@ func TestSubscriptionMatches(t *testing.T) {
 
 func TestFindReportAndRevision(t *testing.T) {
 	s, path := openTemp(t)
-	rec, err := s.PutReport(ReportRecord{ID: "r1", Hash: "h1", IndexNumber: "000014349/2025-00001", URL: "https://example.gov.cn/a.html", Title: "T"})
+	rec, err := s.PutReport(ReportRecord{ID: "r1", TextHash: "h1", IndexNumber: "000014349/2025-00001", URL: "https://example.gov.cn/a.html", Title: "T"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestFindReportAndRevision(t *testing.T) {
 		})
 	}
 	// A revised text under the same ID replaces the hash index.
-	rec, err = s.PutReport(ReportRecord{ID: "r1", Hash: "h2", IndexNumber: "000014349/2025-00001", URL: "https://example.gov.cn/a.html"})
+	rec, err = s.PutReport(ReportRecord{ID: "r1", TextHash: "h2", IndexNumber: "000014349/2025-00001", URL: "https://example.gov.cn/a.html"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestFindReportAndRevision(t *testing.T) {
 		t.Errorf("new hash not found (%q)", m)
 	}
 	// The same text again does not bump the revision.
-	if rec, _ = s.PutReport(ReportRecord{ID: "r1", Hash: "h2"}); rec.Revision != 2 {
+	if rec, _ = s.PutReport(ReportRecord{ID: "r1", TextHash: "h2"}); rec.Revision != 2 {
 		t.Errorf("unchanged text: revision = %d, want 2", rec.Revision)
 	}
 	if err := s.Check(); err != nil {
@@ -173,7 +173,7 @@ func TestAnnounceReportOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rec, n, err := s.AnnounceReport(ReportRecord{ID: "2025-hubei", Hash: "h"}, "湖北省人民政府", "2025年湖北省政府工作报告")
+	rec, n, err := s.AnnounceReport(ReportRecord{ID: "2025-hubei", TextHash: "h"}, "湖北省人民政府", "2025年湖北省政府工作报告")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +181,7 @@ func TestAnnounceReportOnce(t *testing.T) {
 		t.Fatalf("AnnounceReport queued %d (announced %v), want 2", n, rec.Announced)
 	}
 	// Announcing again (same report re-added, or revised) queues nothing.
-	if _, n, err = s.AnnounceReport(ReportRecord{ID: "2025-hubei", Hash: "h2"}, "湖北省人民政府"); err != nil || n != 0 {
+	if _, n, err = s.AnnounceReport(ReportRecord{ID: "2025-hubei", TextHash: "h2"}, "湖北省人民政府"); err != nil || n != 0 {
 		t.Fatalf("second AnnounceReport queued %d, %v; want 0", n, err)
 	}
 	ds, err := s.Deliveries("2025-hubei")
@@ -208,7 +208,7 @@ func TestOutboxLifecycle(t *testing.T) {
 	}
 	s := open()
 	defer func() { s.Close() }()
-	if _, err := s.PutReport(ReportRecord{ID: "r", Hash: "h"}); err != nil {
+	if _, err := s.PutReport(ReportRecord{ID: "r", TextHash: "h"}); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := s.Enqueue("r", 10, 11, 12, 10); err != nil || n != 3 {
@@ -355,7 +355,7 @@ func TestSentSince(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	s.PutReport(ReportRecord{ID: "r", Hash: "h"})
+	s.PutReport(ReportRecord{ID: "r", TextHash: "h"})
 	s.Enqueue("r", 1, 2, 3)
 	for i, chat := range []int64{1, 2} {
 		now = now.Add(time.Duration(i+1) * 30 * time.Second)
