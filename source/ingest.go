@@ -315,8 +315,7 @@ func (in *Ingester) record(r *corpus.Report, textHash string) store.ReportRecord
 // ("govbot index DIR"): by 索引号 or URL from the catalog, or by text for the
 // few catalog reports with the same title.
 func (in *Ingester) findInCatalog(textHash string, r *corpus.Report, explicitID bool) (store.ReportRecord, store.Match, error) {
-	for _, info := range in.Index.Reports() {
-		c := info.Report
+	for _, c := range in.Index.Reports() {
 		var m store.Match
 		switch {
 		case r.IndexNumber != "" && c.IndexNumber == r.IndexNumber:
@@ -356,8 +355,8 @@ func (in *Ingester) findInCatalog(textHash string, r *corpus.Report, explicitID 
 // to share the derived ID (two files named the same in different folders).
 func (in *Ingester) checkIDFree(r *corpus.Report) error {
 	for _, info := range in.Index.Reports() {
-		if info.Report.ID == r.ID {
-			return fmt.Errorf("report ID %q is taken by another report (%s): pass --id to choose one, or the same --id to replace it", r.ID, info.Report.Title)
+		if info.ID == r.ID {
+			return fmt.Errorf("report ID %q is taken by another report (%s): pass --id to choose one, or the same --id to replace it", r.ID, info.Title)
 		}
 	}
 	return nil

@@ -73,7 +73,7 @@ func (e *env) snapshot(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder
 	for _, r := range e.ix.Reports() {
-		fmt.Fprintf(&b, "index %s %s %d\n", r.Report.ID, r.JSONHash, r.Paragraphs)
+		fmt.Fprintf(&b, "index %s %s %d\n", r.ID, r.JSONHash, r.Paragraphs)
 	}
 	recs, err := e.st.Reports()
 	if err != nil {
