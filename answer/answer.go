@@ -47,7 +47,11 @@ type Figure struct {
 	Context string  `json:"context"`
 }
 
-// ReportRef identifies and cites a report.
+// ReportRef identifies and cites a report: the part of its corpus.Meta a
+// citation shows (refOf makes one). It is not corpus.Meta itself because it
+// is the "report" object of the answers served as JSON (govbot ask --json,
+// the web API), whose fields must stay as they are: url always present, no
+// speaker or disclosure fields.
 type ReportRef struct {
 	ID        string    `json:"id"`
 	Title     string    `json:"title"`

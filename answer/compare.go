@@ -33,10 +33,10 @@ type compareAsk struct {
 func reportFor(all []*index.ReportInfo, issuer string, year int, target bool) (compareAsk, bool) {
 	var review, delivered *index.ReportInfo
 	for _, ri := range all {
-		if ri.Report.Issuer != issuer && issuer != "" {
+		if ri.Issuer != issuer && issuer != "" {
 			continue
 		}
-		switch ri.Report.Year {
+		switch ri.Year {
 		case year + 1:
 			if review == nil {
 				review = ri
@@ -94,7 +94,7 @@ func (e *Engine) answerCompare(ctx context.Context, q *question, terms []term, s
 		}
 	} else {
 		for _, ri := range sc.all {
-			if sc.multiIssuer && len(q.issuers) == 0 && ri.Report.Issuer != nationalIssuer {
+			if sc.multiIssuer && len(q.issuers) == 0 && ri.Issuer != nationalIssuer {
 				// Without a place, compare the national reports.
 				continue
 			}
@@ -103,9 +103,9 @@ func (e *Engine) answerCompare(ctx context.Context, q *question, terms []term, s
 			}
 			if q.target {
 				// 这几年的目标: each report's goals for its own year.
-				asks = append(asks, compareAsk{ri, ri.Report.Year, "target"})
+				asks = append(asks, compareAsk{ri, ri.Year, "target"})
 			} else {
-				asks = append(asks, compareAsk{ri, ri.Report.Year - 1, "review"})
+				asks = append(asks, compareAsk{ri, ri.Year - 1, "review"})
 			}
 		}
 	}
@@ -116,11 +116,11 @@ func (e *Engine) answerCompare(ctx context.Context, q *question, terms []term, s
 	var rows []row
 	seen := map[string]bool{}
 	for _, k := range asks {
-		if seen[k.ri.Report.ID] {
+		if seen[k.ri.ID] {
 			continue
 		}
-		seen[k.ri.Report.ID] = true
-		one := scope{ids: []string{k.ri.Report.ID}, intent: k.intent, year: k.year, newest: map[string]bool{}, prefer: map[string]bool{}}
+		seen[k.ri.ID] = true
+		one := scope{ids: []string{k.ri.ID}, intent: k.intent, year: k.year, newest: map[string]bool{}, prefer: map[string]bool{}}
 		cands, err := e.candidates(ctx, q, terms, one)
 		if err != nil {
 			return nil, err

@@ -86,7 +86,7 @@ func (e *Engine) conversationPlace(p, level string) string {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	for i := range e.reports {
-		if e.reports[i].Report.Issuer == name {
+		if e.reports[i].Issuer == name {
 			return name
 		}
 	}
@@ -115,7 +115,7 @@ func (e *Engine) resolvePlace(q *question, s *Session) string {
 	var matches []string
 	seen := map[string]bool{}
 	for i := range e.reports {
-		is := e.reports[i].Report.Issuer
+		is := e.reports[i].Issuer
 		lv := issuerLevel(is)
 		if seen[is] || lv == levelNational || (q.place != levelAny && lv != q.place) {
 			continue

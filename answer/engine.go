@@ -91,8 +91,8 @@ func (e *Engine) Refresh() {
 	var issuers []string
 	seen := map[string]bool{}
 	for i := range reps {
-		byID[reps[i].Report.ID] = &reps[i]
-		if is := reps[i].Report.Issuer; is != "" && !seen[is] {
+		byID[reps[i].ID] = &reps[i]
+		if is := reps[i].Issuer; is != "" && !seen[is] {
 			seen[is] = true
 			issuers = append(issuers, is)
 		}
@@ -130,12 +130,13 @@ func (e *Engine) Reports() []ReportSummary {
 	out := make([]ReportSummary, 0, len(e.reports))
 	for i := range e.reports {
 		ri := &e.reports[i]
-		out = append(out, ReportSummary{ReportRef: refOf(&ri.Report), Paragraphs: ri.Paragraphs, Figures: ri.Figures})
+		out = append(out, ReportSummary{ReportRef: refOf(&ri.Meta), Paragraphs: ri.Paragraphs, Figures: ri.Figures})
 	}
 	return out
 }
 
-func refOf(r *corpus.Report) ReportRef {
+// refOf is the citation of a report with metadata r.
+func refOf(r *corpus.Meta) ReportRef {
 	return ReportRef{ID: r.ID, Title: r.Title, Issuer: r.Issuer, Published: r.Published, Year: r.Year, URL: r.URL}
 }
 
@@ -315,10 +316,10 @@ func (e *Engine) scope(q *question, focus string) scope {
 	var sc scope
 	for i := range e.reports {
 		ri := &e.reports[i]
-		if len(q.issuers) > 0 && !contains(q.issuers, ri.Report.Issuer) {
+		if len(q.issuers) > 0 && !contains(q.issuers, ri.Issuer) {
 			continue
 		}
-		if q.reportYear > 0 && ri.Report.Year != q.reportYear {
+		if q.reportYear > 0 && ri.Year != q.reportYear {
 			continue
 		}
 		if sc.all == nil {
@@ -350,9 +351,9 @@ func (e *Engine) scope(q *question, focus string) scope {
 	sc.newest = map[string]bool{}
 	sc.newestYear = map[string]int{}
 	for _, ri := range sc.all {
-		if _, seen := sc.newestYear[ri.Report.Issuer]; !seen {
-			sc.newest[ri.Report.ID] = true
-			sc.newestYear[ri.Report.Issuer] = ri.Report.Year
+		if _, seen := sc.newestYear[ri.Issuer]; !seen {
+			sc.newest[ri.ID] = true
+			sc.newestYear[ri.Issuer] = ri.Year
 		}
 	}
 	sc.multiIssuer = len(sc.newestYear) > 1
@@ -371,7 +372,7 @@ func (e *Engine) scope(q *question, focus string) scope {
 		sc.year = y
 		var review, delivered []*index.ReportInfo
 		for _, ri := range sc.all {
-			switch ri.Report.Year {
+			switch ri.Year {
 			case y + 1:
 				review = append(review, ri)
 			case y:
@@ -382,13 +383,13 @@ func (e *Engine) scope(q *question, focus string) scope {
 		if q.target {
 			pick, sc.intent = delivered, "target"
 			for _, ri := range delivered {
-				sc.prefer[ri.Report.ID] = true
+				sc.prefer[ri.ID] = true
 			}
 			pick = append(pick, review...)
 		} else {
 			pick, sc.intent = review, "review"
 			for _, ri := range review {
-				sc.prefer[ri.Report.ID] = true
+				sc.prefer[ri.ID] = true
 			}
 			// The report delivered in Y also speaks of Y (its targets, or a
 			// 年度 report about Y itself); it stays in scope, less preferred.
@@ -399,18 +400,18 @@ func (e *Engine) scope(q *question, focus string) scope {
 			return sc
 		}
 		for _, ri := range pick {
-			sc.ids = append(sc.ids, ri.Report.ID)
+			sc.ids = append(sc.ids, ri.ID)
 		}
 	case q.hasRelative && !q.compare:
 		sc.relative, sc.hasRelative = q.relative, true
 		for _, ri := range sc.all {
 			// The newest report of each issuer, and for 去年 also the one
 			// before it (its targets were for that year).
-			want := sc.newestYear[ri.Report.Issuer] + q.relative
-			if ri.Report.Year == want || ri.Report.Year == want+1 {
-				sc.ids = append(sc.ids, ri.Report.ID)
-				if ri.Report.Year == want+1 && !q.target || ri.Report.Year == want && q.target {
-					sc.prefer[ri.Report.ID] = true
+			want := sc.newestYear[ri.Issuer] + q.relative
+			if ri.Year == want || ri.Year == want+1 {
+				sc.ids = append(sc.ids, ri.ID)
+				if ri.Year == want+1 && !q.target || ri.Year == want && q.target {
+					sc.prefer[ri.ID] = true
 				}
 			}
 		}
@@ -427,7 +428,7 @@ func (e *Engine) scope(q *question, focus string) scope {
 	default:
 		if len(q.issuers) > 0 || len(sc.all) == 1 || q.reportYear > 0 {
 			for _, ri := range sc.all {
-				sc.ids = append(sc.ids, ri.Report.ID)
+				sc.ids = append(sc.ids, ri.ID)
 			}
 		}
 		sc.yearNote = true
@@ -444,8 +445,8 @@ func (sc *scope) nationalIDs(q *question) []string {
 	}
 	var out []string
 	for _, ri := range sc.all {
-		if ri.Report.Issuer == nationalIssuer && (len(sc.ids) == 0 || contains(sc.ids, ri.Report.ID)) {
-			out = append(out, ri.Report.ID)
+		if ri.Issuer == nationalIssuer && (len(sc.ids) == 0 || contains(sc.ids, ri.ID)) {
+			out = append(out, ri.ID)
 		}
 	}
 	return out
@@ -469,8 +470,8 @@ func (sc *scope) newestIDs(q *question) []string {
 	}
 	var out []string
 	for _, ri := range sc.all {
-		if sc.newest[ri.Report.ID] && want(ri.Report.Issuer) {
-			out = append(out, ri.Report.ID)
+		if sc.newest[ri.ID] && want(ri.Issuer) {
+			out = append(out, ri.ID)
 		}
 	}
 	if len(out) > 6 {
@@ -991,7 +992,7 @@ func (e *Engine) passage(c *candidate, withFigure bool) Passage {
 		start, end = windowAround(text, start, end, start, start, 180)
 	}
 	p := Passage{
-		Report:    refOf(c.rep),
+		Report:    refOf(&c.rep.Meta),
 		Section:   c.para.SectionPath(),
 		Paragraph: c.para.ID,
 		Excerpt:   strings.TrimSpace(text[start:end]),
@@ -1083,7 +1084,7 @@ func (e *Engine) coverage(scope []*index.ReportInfo) string {
 	years := map[string]*span{}
 	var order []string
 	for _, ri := range scope {
-		is, y := ri.Report.Issuer, ri.Report.Year
+		is, y := ri.Issuer, ri.Year
 		sp := years[is]
 		if sp == nil {
 			sp = &span{y, y}
@@ -1123,7 +1124,7 @@ func (e *Engine) suggest(reps []*index.ReportInfo) []string {
 	if len(reps) == 0 {
 		return nil
 	}
-	r, err := e.ix.Report(reps[0].Report.ID)
+	r, err := e.ix.Report(reps[0].ID)
 	if err != nil {
 		return nil
 	}

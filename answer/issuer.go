@@ -336,7 +336,7 @@ func (e *Engine) issuerList() []string {
 	defer e.mu.RUnlock()
 	var out []string
 	for i := range e.reports {
-		out = appendNew(out, e.reports[i].Report.Issuer)
+		out = appendNew(out, e.reports[i].Issuer)
 	}
 	return out
 }
@@ -502,7 +502,7 @@ func (e *Engine) reportsWithin(dir *issuerDirectory, a *place.Place) []*index.Re
 	defer e.mu.RUnlock()
 	var out []*index.ReportInfo
 	for i := range e.reports {
-		if p := dir.placeOf[e.reports[i].Report.Issuer]; p != nil && p.Within(a) {
+		if p := dir.placeOf[e.reports[i].Issuer]; p != nil && p.Within(a) {
 			out = append(out, &e.reports[i])
 		}
 	}

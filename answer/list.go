@@ -25,7 +25,7 @@ func (e *Engine) listPassage(terms []term, best *candidate) (Passage, bool) {
 			continue
 		}
 		p := Passage{
-			Report:    refOf(best.rep),
+			Report:    refOf(&best.rep.Meta),
 			Paragraph: best.para.ID,
 			Figures:   []corpus.Figure{},
 			Score:     round3(best.score),

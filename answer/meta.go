@@ -41,7 +41,7 @@ func (e *Engine) answerMeta(ctx context.Context, q *question, sc scope) (*Answer
 		return e.abstain(q, fmt.Sprintf("《%s》没有注明%s。", rep.Title, label), sc.all), nil
 	}
 	a := &Answer{Answered: true, Fact: label + "：" + value}
-	p := Passage{Report: refOf(rep), Section: []string{}, Figures: []corpus.Figure{}}
+	p := Passage{Report: refOf(&rep.Meta), Section: []string{}, Figures: []corpus.Figure{}}
 	if line := headerLine(rep, q.meta, value); line != "" {
 		// The line of the report's header that states the fact.
 		p.Excerpt = line
@@ -80,21 +80,21 @@ func (e *Engine) metaReport(ctx context.Context, q *question, sc scope) (*corpus
 		// No place named among many issuers: the national report, as for
 		// other questions.
 		for _, ri := range sc.all {
-			if ri.Report.Issuer == nationalIssuer && (len(sc.ids) == 0 || contains(sc.ids, ri.Report.ID)) {
-				return e.ix.Report(ri.Report.ID)
+			if ri.Issuer == nationalIssuer && (len(sc.ids) == 0 || contains(sc.ids, ri.ID)) {
+				return e.ix.Report(ri.ID)
 			}
 		}
 	}
 	if len(sc.ids) > 0 {
 		// Newest in scope.
 		for _, ri := range sc.all {
-			if contains(sc.ids, ri.Report.ID) {
-				return e.ix.Report(ri.Report.ID)
+			if contains(sc.ids, ri.ID) {
+				return e.ix.Report(ri.ID)
 			}
 		}
 	}
 	if len(sc.all) > 0 {
-		return e.ix.Report(sc.all[0].Report.ID)
+		return e.ix.Report(sc.all[0].ID)
 	}
 	return nil, nil
 }

@@ -247,8 +247,8 @@ func (e *Engine) noteYear(q *question, sc scope, a *Answer) {
 	defer e.mu.RUnlock()
 	years := map[int]bool{}
 	for i := range e.reports {
-		if e.reports[i].Report.Issuer == top.Report.Issuer {
-			years[e.reports[i].Report.Year] = true
+		if e.reports[i].Issuer == top.Report.Issuer {
+			years[e.reports[i].Year] = true
 		}
 	}
 	if len(years) < 2 {
@@ -271,7 +271,7 @@ func (e *Engine) hasReport(issuer string, year int) bool {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	for i := range e.reports {
-		if r := &e.reports[i].Report; r.Issuer == issuer && r.Year == year {
+		if r := &e.reports[i]; r.Issuer == issuer && r.Year == year {
 			return true
 		}
 	}

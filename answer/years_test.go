@@ -11,7 +11,7 @@ import (
 // TestSpeaksOf dates sentences the way work reports are written: the
 // report of year Y reviews Y−1 and plans Y; headings and wording say which.
 func TestSpeaksOf(t *testing.T) {
-	rep := &corpus.Report{Year: 2026}
+	rep := &corpus.Report{Meta: corpus.Meta{Year: 2026}}
 	path := func(hs ...string) []corpus.Heading {
 		var out []corpus.Heading
 		for i, h := range hs {
@@ -149,7 +149,7 @@ func TestTargetForActual(t *testing.T) {
 // ("过去五年，…") speaks for the sentences after it that say no period of
 // their own; a first sentence naming the year reviewed does the same.
 func TestPeriodCarries(t *testing.T) {
-	rep := &corpus.Report{Year: 2016}
+	rep := &corpus.Report{Meta: corpus.Meta{Year: 2016}}
 	path := []corpus.Heading{{Level: 1, Text: "一、2015年工作回顾"}}
 	tests := []struct {
 		text  string

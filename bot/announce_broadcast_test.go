@@ -214,7 +214,7 @@ func broadcastSetup(t *testing.T, st store.Backend, r *corpus.Report, chats []in
 			t.Fatal(err)
 		}
 	}
-	if _, n, err := st.AnnounceReport(store.ReportRecord{ID: r.ID, Hash: "h", Title: r.Title, Issuer: r.Issuer}); err != nil || n != len(chats) {
+	if _, n, err := st.AnnounceReport(store.ReportRecord{ID: r.ID, TextHash: "h", Title: r.Title, Issuer: r.Issuer}); err != nil || n != len(chats) {
 		t.Fatalf("queued %d of %d: %v", n, len(chats), err)
 	}
 }

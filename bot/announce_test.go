@@ -131,7 +131,7 @@ func TestHeadlines(t *testing.T) {
 		})
 	}
 	t.Run("no figures", func(t *testing.T) {
-		r := &corpus.Report{ID: "x", Title: "无数字的报告", Paragraphs: []corpus.Paragraph{{Text: "坚持依法行政。"}}}
+		r := &corpus.Report{Meta: corpus.Meta{ID: "x", Title: "无数字的报告"}, Paragraphs: []corpus.Paragraph{{Text: "坚持依法行政。"}}}
 		if hs := Headlines(r); len(hs) != 0 {
 			t.Errorf("headlines from a report without figures: %+v", hs)
 		}
@@ -279,7 +279,7 @@ func TestAnnouncerGroupRate(t *testing.T) {
 	r := sampleReport(t)
 	for i := range 12 {
 		id := "report-" + strconv.Itoa(i)
-		if _, n, err := st.AnnounceReport(store.ReportRecord{ID: id, Hash: id}); err != nil || n != 1 {
+		if _, n, err := st.AnnounceReport(store.ReportRecord{ID: id, TextHash: id}); err != nil || n != 1 {
 			t.Fatalf("queue %s: %d %v", id, n, err)
 		}
 	}

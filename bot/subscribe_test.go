@@ -250,7 +250,7 @@ func TestSubscribeCommands(t *testing.T) {
 
 	t.Run("a new report reaches the matching subscribers once", func(t *testing.T) {
 		r := sampleReport(t) // 房县 … 法治政府建设: matches 法治, not 湖北
-		if _, n, err := h.st.AnnounceReport(store.ReportRecord{ID: r.ID, Hash: "h1", Title: r.Title, Issuer: r.Issuer}, r.Issuer, r.Title, r.Topic); err != nil || n != 2 {
+		if _, n, err := h.st.AnnounceReport(store.ReportRecord{ID: r.ID, TextHash: "h1", Title: r.Title, Issuer: r.Issuer}, r.Issuer, r.Title, r.Topic); err != nil || n != 2 {
 			t.Fatalf("queued %d, %v (want eve and the channel)", n, err)
 		}
 		h.ann.Wake()

@@ -126,17 +126,15 @@ func Parse(name string, data []byte, meta Meta) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", name, err)
 	}
-	r := &Report{ID: reportID(name)}
+	r := &Report{}
 	tm := parseBody(r, body, skipped)
-	r.Title, r.Issuer, r.Speaker = tm.Title, tm.Issuer, tm.Speaker
+	r.Meta = tm.Meta
+	r.ID = reportID(name)
 	if r.Issuer == "" {
 		r.Issuer = tm.issuerFromTitle
 	}
-	r.DocNumber, r.IndexNumber, r.Topic = tm.DocNumber, tm.IndexNumber, tm.Topic
-	r.Published, r.Year, r.URL = tm.Published, tm.Year, tm.URL
 	inferMeta(r, &tm)
-	fm.applyTo(r)
-	meta.applyTo(r)
+	r.Meta = r.Meta.Override(fm.Dated()).Override(meta.Dated())
 	if r.titleMade && (fm.Title != "" || meta.Title != "") {
 		r.titleMade = false
 	}
@@ -179,34 +177,6 @@ func controlRunes(s string) int {
 		}
 	}
 	return n
-}
-
-// applyTo copies the non-empty fields of m to r. A Published date without a
-// Year also sets the Year.
-func (m Meta) applyTo(r *Report) {
-	set := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
-		}
-	}
-	set(&r.ID, m.ID)
-	set(&r.Title, m.Title)
-	set(&r.Issuer, m.Issuer)
-	set(&r.Speaker, m.Speaker)
-	set(&r.DocNumber, m.DocNumber)
-	set(&r.IndexNumber, m.IndexNumber)
-	set(&r.Topic, m.Topic)
-	set(&r.URL, m.URL)
-	set(&r.Source, m.Source)
-	if !m.Published.IsZero() {
-		r.Published = m.Published
-		if m.Year == 0 {
-			r.Year = m.Published.Year()
-		}
-	}
-	if m.Year != 0 {
-		r.Year = m.Year
-	}
 }
 
 // line is one non-blank line of the body, trimmed of surrounding space.

@@ -10,11 +10,10 @@ import (
 
 // textMeta is the metadata read from the text itself.
 type textMeta struct {
-	Title, Issuer, Speaker, DocNumber, IndexNumber, Topic string
-	Published                                             time.Time
-	Year                                                  int
-	// URL is the link a labelled header states (来源URL：…).
-	URL string
+	// Meta is what the header states: title, issuer, speaker, the
+	// disclosure fields, the date and year, and the link a labelled header
+	// states (来源URL：…). ID and Source are never set.
+	Meta
 	// issuerFromTitle is the weaker issuer guess taken from the title,
 	// used only when neither the disclosure header nor the speech header names one.
 	issuerFromTitle string

@@ -139,7 +139,7 @@ func TestParseSample(t *testing.T) {
 	}
 	checkStructure(t, r)
 	checkConservation(t, r, string(sample.Fangxian))
-	want := Report{
+	want := Report{Meta: Meta{
 		ID:          "2024-fangxian-fzzf",
 		Title:       "房县人民政府关于2023年度法治政府建设工作报告",
 		Issuer:      "房县人民政府",
@@ -147,7 +147,7 @@ func TestParseSample(t *testing.T) {
 		Year:        2024,
 		IndexNumber: "01145506X/2024-15651",
 		Topic:       "政务公开",
-	}
+	}}
 	got := *r
 	got.Header, got.Headings, got.Paragraphs = nil, nil, nil
 	if !equalMeta(got, want) {
@@ -280,9 +280,9 @@ func TestFrontMatter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Report{ID: "gwr-2025", Title: "2025年中华人民共和国国务院政府工作报告", Issuer: "国务院",
+	want := Report{Meta: Meta{ID: "gwr-2025", Title: "2025年中华人民共和国国务院政府工作报告", Issuer: "国务院",
 		Speaker: "国务院总理 李强", Published: date(2025, 3, 5), Year: 2025, DocNumber: "国发〔2025〕1号",
-		IndexNumber: "000014349/2025-00011", Topic: "政府工作报告", URL: "https://www.gov.cn/gongbao/2025/issue_11946/"}
+		IndexNumber: "000014349/2025-00011", Topic: "政府工作报告", URL: "https://www.gov.cn/gongbao/2025/issue_11946/"}}
 	if !equalMeta(*r, want) {
 		t.Errorf("got  %+v\nwant %+v", *r, want)
 	}
@@ -350,8 +350,8 @@ func TestParseHeaders(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := Report{ID: "x", Title: tt.title, Issuer: tt.issuer, Speaker: tt.speaker, DocNumber: tt.doc,
-				IndexNumber: tt.index, Topic: tt.topic, Published: tt.published, Year: tt.year}
+			want := Report{Meta: Meta{ID: "x", Title: tt.title, Issuer: tt.issuer, Speaker: tt.speaker, DocNumber: tt.doc,
+				IndexNumber: tt.index, Topic: tt.topic, Published: tt.published, Year: tt.year}}
 			if !equalMeta(*r, want) {
 				t.Errorf("got  %+v\nwant %+v", *r, want)
 			}

@@ -8,30 +8,9 @@ import "time"
 
 // Report is one published report, split into paragraphs under their headings.
 type Report struct {
-	// ID is a stable identifier, by default the file name without extension
-	// (for example "2024-fangxian-fzzf").
-	ID string `json:"id"`
-	// Title is the report's title, e.g. 《房县人民政府关于2023年度法治政府建设工作报告》 without the brackets.
-	Title string `json:"title"`
-	// Issuer is the body that issued or delivered the report (发布机构), e.g. 房县人民政府 or 国务院.
-	Issuer string `json:"issuer"`
-	// Speaker is the person who delivered a work report, when the text names one (国务院总理 李强).
-	Speaker string `json:"speaker,omitempty"`
-	// Published is the publication or delivery date; zero when unknown.
-	Published time.Time `json:"published"`
-	// Year is the year the report was published or delivered; 0 when unknown.
-	// A work report delivered in year Y reviews year Y-1 and sets targets for Y.
-	Year int `json:"year,omitempty"`
-	// DocNumber is the document number (文号), IndexNumber the disclosure index number (索引号),
-	// Topic the disclosure topic (主题分类).
-	DocNumber   string `json:"doc_number,omitempty"`
-	IndexNumber string `json:"index_number,omitempty"`
-	Topic       string `json:"topic,omitempty"`
-	// URL is the source link, when known.
-	URL string `json:"url,omitempty"`
-	// Source says where the text came from when that is not a URL
-	// (for example a corpus name from the manifest).
-	Source string `json:"source,omitempty"`
+	// Meta is the report's metadata. It is embedded, so its fields are the
+	// report's (r.ID, r.Title) and its JSON fields are the report's own.
+	Meta
 	// Header holds the lines at the top of the text that Parse consumed as
 	// metadata (title, disclosure header, speech header, speaker), as written.
 	Header []string `json:"header,omitempty"`
@@ -116,19 +95,45 @@ type Figure struct {
 	End   int `json:"end"`
 }
 
-// Meta is report metadata supplied from outside the text (front matter,
-// a manifest file or command flags). Non-empty fields override what the text says.
+// Meta is a report's metadata: what Parse reads from the text (title line,
+// disclosure header, speech header), from a front matter block, a manifest
+// file or command flags, and what the catalog and listings keep of a report
+// without its paragraphs. Its JSON fields are those of Report, in the same
+// order, so a Report and its Meta encode alike.
 type Meta struct {
-	ID, Title, Issuer, Speaker, DocNumber, IndexNumber, Topic, URL string
-	Published                                                      time.Time
-	Year                                                           int
-	// Source is where the text came from when that is not a URL.
-	Source string
+	// ID is a stable identifier, by default the file name without extension
+	// (for example "2024-fangxian-fzzf").
+	ID string `json:"id"`
+	// Title is the report's title, e.g. 《房县人民政府关于2023年度法治政府建设工作报告》 without the brackets.
+	Title string `json:"title"`
+	// Issuer is the body that issued or delivered the report (发布机构), e.g. 房县人民政府 or 国务院.
+	Issuer string `json:"issuer"`
+	// Speaker is the person who delivered a work report, when the text names one (国务院总理 李强).
+	Speaker string `json:"speaker,omitempty"`
+	// Published is the publication or delivery date; zero when unknown.
+	Published time.Time `json:"published"`
+	// Year is the year the report was published or delivered; 0 when unknown.
+	// A work report delivered in year Y reviews year Y-1 and sets targets for Y.
+	Year int `json:"year,omitempty"`
+	// DocNumber is the document number (文号), IndexNumber the disclosure index number (索引号),
+	// Topic the disclosure topic (主题分类).
+	DocNumber   string `json:"doc_number,omitempty"`
+	IndexNumber string `json:"index_number,omitempty"`
+	Topic       string `json:"topic,omitempty"`
+	// URL is the source link, when known.
+	URL string `json:"url,omitempty"`
+	// Source says where the text came from when that is not a URL
+	// (for example a corpus name from the manifest).
+	Source string `json:"source,omitempty"`
 }
 
-// Override returns m with every non-empty field of over in place of m's:
-// metadata from a more authoritative source (command flags over a manifest,
-// a page's disclosure table over its meta tags) laid over what is known.
+// Override is the one rule by which report metadata from two sources is
+// merged: it returns m with every non-empty field of over in place of m's,
+// so over wins wherever it says something and m fills the rest. Lay the
+// more authoritative source over what is known (command flags over a
+// manifest over a front matter block over the text; a page's disclosure
+// table over its meta tags), or, to fill only the gaps of m from a weaker
+// source, write weaker.Override(m).
 func (m Meta) Override(over Meta) Meta {
 	set := func(dst *string, v string) {
 		if v != "" {
@@ -149,6 +154,15 @@ func (m Meta) Override(over Meta) Meta {
 	}
 	if over.Year != 0 {
 		m.Year = over.Year
+	}
+	return m
+}
+
+// Dated returns m with Year set from Published when m has a date but no
+// year, as a date given by front matter or flags implies the year.
+func (m Meta) Dated() Meta {
+	if m.Year == 0 && !m.Published.IsZero() {
+		m.Year = m.Published.Year()
 	}
 	return m
 }

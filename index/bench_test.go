@@ -84,7 +84,7 @@ func BenchmarkSearchScoped(b *testing.B) {
 	ix := benchIndex(b, Options{})
 	byIssuer := map[string][]string{}
 	for _, r := range ix.Reports() {
-		byIssuer[r.Report.Issuer] = append(byIssuer[r.Report.Issuer], r.Report.ID)
+		byIssuer[r.Issuer] = append(byIssuer[r.Issuer], r.ID)
 	}
 	var scopes [][]string
 	for _, is := range []string{"国务院", "湖北省人民政府", "北京市人民政府", "房县人民政府"} {
@@ -119,7 +119,7 @@ func BenchmarkReportCache(b *testing.B) {
 	b.ResetTimer()
 	i := 0
 	for b.Loop() {
-		if _, err := ix.Report(reps[i%len(reps)].Report.ID); err != nil {
+		if _, err := ix.Report(reps[i%len(reps)].ID); err != nil {
 			b.Fatal(err)
 		}
 		i++

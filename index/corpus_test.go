@@ -44,7 +44,7 @@ func TestFullCorpus(t *testing.T) {
 		t.Fatalf("Reports() has %d, want %d", len(infos), len(reports))
 	}
 	for i := 1; i < len(infos); i++ {
-		if infos[i].Report.Year > infos[i-1].Report.Year {
+		if infos[i].Year > infos[i-1].Year {
 			t.Fatalf("Reports() not newest first at %d", i)
 		}
 	}

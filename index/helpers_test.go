@@ -26,7 +26,7 @@ var headingRes = []*regexp.Regexp{
 }
 
 func parseTestReport(id, text string) *corpus.Report {
-	r := &corpus.Report{ID: id}
+	r := &corpus.Report{Meta: corpus.Meta{ID: id}}
 	if y, err := strconv.Atoi(strings.SplitN(id, "-", 2)[0]); err == nil {
 		r.Year = y
 	}

@@ -63,18 +63,19 @@ type UpdateStats struct {
 	Elapsed time.Duration
 }
 
-// ReportInfo is one catalog entry: a report's metadata (Report.Paragraphs is
-// nil) with its paragraph and figure counts.
+// ReportInfo is one catalog entry: a report's metadata with its paragraph
+// and figure counts.
 type ReportInfo struct {
-	// Report is the report metadata; its Paragraphs field is nil.
-	Report corpus.Report
+	// Meta is the report's metadata (Meta.Source says where it came from
+	// when that is not a URL).
+	corpus.Meta
 	// Paragraphs and Figures count the report's paragraphs and figures.
 	Paragraphs, Figures int
-	// Hash is the hex SHA-256 content hash of the parsed report, used to
-	// decide whether a report changed.
-	Hash string
-	// Source is where the report came from (file name or path), when known.
-	Source string
+	// JSONHash is the hex SHA-256 of the report's JSON encoding (its
+	// catalog file), used to decide whether a report changed: any change,
+	// metadata included, changes it. It is not source.TextHash, which
+	// hashes the paragraph texts alone.
+	JSONHash string
 }
 
 // Query is a search over paragraphs. Text is analysed with the gse analyzer

@@ -68,8 +68,8 @@ type Result struct {
 	Status Status
 	// Report is the parsed report (with the ID it is indexed under).
 	Report *corpus.Report
-	// Hash is the content hash of the report text.
-	Hash string
+	// TextHash is the hash of the report's paragraph texts (TextHash).
+	TextHash string
 	// Match says how a duplicate or revision was recognised.
 	Match store.Match
 	// Revision is the stored revision number (1 for a new report).
@@ -179,13 +179,13 @@ func (in *Ingester) Ingest(ctx context.Context, doc Document) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Report: r, Hash: TextHash(r)}
-	rec, match, err := in.Store.FindReport(res.Hash, r.IndexNumber, r.URL, "")
+	res := Result{Report: r, TextHash: TextHash(r)}
+	rec, match, err := in.Store.FindReport(res.TextHash, r.IndexNumber, r.URL, "")
 	if err != nil {
 		return res, err
 	}
 	if match == store.MatchNone {
-		rec, match, err = in.findInCatalog(res.Hash, r, doc.Meta.ID != "")
+		rec, match, err = in.findInCatalog(res.TextHash, r, doc.Meta.ID != "")
 		if err != nil {
 			return res, err
 		}
@@ -218,7 +218,7 @@ func (in *Ingester) Ingest(ctx context.Context, doc Document) (Result, error) {
 		if _, err := in.Store.Report(rec.ID); errors.Is(err, store.ErrNotFound) {
 			// Indexed by "govbot index", never recorded: record it now so
 			// that the next time is recognised by the store alone.
-			if _, err := in.Store.PutReport(in.record(r, res.Hash)); err != nil {
+			if _, err := in.Store.PutReport(in.record(r, res.TextHash)); err != nil {
 				return res, err
 			}
 		}
@@ -240,7 +240,7 @@ func (in *Ingester) Ingest(ctx context.Context, doc Document) (Result, error) {
 	// answerable but not recorded; the next ingest of the same text finds it
 	// in the catalog and records it (above), so nothing is lost for good.
 	if res.Status != Added || !in.Announce {
-		rec := in.record(r, res.Hash)
+		rec := in.record(r, res.TextHash)
 		rec.MetaChanged = len(res.MetaChanges) > 0
 		stored, err := in.Store.PutReport(rec)
 		if err != nil {
@@ -249,7 +249,7 @@ func (in *Ingester) Ingest(ctx context.Context, doc Document) (Result, error) {
 		res.Revision = stored.Revision
 		return res, nil
 	}
-	stored, queued, err := in.Store.AnnounceReport(in.record(r, res.Hash), MatchFields(r)...)
+	stored, queued, err := in.Store.AnnounceReport(in.record(r, res.TextHash), MatchFields(r)...)
 	if err != nil {
 		return res, err
 	}
@@ -262,15 +262,10 @@ func (in *Ingester) Ingest(ctx context.Context, doc Document) (Result, error) {
 // and the fields given explicitly (flags, a manifest) over both. It returns
 // the changes from old, one "field: old → new" each.
 func reviseMeta(r, old *corpus.Report, explicit corpus.Meta) []string {
-	text := corpus.Meta{Title: r.Title, Issuer: r.Issuer, Speaker: r.Speaker, DocNumber: r.DocNumber,
-		IndexNumber: r.IndexNumber, Topic: r.Topic, URL: r.URL, Source: r.Source, Published: r.Published, Year: r.Year}
-	was := corpus.Meta{Title: old.Title, Issuer: old.Issuer, Speaker: old.Speaker, DocNumber: old.DocNumber,
-		IndexNumber: old.IndexNumber, Topic: old.Topic, URL: old.URL, Source: old.Source, Published: old.Published, Year: old.Year}
+	was := old.Meta
 	explicit.ID = ""
-	if !explicit.Published.IsZero() && explicit.Year == 0 {
-		explicit.Year = explicit.Published.Year()
-	}
-	m := text.Override(was).Override(explicit)
+	m := r.Meta.Override(was).Override(explicit.Dated())
+	m.ID = r.ID
 	var changes []string
 	diff := func(field, a, b string) {
 		if a != b {
@@ -289,8 +284,7 @@ func reviseMeta(r, old *corpus.Report, explicit corpus.Meta) []string {
 	diff("文号", was.DocNumber, m.DocNumber)
 	diff("索引号", was.IndexNumber, m.IndexNumber)
 	diff("topic", was.Topic, m.Topic)
-	r.Title, r.Issuer, r.Speaker, r.DocNumber, r.IndexNumber, r.Topic = m.Title, m.Issuer, m.Speaker, m.DocNumber, m.IndexNumber, m.Topic
-	r.URL, r.Source, r.Published, r.Year = m.URL, m.Source, m.Published, m.Year
+	r.Meta = m
 	return changes
 }
 
@@ -314,16 +308,15 @@ func MatchFields(r *corpus.Report) []string {
 	return []string{r.Issuer, r.Title, r.Topic}
 }
 
-func (in *Ingester) record(r *corpus.Report, hash string) store.ReportRecord {
-	return store.ReportRecord{ID: r.ID, Hash: hash, IndexNumber: r.IndexNumber, URL: r.URL, Title: r.Title, Issuer: r.Issuer}
+func (in *Ingester) record(r *corpus.Report, textHash string) store.ReportRecord {
+	return store.ReportRecord{ID: r.ID, TextHash: textHash, IndexNumber: r.IndexNumber, URL: r.URL, Title: r.Title, Issuer: r.Issuer}
 }
 
 // findInCatalog recognises reports indexed without going through the store
 // ("govbot index DIR"): by 索引号 or URL from the catalog, or by text for the
 // few catalog reports with the same title.
-func (in *Ingester) findInCatalog(hash string, r *corpus.Report, explicitID bool) (store.ReportRecord, store.Match, error) {
-	for _, info := range in.Index.Reports() {
-		c := info.Report
+func (in *Ingester) findInCatalog(textHash string, r *corpus.Report, explicitID bool) (store.ReportRecord, store.Match, error) {
+	for _, c := range in.Index.Reports() {
 		var m store.Match
 		switch {
 		case r.IndexNumber != "" && c.IndexNumber == r.IndexNumber:
@@ -337,7 +330,7 @@ func (in *Ingester) findInCatalog(hash string, r *corpus.Report, explicitID bool
 			if err != nil {
 				return store.ReportRecord{}, store.MatchNone, fmt.Errorf("compare with indexed %s: %w", c.ID, err)
 			}
-			if TextHash(full) != hash {
+			if TextHash(full) != textHash {
 				continue
 			}
 			m = store.MatchHash
@@ -346,7 +339,7 @@ func (in *Ingester) findInCatalog(hash string, r *corpus.Report, explicitID bool
 		}
 		if m != store.MatchHash {
 			full, err := in.Index.Report(c.ID)
-			if err == nil && TextHash(full) == hash {
+			if err == nil && TextHash(full) == textHash {
 				m = store.MatchHash
 			}
 		}
@@ -363,8 +356,8 @@ func (in *Ingester) findInCatalog(hash string, r *corpus.Report, explicitID bool
 // to share the derived ID (two files named the same in different folders).
 func (in *Ingester) checkIDFree(r *corpus.Report) error {
 	for _, info := range in.Index.Reports() {
-		if info.Report.ID == r.ID {
-			return fmt.Errorf("report ID %q is taken by another report (%s): pass --id to choose one, or the same --id to replace it", r.ID, info.Report.Title)
+		if info.ID == r.ID {
+			return fmt.Errorf("report ID %q is taken by another report (%s): pass --id to choose one, or the same --id to replace it", r.ID, info.Title)
 		}
 	}
 	return nil

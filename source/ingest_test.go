@@ -73,14 +73,14 @@ func (e *env) snapshot(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder
 	for _, r := range e.ix.Reports() {
-		fmt.Fprintf(&b, "index %s %s %d\n", r.Report.ID, r.Hash, r.Paragraphs)
+		fmt.Fprintf(&b, "index %s %s %d\n", r.ID, r.JSONHash, r.Paragraphs)
 	}
 	recs, err := e.st.Reports()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range recs {
-		fmt.Fprintf(&b, "store %s %s r%d\n", r.ID, r.Hash, r.Revision)
+		fmt.Fprintf(&b, "store %s %s r%d\n", r.ID, r.TextHash, r.Revision)
 	}
 	ds, _ := e.st.Deliveries("")
 	fmt.Fprintf(&b, "outbox %d\n", len(ds))

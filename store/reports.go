@@ -13,8 +13,10 @@ import (
 type ReportRecord struct {
 	// ID is the index's report ID.
 	ID string `json:"id"`
-	// Hash is the hex SHA-256 of the report's normalised text.
-	Hash string `json:"hash"`
+	// TextHash is the hex SHA-256 of the report's paragraph texts (see
+	// source.TextHash): the same text under other metadata has the same
+	// TextHash. It is stored as "hash".
+	TextHash string `json:"hash"`
 	// IndexNumber is the disclosure index number (索引号), URL the source
 	// link; either may be empty.
 	IndexNumber string `json:"index_number,omitempty"`
@@ -51,12 +53,12 @@ const (
 // FindReport looks for a recorded report with the same text hash, then the
 // same 索引号, then the same URL, then the same ID. Empty arguments are not
 // looked up. It returns MatchNone and a zero record when nothing matches.
-func (s *Store) FindReport(hash, indexNumber, url, id string) (ReportRecord, Match, error) {
+func (s *Store) FindReport(textHash, indexNumber, url, id string) (ReportRecord, Match, error) {
 	var rec ReportRecord
 	var m Match
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var err error
-		rec, m, err = findReport(tx, hash, indexNumber, url, id)
+		rec, m, err = findReport(tx, textHash, indexNumber, url, id)
 		return err
 	})
 	if err != nil {
@@ -65,12 +67,12 @@ func (s *Store) FindReport(hash, indexNumber, url, id string) (ReportRecord, Mat
 	return rec, m, nil
 }
 
-func findReport(tx *bolt.Tx, hash, indexNumber, url, id string) (ReportRecord, Match, error) {
+func findReport(tx *bolt.Tx, textHash, indexNumber, url, id string) (ReportRecord, Match, error) {
 	lookups := []struct {
 		bucket []byte
 		key    string
 		m      Match
-	}{{bByHash, hash, MatchHash}, {bByIndexNo, indexNumber, MatchIndexNumber}, {bByURL, url, MatchURL}}
+	}{{bByHash, textHash, MatchHash}, {bByIndexNo, indexNumber, MatchIndexNumber}, {bByURL, url, MatchURL}}
 	for _, l := range lookups {
 		if l.key == "" {
 			continue
@@ -169,7 +171,7 @@ func putReport(tx *bolt.Tx, rec ReportRecord, now time.Time) (ReportRecord, erro
 	default:
 		rec.Added, rec.Announced = old.Added, old.Announced
 		rec.Revision, rec.Updated = old.Revision, old.Updated
-		if old.Hash != rec.Hash || rec.MetaChanged {
+		if old.TextHash != rec.TextHash || rec.MetaChanged {
 			rec.Revision++
 			rec.Updated = now
 		}
@@ -177,7 +179,7 @@ func putReport(tx *bolt.Tx, rec ReportRecord, now time.Time) (ReportRecord, erro
 		for _, ix := range []struct {
 			bucket []byte
 			key    string
-		}{{bByHash, old.Hash}, {bByIndexNo, old.IndexNumber}, {bByURL, old.URL}} {
+		}{{bByHash, old.TextHash}, {bByIndexNo, old.IndexNumber}, {bByURL, old.URL}} {
 			if ix.key != "" && string(tx.Bucket(ix.bucket).Get([]byte(ix.key))) == rec.ID {
 				if err := tx.Bucket(ix.bucket).Delete([]byte(ix.key)); err != nil {
 					return rec, err
@@ -188,7 +190,7 @@ func putReport(tx *bolt.Tx, rec ReportRecord, now time.Time) (ReportRecord, erro
 	for _, ix := range []struct {
 		bucket []byte
 		key    string
-	}{{bByHash, rec.Hash}, {bByIndexNo, rec.IndexNumber}, {bByURL, rec.URL}} {
+	}{{bByHash, rec.TextHash}, {bByIndexNo, rec.IndexNumber}, {bByURL, rec.URL}} {
 		if ix.key == "" {
 			continue
 		}

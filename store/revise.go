@@ -15,7 +15,7 @@ func (rec ReportRecord) Revise(old *ReportRecord, now time.Time) ReportRecord {
 	}
 	rec.Added, rec.Announced = old.Added, old.Announced
 	rec.Revision, rec.Updated = old.Revision, old.Updated
-	if old.Hash != rec.Hash || rec.MetaChanged {
+	if old.TextHash != rec.TextHash || rec.MetaChanged {
 		rec.Revision++
 		rec.Updated = now
 	}

@@ -52,7 +52,7 @@ func tornChild(path string) error {
 	out := bufio.NewWriter(os.Stdout)
 	for n := len(recs); ; n++ {
 		id := fmt.Sprintf("report-%05d", n)
-		if _, _, err := s.AnnounceReport(ReportRecord{ID: id, Hash: "h" + id, URL: "https://example.gov.cn/" + id}); err != nil {
+		if _, _, err := s.AnnounceReport(ReportRecord{ID: id, TextHash: "h" + id, URL: "https://example.gov.cn/" + id}); err != nil {
 			return err
 		}
 		// Move a few entries through the send states too, so a kill can
@@ -167,10 +167,10 @@ func TestTornMetaPage(t *testing.T) {
 	if _, err := s.Subscribe(Subscription{ChatID: 1, Kind: KindPrivate}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.AnnounceReport(ReportRecord{ID: "before", Hash: "h1"}); err != nil {
+	if _, _, err := s.AnnounceReport(ReportRecord{ID: "before", TextHash: "h1"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.AnnounceReport(ReportRecord{ID: "torn", Hash: "h2"}); err != nil {
+	if _, _, err := s.AnnounceReport(ReportRecord{ID: "torn", TextHash: "h2"}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

@@ -200,7 +200,7 @@ func hasOwnIndex(dir string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("default report: %w", err)
 	}
-	return reps[0].Report.ID != def.ID, nil
+	return reps[0].ID != def.ID, nil
 }
 
 // serveGCPercent is the garbage collector target that serve sets when the

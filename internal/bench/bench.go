@@ -407,8 +407,7 @@ func Questions(evalDir, dir string) []string {
 		"污染防治攻坚战成效如何", "今年的主要预期目标是什么",
 	}
 	rng := rand.New(rand.NewPCG(6, 6))
-	for _, info := range ix.Reports() {
-		m := info.Report
+	for _, m := range ix.Reports() {
 		t := topics[rng.IntN(len(topics))]
 		if m.Year > 0 {
 			qs = append(qs, fmt.Sprintf("%s%d年%s", m.Issuer, m.Year, t))

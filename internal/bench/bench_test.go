@@ -37,7 +37,7 @@ func TestPercentile(t *testing.T) {
 // TestReplicate checks that copies get distinct report and paragraph IDs
 // that the index accepts, and that the original reports are not modified.
 func TestReplicate(t *testing.T) {
-	r := &corpus.Report{ID: "2024-x", Paragraphs: []corpus.Paragraph{{ID: "2024-x#p1", Seq: 1, Text: "推进一网通办。"}}}
+	r := &corpus.Report{Meta: corpus.Meta{ID: "2024-x"}, Paragraphs: []corpus.Paragraph{{ID: "2024-x#p1", Seq: 1, Text: "推进一网通办。"}}}
 	many := Replicate([]*corpus.Report{r}, 5)
 	if len(many) != 5 {
 		t.Fatalf("%d reports, want 5", len(many))

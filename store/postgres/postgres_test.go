@@ -77,7 +77,7 @@ func TestReplicasShareOutbox(t *testing.T) {
 	for _, s := range stores {
 		defer s.Close()
 	}
-	if _, err := stores[0].PutReport(store.ReportRecord{ID: "r", Hash: "h"}); err != nil {
+	if _, err := stores[0].PutReport(store.ReportRecord{ID: "r", TextHash: "h"}); err != nil {
 		t.Fatal(err)
 	}
 	ids := make([]int64, chats)

@@ -247,13 +247,13 @@ func putReport(ctx context.Context, tx pgx.Tx, rec store.ReportRecord, now time.
 	default:
 		rec = rec.Revise(&old, now)
 		// Drop the old keys this report holds; those still true come back.
-		for _, k := range reportKeys(old.Hash, old.IndexNumber, old.URL) {
+		for _, k := range reportKeys(old.TextHash, old.IndexNumber, old.URL) {
 			if _, err := tx.Exec(ctx, `DELETE FROM govbot_report_keys WHERE kind = $1 AND key = $2 AND report_id = $3`, k.kind, k.key, rec.ID); err != nil {
 				return rec, err
 			}
 		}
 	}
-	for _, k := range reportKeys(rec.Hash, rec.IndexNumber, rec.URL) {
+	for _, k := range reportKeys(rec.TextHash, rec.IndexNumber, rec.URL) {
 		if k.key == "" {
 			continue
 		}

@@ -145,7 +145,7 @@ func testSubscriptions(t *testing.T, h *harness) {
 
 func testFindReport(t *testing.T, h *harness) {
 	s := h.s
-	rec, err := s.PutReport(store.ReportRecord{ID: "r1", Hash: "h1", IndexNumber: "000014349/2025-00001", URL: "https://example.gov.cn/a.html", Title: "T"})
+	rec, err := s.PutReport(store.ReportRecord{ID: "r1", TextHash: "h1", IndexNumber: "000014349/2025-00001", URL: "https://example.gov.cn/a.html", Title: "T"})
 	must(t, err)
 	if rec.Revision != 1 || !rec.Added.Equal(h.clock()) || !rec.Updated.Equal(h.clock()) {
 		t.Fatalf("first record = %+v", rec)
@@ -174,7 +174,7 @@ func testFindReport(t *testing.T, h *harness) {
 	}
 	// A revised text under the same ID replaces the hash key.
 	h.advance(time.Hour)
-	rec, err = s.PutReport(store.ReportRecord{ID: "r1", Hash: "h2", IndexNumber: "000014349/2025-00001", URL: "https://example.gov.cn/a.html"})
+	rec, err = s.PutReport(store.ReportRecord{ID: "r1", TextHash: "h2", IndexNumber: "000014349/2025-00001", URL: "https://example.gov.cn/a.html"})
 	must(t, err)
 	if rec.Revision != 2 || !rec.Updated.Equal(h.clock()) || rec.Added.Equal(rec.Updated) {
 		t.Errorf("revised = %+v; want revision 2, updated now, added before", rec)
@@ -186,10 +186,10 @@ func testFindReport(t *testing.T, h *harness) {
 		t.Errorf("new hash not found (%q)", m)
 	}
 	// The same text again does not bump the revision; a metadata change does.
-	if rec, _ = s.PutReport(store.ReportRecord{ID: "r1", Hash: "h2"}); rec.Revision != 2 {
+	if rec, _ = s.PutReport(store.ReportRecord{ID: "r1", TextHash: "h2"}); rec.Revision != 2 {
 		t.Errorf("unchanged text: revision = %d, want 2", rec.Revision)
 	}
-	if rec, _ = s.PutReport(store.ReportRecord{ID: "r1", Hash: "h2", MetaChanged: true}); rec.Revision != 3 {
+	if rec, _ = s.PutReport(store.ReportRecord{ID: "r1", TextHash: "h2", MetaChanged: true}); rec.Revision != 3 {
 		t.Errorf("changed metadata: revision = %d, want 3", rec.Revision)
 	}
 	// The URL was dropped by the last put: no longer a key.
@@ -198,7 +198,7 @@ func testFindReport(t *testing.T, h *harness) {
 	}
 	// A key another report takes names that report from then on.
 	h.advance(time.Hour)
-	must(t, errOnly(s.PutReport(store.ReportRecord{ID: "r0", Hash: "h2"})))
+	must(t, errOnly(s.PutReport(store.ReportRecord{ID: "r0", TextHash: "h2"})))
 	if got, m, _ := s.FindReport("h2", "", "", ""); m != store.MatchHash || got.ID != "r0" {
 		t.Errorf("shared hash finds %q (%q), want r0", got.ID, m)
 	}
@@ -207,7 +207,7 @@ func testFindReport(t *testing.T, h *harness) {
 	if len(recs) != 2 || recs[0].ID != "r0" || recs[1].ID != "r1" {
 		t.Errorf("Reports = %+v; want r0 (updated last), r1", recs)
 	}
-	if _, err := s.PutReport(store.ReportRecord{Hash: "h"}); err == nil {
+	if _, err := s.PutReport(store.ReportRecord{TextHash: "h"}); err == nil {
 		t.Error("report without ID accepted")
 	}
 	if _, err := s.Report("nope"); !errors.Is(err, store.ErrNotFound) {
@@ -227,14 +227,14 @@ func testAnnounceOnce(t *testing.T, h *harness) {
 	} {
 		must(t, errOnly(s.Subscribe(sub)))
 	}
-	rec, n, err := s.AnnounceReport(store.ReportRecord{ID: "2025-hubei", Hash: "h"}, "湖北省人民政府", "2025年湖北省政府工作报告")
+	rec, n, err := s.AnnounceReport(store.ReportRecord{ID: "2025-hubei", TextHash: "h"}, "湖北省人民政府", "2025年湖北省政府工作报告")
 	must(t, err)
 	if n != 2 || !rec.Announced.Equal(h.clock()) {
 		t.Fatalf("AnnounceReport queued %d (announced %v), want 2", n, rec.Announced)
 	}
 	// Announcing again (same report re-added, or revised) queues nothing.
 	h.advance(time.Minute)
-	rec, n, err = s.AnnounceReport(store.ReportRecord{ID: "2025-hubei", Hash: "h2"}, "湖北省人民政府")
+	rec, n, err = s.AnnounceReport(store.ReportRecord{ID: "2025-hubei", TextHash: "h2"}, "湖北省人民政府")
 	if err != nil || n != 0 || rec.Revision != 2 || rec.Announced.Equal(h.clock()) {
 		t.Fatalf("second AnnounceReport = %+v, %d, %v; want revision 2, 0 queued, announced before", rec, n, err)
 	}
@@ -254,7 +254,7 @@ func testAnnounceOnce(t *testing.T, h *harness) {
 func testOutboxLifecycle(t *testing.T, h *harness) {
 	s := h.s
 	now := h.clock()
-	must(t, errOnly(s.PutReport(store.ReportRecord{ID: "r", Hash: "h"})))
+	must(t, errOnly(s.PutReport(store.ReportRecord{ID: "r", TextHash: "h"})))
 	if n, err := s.Enqueue("r", 10, 11, 12, 10); err != nil || n != 3 {
 		t.Fatalf("Enqueue = %d, %v; want 3", n, err)
 	}
@@ -359,7 +359,7 @@ func testDueOrder(t *testing.T, h *harness) {
 		t.Errorf("NextDue of an empty outbox = %v, %v", ok, err)
 	}
 	for _, id := range []string{"b", "a"} {
-		must(t, errOnly(s.PutReport(store.ReportRecord{ID: id, Hash: id})))
+		must(t, errOnly(s.PutReport(store.ReportRecord{ID: id, TextHash: id})))
 		must(t, errOnly(s.Enqueue(id, 5, -100, 42)))
 	}
 	d, err := s.BeginSend("a", 42)
@@ -390,7 +390,7 @@ func testDueOrder(t *testing.T, h *harness) {
 func testOneClaimWins(t *testing.T, h *harness) {
 	s := h.s
 	const chats, senders = 40, 4
-	must(t, errOnly(s.PutReport(store.ReportRecord{ID: "r", Hash: "h"})))
+	must(t, errOnly(s.PutReport(store.ReportRecord{ID: "r", TextHash: "h"})))
 	ids := make([]int64, chats)
 	for i := range ids {
 		ids[i] = int64(i + 1)
@@ -483,7 +483,7 @@ func testAdminsErrorsPoll(t *testing.T, h *harness) {
 
 func testSentSince(t *testing.T, h *harness) {
 	s := h.s
-	must(t, errOnly(s.PutReport(store.ReportRecord{ID: "r", Hash: "h"})))
+	must(t, errOnly(s.PutReport(store.ReportRecord{ID: "r", TextHash: "h"})))
 	must(t, errOnly(s.Enqueue("r", 1, 2, 3)))
 	for i, chat := range []int64{1, 2} {
 		h.advance(time.Duration(i+1) * 30 * time.Second)
