@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/govbot/govbot/corpus"
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // answerMeta answers a question about the report itself: who issued it,
@@ -108,7 +109,7 @@ func coverageOfReport(e *Engine, id string, terms []term) float64 {
 }
 
 func firstSentence(s string) string {
-	if ss := splitSentences(s); len(ss) > 0 {
+	if ss := zhtext.SplitSentences(s); len(ss) > 0 {
 		return strings.TrimSpace(s[ss[0][0]:ss[0][1]])
 	}
 	return s

@@ -13,9 +13,19 @@ package zhtext
 
 // Punctuation classes.
 const (
+	// FullStop is the Chinese full stop "。". The ASCII '.' is not one:
+	// it is the decimal point of "2.5%" and the mark of "1." numbering.
+	FullStop = "。"
+
+	// ExclamationMarks are the exclamation mark in both widths.
+	ExclamationMarks = "！!"
+
+	// QuestionMarks are the question mark in both widths.
+	QuestionMarks = "？?"
+
 	// SentenceEnders end a sentence: full stop, exclamation mark and
-	// question mark ("。！？", and "!?").
-	SentenceEnders = "。！？!?"
+	// question mark.
+	SentenceEnders = FullStop + ExclamationMarks + QuestionMarks
 
 	// Commas are the comma in both widths; the enumeration comma "、"
 	// is a class of its own (EnumerationComma).
@@ -34,6 +44,10 @@ const (
 	// ClauseSeparators separate the clauses of a sentence: commas,
 	// semicolons and colons.
 	ClauseSeparators = Commas + Semicolons + Colons
+
+	// ClauseBoundaries are where a clause ends: a clause separator or a
+	// sentence ender.
+	ClauseBoundaries = ClauseSeparators + SentenceEnders
 
 	// Punctuation is the punctuation of running text: sentence enders,
 	// clause separators and the enumeration comma. A short line with none
