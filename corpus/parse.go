@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // figureExtractor fills Paragraph.Figures. It is nil until the figure
@@ -251,8 +253,8 @@ func splitLines(body string, skipped int) []line {
 }
 
 const (
-	openers = "《“（(「『【〔‘"
-	closers = "》”）)」』】〕’，、。；：！？,;:"
+	openers = zhtext.OpeningBrackets
+	closers = zhtext.ClosingBrackets + zhtext.Punctuation
 )
 
 // joinBroken joins lines that a conversion split in the middle: a line that
@@ -327,11 +329,11 @@ var (
 // kindAppendix for 附件…, kindUnmarked for 结束语/名词解释…, or kindNone.
 // Other candidates are decided by the caller from the numbering that follows.
 func unmarkedCandidate(t string) (markerKind, bool) {
-	if utf8.RuneCountInString(t) > maxUnmarkedHeading || strings.ContainsAny(t, "。，,；;：:！!？?、") {
+	if utf8.RuneCountInString(t) > maxUnmarkedHeading || strings.ContainsAny(t, zhtext.Punctuation) {
 		return kindNone, false
 	}
 	r, _ := utf8.DecodeRuneInString(t)
-	if strings.ContainsRune("—―-－–（(", r) {
+	if strings.ContainsRune(zhtext.Dashes+"（(", r) {
 		return kindNone, false
 	}
 	hasHan := false
