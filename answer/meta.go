@@ -150,7 +150,7 @@ func headerLine(rep *corpus.Report, kind metaKind, value string) string {
 	for i := 0; i+1 < len(rep.Header); i++ {
 		l := strings.TrimSpace(rep.Header[i])
 		for _, lb := range labels {
-			if strings.TrimRight(l, "：:") == lb && shows(rep.Header[i+1]) {
+			if strings.TrimRight(l, zhtext.Colons) == lb && shows(rep.Header[i+1]) {
 				return lb + " " + strings.TrimSpace(rep.Header[i+1])
 			}
 			if strings.HasPrefix(l, lb) && shows(l) {

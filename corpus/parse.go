@@ -307,7 +307,7 @@ func shapeOf(t string, m marker) (headingShape, string) {
 	if m.standaloneOnly {
 		return shapeNone, ""
 	}
-	if c := strings.IndexAny(t, "：:"); c > len(m.text) && (e < 0 || c < e) {
+	if c := strings.IndexAny(t, zhtext.Colons); c > len(m.text) && (e < 0 || c < e) {
 		if head := t[:c]; utf8.RuneCountInString(head) <= maxInlineHeading {
 			return shapeInline, head
 		}

@@ -45,7 +45,7 @@ func isSiteLine(s string) bool {
 	}
 	for _, l := range []string{"阅读", "评论", "点击", "浏览", "浏览次数", "点击数", "访问量", "字号", "字体"} {
 		if rest, ok := strings.CutPrefix(s, l); ok {
-			rest = strings.TrimLeft(rest, " ：:")
+			rest = strings.TrimLeft(rest, " "+zhtext.Colons)
 			if rest == "" || isCount(rest) || rest == "大中小" || rest == "【大中小】" {
 				return true
 			}

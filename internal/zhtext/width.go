@@ -20,7 +20,10 @@ const (
 // It agrees with golang.org/x/text/width's Narrow mapping on these runes
 // (a test checks every one), but unlike width.Narrow it leaves "。「」、"
 // and kana alone, and it costs a comparison, not a table lookup, in the
-// tokenizer's loop.
+// tokenizer's loop. It is the index's folding, so its terms depend on it:
+// width.Fold, which the answer engine's question normalisation uses, also
+// narrows "￥" and "⦅" and widens half-width katakana, and switching the
+// index to it could change the terms of texts holding those.
 func FoldWidth(r rune) rune {
 	switch {
 	case r >= fullWidthFirst && r <= fullWidthLast:
