@@ -5,8 +5,8 @@
 //
 // A punctuation class is a set of runes written as a string, for
 // strings.ContainsRune, ContainsAny, IndexAny and LastIndexAny; the order
-// of its runes carries no meaning. Each full-width mark comes with the
-// half-width twin that reports also type. Classes are composed by
+// of its runes carries no meaning. Where reports also type a half-width
+// twin of a full-width mark (，and ,), the class holds both. Classes are composed by
 // concatenation (Commas + Semicolons), so that a caller that wants a set of
 // its own still names what it holds.
 package zhtext

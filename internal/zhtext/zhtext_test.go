@@ -20,7 +20,7 @@ func TestText(t *testing.T) {
 		// Classes.
 		{"sentence enders", func() any { return sortedRunes(SentenceEnders) }, sortedRunes("!?。！？")},
 		{"clause separators", func() any { return sortedRunes(ClauseSeparators) }, sortedRunes("，,；;：:")},
-		{"punctuation has no ender twice", func() any { return utf8.RuneCountInString(Punctuation) }, 12},
+		{"punctuation holds each mark once", func() any { return utf8.RuneCountInString(Punctuation) }, 12},
 		{"brackets pair up", func() any { return utf8.RuneCountInString(OpeningBrackets) }, utf8.RuneCountInString(ClosingBrackets)},
 		{"closers are closing brackets", func() any { return strings.Trim(SentenceClosers, ClosingBrackets) }, ""},
 		{"ender full stop", func() any { return IsSentenceEnder('。') }, true},
