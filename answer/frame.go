@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/govbot/govbot/index"
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // framesData is the frame lexicon (frames.txt): the words that frame a
@@ -127,7 +128,7 @@ func (lx *frameLexicon) findDeixis(s string) (level, rest string) {
 // 你好，请问), with the punctuation after them.
 func (lx *frameLexicon) dropOpening(s string) string {
 	for {
-		t := strings.TrimLeft(s, " ，,、：:！!。")
+		t := strings.TrimLeft(s, " "+zhtext.Commas+zhtext.EnumerationComma+zhtext.Colons+zhtext.ExclamationMarks+zhtext.FullStop)
 		found := false
 		for _, o := range lx.openers {
 			if strings.HasPrefix(t, o) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/govbot/govbot/corpus/place"
 	"github.com/govbot/govbot/index"
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // issuerDirectory resolves the names users give places and bodies ("湖北",
@@ -429,7 +430,7 @@ func (d *issuerDirectory) namesPlace(text, figure, question string, p *place.Pla
 		if m.End > at || !slices.Contains(m.Places, p) || areaAfter.FindString(text[m.End:]) != asked {
 			continue
 		}
-		if !strings.ContainsAny(text[m.End:at], "。；;，,") {
+		if !strings.ContainsAny(text[m.End:at], zhtext.FullStop+zhtext.Semicolons+zhtext.Commas) {
 			return true
 		}
 	}

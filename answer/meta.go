@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/govbot/govbot/corpus"
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // answerMeta answers a question about the report itself: who issued it,
@@ -108,7 +109,7 @@ func coverageOfReport(e *Engine, id string, terms []term) float64 {
 }
 
 func firstSentence(s string) string {
-	if ss := splitSentences(s); len(ss) > 0 {
+	if ss := zhtext.SplitSentences(s); len(ss) > 0 {
 		return strings.TrimSpace(s[ss[0][0]:ss[0][1]])
 	}
 	return s
@@ -149,7 +150,7 @@ func headerLine(rep *corpus.Report, kind metaKind, value string) string {
 	for i := 0; i+1 < len(rep.Header); i++ {
 		l := strings.TrimSpace(rep.Header[i])
 		for _, lb := range labels {
-			if strings.TrimRight(l, "：:") == lb && shows(rep.Header[i+1]) {
+			if strings.TrimRight(l, zhtext.Colons) == lb && shows(rep.Header[i+1]) {
 				return lb + " " + strings.TrimSpace(rep.Header[i+1])
 			}
 			if strings.HasPrefix(l, lb) && shows(l) {

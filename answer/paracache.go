@@ -8,6 +8,7 @@ import (
 
 	"github.com/govbot/govbot/corpus"
 	"github.com/govbot/govbot/index"
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // paraFacts is what the engine derives from a paragraph whatever the
@@ -36,7 +37,7 @@ type paraFacts struct {
 	// hYear and hKind are headingTime's reading of the paragraph.
 	hYear int
 	hKind timeKind
-	// sentences are splitSentences' ranges with their readings.
+	// sentences are zhtext.SplitSentences' ranges with their readings.
 	sentences []sentenceFacts
 	// figures describe the paragraph's figures, in the same order.
 	figures []figureFacts
@@ -178,7 +179,7 @@ func (c *paraCache) facts(rep *corpus.Report, para *corpus.Paragraph) *paraFacts
 	// the sentences after it that say no period of their own ("一是…。
 	// 城镇新增就业人数超过6400万人。").
 	carry, carryKind := 0, timeUnknown
-	split := splitSentences(text)
+	split := zhtext.SplitSentences(text)
 	f.sentences = make([]sentenceFacts, 0, len(split))
 	for i, s := range split {
 		sentence := text[s[0]:s[1]]

@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/govbot/govbot/corpus"
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // TestWithinKeepsCoverage checks, on the sample report, that the terms cut
@@ -56,7 +57,7 @@ func TestWithinKeepsCoverage(t *testing.T) {
 			if pf.textU(para) != unquote(para.Text) || !reflect.DeepEqual(pf.marks, quoteMarkOffsets(para.Text)) {
 				t.Fatalf("%s: quote marks kept at %v, unquoted text %q", para.ID, pf.marks, pf.textU(para))
 			}
-			sentences := splitSentences(para.Text)
+			sentences := zhtext.SplitSentences(para.Text)
 			if len(sentences) != len(pf.sentences) {
 				t.Fatalf("%s: %d sentences kept, %d split", para.ID, len(pf.sentences), len(sentences))
 			}

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/govbot/govbot/corpus"
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // MaxQuestionRunes is the longest question govbot analyses; longer input is
@@ -463,7 +464,7 @@ func normalize(s string) string {
 		return r
 	}, s)
 	s = strings.TrimSpace(s)
-	s = strings.TrimRight(s, "?？!！。.， ,")
+	s = strings.TrimRight(s, zhtext.SentenceEnders+zhtext.Commas+". ")
 	s = strings.Join(strings.Fields(s), " ")
 	return spellYears(s)
 }

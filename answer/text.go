@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/govbot/govbot/corpus"
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // reviewHeading and targetHeading recognise the two halves of a work report:
@@ -16,70 +17,21 @@ var (
 	targetHeading = regexp.MustCompile(`目标|任务|安排|总体要求|重点工作|今年|\d{4}年工作|主要预期|工作建议|下一步|计划|打算`)
 )
 
-// sentenceEnd are the marks that end a sentence.
-const sentenceEnd = "。！？!?\n"
-
-// splitSentences returns the byte ranges of the sentences of text, each with
-// its closing mark (and a closing quote or bracket right after it).
-func splitSentences(text string) [][2]int {
-	var out [][2]int
-	start := 0
-	for i, r := range text {
-		if !strings.ContainsRune(sentenceEnd, r) {
-			continue
-		}
-		end := i + utf8.RuneLen(r)
-		for end < len(text) {
-			c, n := utf8.DecodeRuneInString(text[end:])
-			if !strings.ContainsRune("”’」』）)", c) {
-				break
-			}
-			end += n
-		}
-		if end <= start {
-			continue
-		}
-		if strings.TrimSpace(text[start:end]) != "" {
-			out = append(out, [2]int{start, end})
-		}
-		start = end
-	}
-	if strings.TrimSpace(text[start:]) != "" {
-		out = append(out, [2]int{start, len(text)})
-	}
-	// Merge ranges that begin inside a quote or bracket run handled above.
-	return out
-}
-
-// clauseMarks separate clauses within a sentence.
-const clauseMarks = "，,；;：:"
-
 // clauseAround returns the byte range of the clause of text[sStart:sEnd]
 // that holds [fStart,fEnd).
 func clauseAround(text string, sStart, sEnd, fStart, fEnd int) (int, int) {
-	a := sStart
-	if i := strings.LastIndexAny(text[sStart:fStart], clauseMarks); i >= 0 {
-		_, n := utf8.DecodeRuneInString(text[sStart+i:])
-		a = sStart + i + n
-	}
-	b := sEnd
-	if i := strings.IndexAny(text[fEnd:sEnd], clauseMarks); i >= 0 {
-		b = fEnd + i
-	}
-	return a, b
+	return sStart + zhtext.ClauseStart(text[sStart:fStart], zhtext.ClauseSeparators),
+		fEnd + zhtext.ClauseEnd(text[fEnd:sEnd], zhtext.ClauseSeparators)
 }
 
 // windowAround narrows [start,end) to whole clauses around [fStart,fEnd),
 // at most about max runes.
 func windowAround(text string, start, end, fStart, fEnd, max int) (int, int) {
-	// Clause boundaries in the sentence.
-	bounds := []int{start}
-	for i, r := range text[start:end] {
-		if strings.ContainsRune("；;，,", r) {
-			bounds = append(bounds, start+i+utf8.RuneLen(r))
-		}
+	// Clause boundaries in the sentence (colons do not cut it).
+	bounds := zhtext.ClauseBounds(text[start:end], zhtext.Commas+zhtext.Semicolons)
+	for i := range bounds {
+		bounds[i] += start
 	}
-	bounds = append(bounds, end)
 	// Clause index holding the figure.
 	k := 0
 	for i := 0; i+1 < len(bounds); i++ {
@@ -132,11 +84,7 @@ func figureSubject(text string, sStart int, f *corpus.Figure, figs []corpus.Figu
 		}
 		return false
 	}
-	a := sStart
-	if i := strings.LastIndexAny(text[sStart:f.Start], "，,；;：:。"); i >= 0 {
-		_, n := utf8.DecodeRuneInString(text[sStart+i:])
-		a = sStart + i + n
-	}
+	a := sStart + zhtext.ClauseStart(text[sStart:f.Start], zhtext.ClauseBoundaries)
 	before := text[a:f.Start]
 	verb, timed := strings.TrimSpace(before), false
 	if m := timeLead.FindString(verb); m != "" {
@@ -148,11 +96,7 @@ func figureSubject(text string, sStart int, f *corpus.Figure, figs []corpus.Figu
 		// "粮食总产量再上新台阶，突破1600亿斤大关": a clause that is only a
 		// verb and the figure takes its subject from the clause before.
 		_, n := utf8.DecodeLastRuneInString(text[:a])
-		p := sStart
-		if i := strings.LastIndexAny(text[sStart:a-n], "，,；;：:。"); i >= 0 {
-			_, m := utf8.DecodeRuneInString(text[sStart+i:])
-			p = sStart + i + m
-		}
+		p := sStart + zhtext.ClauseStart(text[sStart:a-n], zhtext.ClauseBoundaries)
 		if timed || !figureIn(p, a) {
 			// (When the clause before states a figure, Context already
 			// carries that figure's subject.)
@@ -230,11 +174,17 @@ func isRate(f *corpus.Figure) bool {
 	return f.BaseUnit == "%" || strings.ContainsAny(f.Unit, "%％‰") || strings.Contains(f.Unit, "百分点") || f.Unit == "成"
 }
 
+// commaClauseBoundaries are the clause boundaries that the readings of a
+// figure's clause (isFromValue, isChangeAmount, periodLevel) look for.
+// Unlike clauseAround's ClauseSeparators they have never counted a colon
+// as a boundary; answers depend on it, so the difference is kept.
+const commaClauseBoundaries = zhtext.Commas + zhtext.Semicolons + zhtext.SentenceEnders
+
 // isFromValue reports whether f is the starting value of a "从A…到B" (由A…到B) change
 // within its clause.
 func isFromValue(text string, sStart, sEnd int, f *corpus.Figure) bool {
 	a := sStart
-	if i := strings.LastIndexAny(text[sStart:f.Start], "，,；;。"); i >= 0 {
+	if i := strings.LastIndexAny(text[sStart:f.Start], commaClauseBoundaries); i >= 0 {
 		a = sStart + i
 	}
 	// "由2046万吨增加到3178万吨" is the same change as with 从.
@@ -242,7 +192,7 @@ func isFromValue(text string, sStart, sEnd int, f *corpus.Figure) bool {
 		return false
 	}
 	rest := text[f.End:sEnd]
-	if i := strings.IndexAny(rest, "，,；;。"); i >= 0 {
+	if i := strings.IndexAny(rest, commaClauseBoundaries); i >= 0 {
 		rest = rest[:i]
 	}
 	return strings.Contains(rest, "到") || strings.Contains(rest, "至")
@@ -255,7 +205,7 @@ var changeVerbs = []string{"增加", "减少", "增产", "减产", "损失", "�
 // isChangeAmount reports whether f follows a change verb in its clause.
 func isChangeAmount(text string, sStart int, f *corpus.Figure) bool {
 	before := text[sStart:f.Start]
-	if i := strings.LastIndexAny(before, "，,；;。、"); i >= 0 {
+	if i := strings.LastIndexAny(before, commaClauseBoundaries+zhtext.EnumerationComma); i >= 0 {
 		before = before[i:]
 	}
 	before = strings.TrimSpace(before)
@@ -337,10 +287,10 @@ func figuresIn(p *corpus.Paragraph, start, end int) int {
 // between semicolons that holds offset at.
 func segmentAround(text string, sStart, sEnd, at int) string {
 	a, b := sStart, sEnd
-	if i := strings.LastIndexAny(text[sStart:at], "；;"); i >= 0 {
+	if i := strings.LastIndexAny(text[sStart:at], zhtext.Semicolons); i >= 0 {
 		a = sStart + i
 	}
-	if i := strings.IndexAny(text[at:sEnd], "；;"); i >= 0 {
+	if i := strings.IndexAny(text[at:sEnd], zhtext.Semicolons); i >= 0 {
 		b = at + i
 	}
 	return text[a:b]
@@ -354,7 +304,7 @@ func periodLevel(text string, sStart int, f *corpus.Figure) bool {
 		return false
 	}
 	a := sStart
-	if i := strings.LastIndexAny(text[sStart:f.Start], "，,；;。"); i >= 0 {
+	if i := strings.LastIndexAny(text[sStart:f.Start], commaClauseBoundaries); i >= 0 {
 		a = sStart + i
 	}
 	before := text[a:f.Start]

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/govbot/govbot/corpus"
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // timeKind says what period a sentence of a report speaks about.
@@ -79,7 +80,7 @@ func speaksOf(rep *corpus.Report, para *corpus.Paragraph, sentence string) (int,
 // sentenceTime reads the period from the sentence's own words, when they say.
 // The substring tests spare the regular expressions on most sentences.
 func sentenceTime(rep *corpus.Report, sentence string) (int, timeKind, bool) {
-	sentence = foldDigits(sentence)
+	sentence = zhtext.FoldDigits(sentence)
 	if strings.Contains(sentence, "基础上") {
 		// "在1992年快速增长的基础上，1993年…" speaks of 1993: the
 		// opening clause is the ground it stands on.
@@ -137,7 +138,7 @@ func mayPeriod(s string) bool {
 // headingTime reads the period from the paragraph's headings.
 func headingTime(rep *corpus.Report, para *corpus.Paragraph) (int, timeKind) {
 	for i := len(para.Path) - 1; i >= 0; i-- {
-		h := foldDigits(corpus.FoldHan(para.Path[i].Text))
+		h := zhtext.FoldDigits(corpus.FoldHan(para.Path[i].Text))
 		if strings.Contains(h, " ") {
 			// "关于1 9 9 8 年政府工作的建议": digits spaced out.
 			for g := ""; g != h; {
@@ -300,7 +301,7 @@ func yearBefore(before string) int {
 	if !strings.Contains(before, "年") {
 		return 0
 	}
-	before = foldDigits(before)
+	before = zhtext.FoldDigits(before)
 	if cnYearRe.MatchString(before) {
 		// "一九八五年增加三百六十二亿元，全年总收入达到…": 1985.
 		before = spellCNYears(before)
@@ -324,33 +325,6 @@ var spanEndCue = regexp.MustCompile(`\d\s*年?\s*(?:到|至|—|－|-|～)\s*$`)
 // of a comparison ("比1978年增长", "等于一九四九年的二点五倍",
 // "同一九四九年产量比较"), not the year of the figures after it.
 var baseYearCue = regexp.MustCompile(`(?:比|较|同|跟|等于|相当于|高于|低于|多于|少于|超过)\s*$`)
-
-// foldDigits turns full-width digits (１９９４年, as old reports write them)
-// into ASCII ones; text without them is returned as is.
-func foldDigits(s string) string {
-	if !hasWideDigit(s) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if r >= '０' && r <= '９' {
-			return r - '０' + '0'
-		}
-		return r
-	}, s)
-}
-
-// hasWideDigit reports whether s holds a full-width digit (U+FF10–U+FF19,
-// encoded EF BC 90–99). It is strings.ContainsAny(s, "０１２３４５６７８９")
-// without that function's cost on non-ASCII sets (a search of the set per
-// rune of s): foldDigits runs on every sentence of every hit.
-func hasWideDigit(s string) bool {
-	for i := 0; i+2 < len(s); i++ {
-		if s[i] == 0xEF && s[i+1] == 0xBC && s[i+2] >= 0x90 && s[i+2] <= 0x99 {
-			return true
-		}
-	}
-	return false
-}
 
 // shortYearRe matches a year said with two digits, Arabic or Chinese
 // ("98年", "23年", "二三年"); shortYear tells a year from a count of years.

@@ -16,6 +16,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/govbot/govbot/corpus"
+	"github.com/govbot/govbot/internal/zhtext"
 	"github.com/govbot/govbot/store"
 )
 
@@ -568,20 +569,9 @@ func clauseOf(text string, start, end int) string {
 	if start < 0 || end > len(text) || start >= end || !utf8.RuneStart(text[start]) || (end < len(text) && !utf8.RuneStart(text[end])) {
 		return ""
 	}
-	const marks = "，,。；;！？!?：:\n"
-	lo := strings.LastIndexAny(text[:start], marks)
-	if lo < 0 {
-		lo = 0
-	} else {
-		_, n := utf8.DecodeRuneInString(text[lo:])
-		lo += n
-	}
-	hi := strings.IndexAny(text[end:], marks)
-	if hi < 0 {
-		hi = len(text)
-	} else {
-		hi += end
-	}
+	const marks = zhtext.ClauseBoundaries + "\n"
+	lo := zhtext.ClauseStart(text[:start], marks)
+	hi := end + zhtext.ClauseEnd(text[end:], marks)
 	before := []rune(strings.TrimLeft(text[lo:start], " 　、,"))
 	fig := text[start:end]
 	after := []rune(text[end:hi])

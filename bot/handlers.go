@@ -14,6 +14,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/govbot/govbot/answer"
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // Command is a bot command such as /reports. Register extra ones with
@@ -193,7 +194,9 @@ func (s *Server) addressed(m *models.Message) (string, bool) {
 	if !found && m.ReplyToMessage != nil && m.ReplyToMessage.From != nil && m.ReplyToMessage.From.ID == me.ID && me.ID != 0 {
 		found = true
 	}
-	return strings.TrimFunc(text, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",，:：、", r) }), found
+	return strings.TrimFunc(text, func(r rune) bool {
+		return unicode.IsSpace(r) || strings.ContainsRune(zhtext.Commas+zhtext.Colons+zhtext.EnumerationComma, r)
+	}), found
 }
 
 // asciiLower lower-cases ASCII letters only, so the result has the same

@@ -13,6 +13,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/govbot/govbot/internal/zhtext"
 	"github.com/govbot/govbot/source"
 	"github.com/govbot/govbot/store"
 )
@@ -61,7 +62,7 @@ func (r refusal) Error() string { return string(r) }
 // parseSubArgs splits "/subscribe [@channel] [filter...]" arguments.
 func parseSubArgs(args string) (channel string, filters []string, err error) {
 	fields := strings.FieldsFunc(args, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune(",，、;；", r)
+		return unicode.IsSpace(r) || strings.ContainsRune(zhtext.Commas+zhtext.EnumerationComma+zhtext.Semicolons, r)
 	})
 	if len(fields) > 0 && strings.HasPrefix(fields[0], "@") {
 		channel, fields = fields[0], fields[1:]

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // init plugs the extractor into the paragraph parser (parse.go), which
@@ -39,7 +41,7 @@ func ExtractFigures(text string) []Figure {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		var next int
 		switch {
-		case isArabicDigit(r):
+		case zhtext.IsDigit(r):
 			next = arabicRunEnd(text, i)
 		case strings.HasPrefix(text[i:], "百分之") || strings.HasPrefix(text[i:], "千分之"):
 			next = i + len("百分之")
@@ -77,11 +79,6 @@ type figSpan struct {
 	fig    Figure
 	lo, hi int  // Text plus any prefix/suffix approximation words
 	count  bool // the unit is a classifier (or a bare 万/亿), so the noun after it is what was counted
-}
-
-func isArabicDigit(r rune) bool {
-	_, ok := arabicDigit(r)
-	return ok
 }
 
 func isASCIIAlnum(r rune) bool {
@@ -135,7 +132,7 @@ func readNumber(text string, i int) (number, bool) {
 		return n, false // ordinals (第3次) and rates (每50公斤) are not statistics
 	}
 	r := firstRune(text[j:])
-	if isArabicDigit(r) {
+	if zhtext.IsDigit(r) {
 		if n.percent == "" && (isASCIIAlnum(prev) || strings.ContainsRune("./_#\\@", prev) || isTimeColon(text[:i], prev)) {
 			return n, false // C919, PM2.5, v1.2, 16:40
 		}
@@ -144,7 +141,7 @@ func readNumber(text string, i int) (number, bool) {
 			return n, false
 		}
 		nr := firstRune(text[end:])
-		if isASCIIAlnum(nr) || ((nr == ':' || nr == '：') && isArabicDigit(firstRune(text[end+utf8.RuneLen(nr):]))) {
+		if isASCIIAlnum(nr) || ((nr == ':' || nr == '：') && zhtext.IsDigit(firstRune(text[end+utf8.RuneLen(nr):]))) {
 			return n, false // 5G, 4K, 16:40
 		}
 		n.value, n.end, n.intDigits, n.decimal = v, end, digits, dec
@@ -225,7 +222,7 @@ func isTimeColon(before string, prev rune) bool {
 	if prev != ':' && prev != '：' {
 		return false
 	}
-	return isArabicDigit(lastRune(before[:len(before)-utf8.RuneLen(prev)]))
+	return zhtext.IsDigit(lastRune(before[:len(before)-utf8.RuneLen(prev)]))
 }
 
 // quantity is a number with its magnitude and unit, as scanned.
@@ -394,7 +391,7 @@ func scanFigure(text string, i int, withRange bool) (figSpan, bool) {
 			}
 			j := q.end + len(sep)
 			r := firstRune(text[j:])
-			if !isArabicDigit(r) && !isCNNumeral(r) {
+			if !zhtext.IsDigit(r) && !isCNNumeral(r) {
 				break
 			}
 			q2, ok2 := readQuantity(text, j)

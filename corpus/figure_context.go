@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // Context rule (figureContext). The answer engine matches question words
@@ -48,7 +50,7 @@ func figureContext(text string, spans []figSpan) {
 		if sp.count || before == "" {
 			after = afterPhrase(text, sp.hi)
 		}
-		sameSentence := prevEnd >= 0 && !strings.ContainsAny(text[prevEnd:sp.lo], "。；;！？!?\n")
+		sameSentence := prevEnd >= 0 && !strings.ContainsAny(text[prevEnd:sp.lo], zhtext.SentenceEnders+zhtext.Semicolons+"\n")
 		var subject string
 		switch {
 		case before == "" && after != "":
@@ -66,24 +68,15 @@ func figureContext(text string, spans []figSpan) {
 	}
 }
 
-// clauseStart returns the offset just after the last clause boundary before i.
+// clauseStart returns the offset just after the last clause boundary before
+// i: a zhtext.ClauseBoundaries rune, the enumeration comma, a line break
+// or a tab.
 func clauseStart(text string, i int) int {
-	for j := i; j > 0; {
-		r, size := utf8.DecodeLastRuneInString(text[:j])
-		if isClauseBoundary(r) {
-			return j
-		}
-		j -= size
-	}
-	return 0
-}
-
-func isClauseBoundary(r rune) bool {
-	return strings.ContainsRune("，,。；;：:、！？!?\n\r\t", r)
+	return zhtext.ClauseStart(text[:i], zhtext.ClauseBoundaries+zhtext.EnumerationComma+"\n\r\t")
 }
 
 // dropRunes are removed from Context: quotes and brackets carry no words.
-const dropRunes = "“”‘’\"'《》〈〉「」『』 　—"
+const dropRunes = zhtext.QuoteMarks + "〈〉「」『』 　—"
 
 // leadingFillers are time and discourse phrases that open a clause but do
 // not say what was counted.
@@ -168,7 +161,7 @@ func stripDate(s string) string {
 	j := 0
 	for j < len(s) {
 		r, size := utf8.DecodeRuneInString(s[j:])
-		if !isArabicDigit(r) {
+		if !zhtext.IsDigit(r) {
 			break
 		}
 		j += size
@@ -285,7 +278,7 @@ func afterPhrase(text string, i int) string {
 	n := 0
 	for j := i; j < len(text) && n < maxAfterRunes; {
 		r, size := utf8.DecodeRuneInString(text[j:])
-		if strings.ContainsRune("“”‘’\"'《》", r) {
+		if strings.ContainsRune(zhtext.QuoteMarks, r) {
 			j += size
 			continue
 		}

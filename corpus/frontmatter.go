@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // ErrFrontMatter is wrapped by the errors Parse returns for a malformed
@@ -72,7 +74,7 @@ func frontMatterLine(meta *Meta, l string) error {
 	if l == "" || strings.HasPrefix(l, "#") {
 		return nil
 	}
-	i := strings.IndexAny(l, ":：")
+	i := strings.IndexAny(l, zhtext.Colons)
 	if i < 0 {
 		return fmt.Errorf("%q is not key: value: %w", l, ErrFrontMatter)
 	}

@@ -5,22 +5,13 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // This file parses the numbers that figures are made of: Arabic numerals
 // (half- or full-width, with thousands separators and decimals) and Chinese
 // numerals (二十, 一千五百, 两万五, 一百零八, 四點二, traditional forms included).
-
-// arabicDigit reports the value of an ASCII or full-width digit.
-func arabicDigit(r rune) (int, bool) {
-	switch {
-	case r >= '0' && r <= '9':
-		return int(r - '0'), true
-	case r >= '０' && r <= '９':
-		return int(r - '０'), true
-	}
-	return 0, false
-}
 
 // parseArabic parses an Arabic numeral at text[i:]: digits, thousands
 // separators (',' or '，' followed by exactly three digits and then a
@@ -35,14 +26,14 @@ func parseArabic(text string, i int) (val float64, end, intDigits int, decimal, 
 	group := 0 // digits since the start or the last separator
 	for j < len(text) {
 		r, size := utf8.DecodeRuneInString(text[j:])
-		if d, isDigit := arabicDigit(r); isDigit {
+		if d, isDigit := zhtext.DigitValue(r); isDigit {
 			b = append(b, byte('0'+d))
 			group++
 			intDigits++
 			j += size
 			continue
 		}
-		if r == ' ' && group >= 1 && j+1 < len(text) && isArabicDigit(firstRune(text[j+1:])) {
+		if r == ' ' && group >= 1 && j+1 < len(text) && zhtext.IsDigit(firstRune(text[j+1:])) {
 			// The 1998 report spaces its digits: "7 4 7 7 2 亿元".
 			j++
 			continue
@@ -69,7 +60,7 @@ func parseArabic(text string, i int) (val float64, end, intDigits int, decimal, 
 			frac := 0
 			for k < len(text) {
 				r2, s2 := utf8.DecodeRuneInString(text[k:])
-				d, isDigit := arabicDigit(r2)
+				d, isDigit := zhtext.DigitValue(r2)
 				if !isDigit {
 					break
 				}
@@ -99,7 +90,7 @@ func parseArabic(text string, i int) (val float64, end, intDigits int, decimal, 
 func threeDigitsThenStop(text string, j int) bool {
 	for n := 0; n < 3; n++ {
 		r, size := utf8.DecodeRuneInString(text[j:])
-		if _, ok := arabicDigit(r); !ok {
+		if _, ok := zhtext.DigitValue(r); !ok {
 			return false
 		}
 		j += size
@@ -108,7 +99,7 @@ func threeDigitsThenStop(text string, j int) bool {
 		return true
 	}
 	r, _ := utf8.DecodeRuneInString(text[j:])
-	_, isDigit := arabicDigit(r)
+	_, isDigit := zhtext.DigitValue(r)
 	return !isDigit
 }
 
@@ -119,11 +110,11 @@ func arabicRunEnd(text string, i int) int {
 	j := i
 	for j < len(text) {
 		r, size := utf8.DecodeRuneInString(text[j:])
-		if _, ok := arabicDigit(r); ok || r == '.' || r == '．' || r == ',' || r == '，' || r == ' ' {
-			if _, ok := arabicDigit(r); !ok {
+		if _, ok := zhtext.DigitValue(r); ok || r == '.' || r == '．' || r == ',' || r == '，' || r == ' ' {
+			if _, ok := zhtext.DigitValue(r); !ok {
 				// Only skip a point or comma that joins two digits.
 				r2, _ := utf8.DecodeRuneInString(text[j+size:])
-				if _, ok2 := arabicDigit(r2); !ok2 {
+				if _, ok2 := zhtext.DigitValue(r2); !ok2 {
 					break
 				}
 			}

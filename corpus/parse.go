@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // figureExtractor fills Paragraph.Figures. It is nil until the figure
@@ -221,8 +223,8 @@ func splitLines(body string, skipped int) []line {
 }
 
 const (
-	openers = "《“（(「『【〔‘"
-	closers = "》”）)」』】〕’，、。；：！？,;:"
+	openers = zhtext.OpeningBrackets
+	closers = zhtext.ClosingBrackets + zhtext.Punctuation
 )
 
 // joinBroken joins lines that a conversion split in the middle: a line that
@@ -275,7 +277,7 @@ func shapeOf(t string, m marker) (headingShape, string) {
 	if m.standaloneOnly {
 		return shapeNone, ""
 	}
-	if c := strings.IndexAny(t, "：:"); c > len(m.text) && (e < 0 || c < e) {
+	if c := strings.IndexAny(t, zhtext.Colons); c > len(m.text) && (e < 0 || c < e) {
 		if head := t[:c]; utf8.RuneCountInString(head) <= maxInlineHeading {
 			return shapeInline, head
 		}
@@ -297,11 +299,11 @@ var (
 // kindAppendix for 附件…, kindUnmarked for 结束语/名词解释…, or kindNone.
 // Other candidates are decided by the caller from the numbering that follows.
 func unmarkedCandidate(t string) (markerKind, bool) {
-	if utf8.RuneCountInString(t) > maxUnmarkedHeading || strings.ContainsAny(t, "。，,；;：:！!？?、") {
+	if utf8.RuneCountInString(t) > maxUnmarkedHeading || strings.ContainsAny(t, zhtext.Punctuation) {
 		return kindNone, false
 	}
 	r, _ := utf8.DecodeRuneInString(t)
-	if strings.ContainsRune("—―-－–（(", r) {
+	if strings.ContainsRune(zhtext.Dashes+"（(", r) {
 		return kindNone, false
 	}
 	hasHan := false

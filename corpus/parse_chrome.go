@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // Page chrome is the text a scraper copies from a web page around the
@@ -38,12 +40,12 @@ func isSiteLine(s string) bool {
 	}
 	// One label with a short value: "来源：易县政府网", "【字体：大 中 小】".
 	t := strings.TrimLeft(s, "【[ ")
-	if loc := siteLabelRE.FindStringIndex(t); loc != nil && loc[0] == 0 && utf8.RuneCountInString(t) <= maxSiteLine && !strings.ContainsAny(t, "。；;！!") {
+	if loc := siteLabelRE.FindStringIndex(t); loc != nil && loc[0] == 0 && utf8.RuneCountInString(t) <= maxSiteLine && !strings.ContainsAny(t, zhtext.FullStop+zhtext.Semicolons+zhtext.ExclamationMarks) {
 		return true
 	}
 	for _, l := range []string{"阅读", "评论", "点击", "浏览", "浏览次数", "点击数", "访问量", "字号", "字体"} {
 		if rest, ok := strings.CutPrefix(s, l); ok {
-			rest = strings.TrimLeft(rest, " ：:")
+			rest = strings.TrimLeft(rest, " "+zhtext.Colons)
 			if rest == "" || isCount(rest) || rest == "大中小" || rest == "【大中小】" {
 				return true
 			}
@@ -101,7 +103,7 @@ const maxTailChrome = 150
 // entry, a date stamp or a button rather than report text: short, without
 // sentence punctuation.
 func linkLike(s string) bool {
-	return utf8.RuneCountInString(s) <= 40 && !strings.ContainsAny(s, "。，,；;！!？?")
+	return utf8.RuneCountInString(s) <= 40 && !strings.ContainsAny(s, zhtext.SentenceEnders+zhtext.Commas+zhtext.Semicolons)
 }
 
 // cutTailChrome splits off the page chrome at the end of lines: from the

@@ -6,6 +6,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // textMeta is the metadata read from the text itself.
@@ -77,7 +79,7 @@ func splitLabel(s string) (label, value string, ok bool) {
 // isTitleLike reports whether the first line of a text is a title: short,
 // no sentence punctuation, and naming a 报告.
 func isTitleLike(s string) bool {
-	if utf8.RuneCountInString(s) > 60 || strings.ContainsAny(s, "。，,；;！!？?：:") {
+	if utf8.RuneCountInString(s) > 60 || strings.ContainsAny(s, zhtext.ClauseBoundaries) {
 		return false
 	}
 	if _, ok := parseMarker(s); ok {
@@ -118,7 +120,7 @@ func parseSpeechLine(s string) (speech, bool) {
 		return speech{}, false
 	}
 	n := normalizeDigits(s)
-	n = strings.TrimLeft(n, "—―-－–(（ \u3000")
+	n = strings.TrimLeft(n, zhtext.Dashes+"(（ \u3000")
 	n = strings.TrimRight(n, ")） \u3000")
 	date, rest, ok := parseDatePrefix(n)
 	if !ok {
@@ -173,7 +175,7 @@ func parseSpeechLine(s string) (speech, bool) {
 // isSpeakerLine reports whether s, following a speech header, names the
 // speaker: "国务院总理　李　强", "北京市市长 殷勇", "周恩来".
 func isSpeakerLine(s string) bool {
-	if utf8.RuneCountInString(s) > 30 || strings.ContainsAny(s, "。，,；;：:！!？?、") {
+	if utf8.RuneCountInString(s) > 30 || strings.ContainsAny(s, zhtext.Punctuation) {
 		return false
 	}
 	if _, ok := parseMarker(s); ok {
@@ -395,7 +397,7 @@ func speechLines(ls []line, tm *textMeta, st *headerState) int {
 	sp, ok := parseSpeechLine(ls[0].text)
 	n := 1
 	if !ok && len(ls) > 1 {
-		d := strings.Trim(normalizeDigits(ls[0].text), "—―-－–(（)） ")
+		d := strings.Trim(normalizeDigits(ls[0].text), zhtext.Dashes+"(（)） ")
 		if _, rest, isDate := parseDatePrefix(d); isDate && rest == "" {
 			if sp, ok = parseSpeechLine(d + ls[1].text); ok {
 				n = 2
@@ -444,7 +446,7 @@ func siteDate(s string) (time.Time, bool) {
 // speech header ("坚决贯彻治理整顿和深化改革的方针").
 func isSubtitle(lines []line, i int) bool {
 	t := lines[i].text
-	if utf8.RuneCountInString(t) > 80 || strings.ContainsAny(t, "。！？!?；;") {
+	if utf8.RuneCountInString(t) > 80 || strings.ContainsAny(t, zhtext.SentenceEnders+zhtext.Semicolons) {
 		return false
 	}
 	if _, ok := parseMarker(t); ok {

@@ -5,6 +5,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // markerKind is a style of heading numbering. Kinds are ordered by nominal
@@ -49,15 +51,6 @@ const (
 const cnDigits = "〇零一二三四五六七八九十百两"
 
 func isCNDigit(r rune) bool { return strings.ContainsRune(cnDigits, r) }
-
-func isDigit(r rune) bool { return (r >= '0' && r <= '9') || (r >= '０' && r <= '９') }
-
-func digitVal(r rune) int {
-	if r >= '０' && r <= '９' {
-		return int(r - '０')
-	}
-	return int(r - '0')
-}
 
 // cnNumber converts a Chinese numeral of up to a few hundred (一, 十二,
 // 二十七, 一百零三, 两) to an int; ok is false for anything else.
@@ -124,7 +117,7 @@ func parseMarker(s string) (marker, bool) {
 			}
 			return marker{}, false
 		}
-		if num := takeWhile(rest, 3, isDigit); num != "" {
+		if num := takeWhile(rest, 3, zhtext.IsDigit); num != "" {
 			after := rest[len(num):]
 			if c, w := utf8.DecodeRuneInString(after); c == '）' || c == ')' {
 				if n := arabic(num); n > 0 {
@@ -138,7 +131,7 @@ func parseMarker(s string) (marker, bool) {
 		num := takeWhile(rest, 4, isCNDigit)
 		n, ok := cnNumber(num)
 		if !ok {
-			if num = takeWhile(rest, 3, isDigit); num != "" {
+			if num = takeWhile(rest, 3, zhtext.IsDigit); num != "" {
 				n, ok = arabic(num), true
 			}
 		}
@@ -177,15 +170,15 @@ func parseMarker(s string) (marker, bool) {
 			return marker{kind: kindShi, text: s[:len(num)+w], num: n, standaloneOnly: true}, true
 		}
 		return marker{}, false
-	case isDigit(r0):
-		num := takeWhile(s, 3, isDigit)
+	case zhtext.IsDigit(r0):
+		num := takeWhile(s, 3, zhtext.IsDigit)
 		after := s[len(num):]
 		c, w := utf8.DecodeRuneInString(after)
 		if c != '.' && c != '．' && c != '、' {
 			return marker{}, false
 		}
 		// "1.4万亿斤", "1、2月份": a digit after the dot is a number, not a list.
-		if next, _ := utf8.DecodeRuneInString(after[w:]); isDigit(next) {
+		if next, _ := utf8.DecodeRuneInString(after[w:]); zhtext.IsDigit(next) {
 			return marker{}, false
 		}
 		if n := arabic(num); n > 0 {
@@ -198,24 +191,16 @@ func parseMarker(s string) (marker, bool) {
 func arabic(s string) int {
 	n := 0
 	for _, r := range s {
-		n = n*10 + digitVal(r)
+		d, _ := zhtext.DigitValue(r)
+		n = n*10 + d
 	}
 	return n
-}
-
-// isTerminator reports whether r ends a sentence.
-func isTerminator(r rune) bool {
-	switch r {
-	case '。', '！', '？', '!', '?':
-		return true
-	}
-	return false
 }
 
 // firstSentenceEnd returns the byte index of the first sentence terminator
 // in s, or -1.
 func firstSentenceEnd(s string) int {
-	return strings.IndexFunc(s, isTerminator)
+	return strings.IndexFunc(s, zhtext.IsSentenceEnder)
 }
 
 // isBareMarker reports whether s is nothing but numbering ("一、", "（一）",
@@ -233,17 +218,15 @@ func isBareMarker(s string) bool {
 // normalizeDigits maps full-width digits to ASCII and drops spaces, so that
 // "１９８９年３月２０日" and "1 9 9 7 年" read like "1989年3月20日".
 func normalizeDigits(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= '０' && r <= '９':
-			b.WriteRune('0' + (r - '０'))
-		case unicode.IsSpace(r):
-		default:
-			b.WriteRune(r)
-		}
+	return strings.Map(dropSpace, zhtext.FoldDigits(s))
+}
+
+// dropSpace is a strings.Map function that drops white space.
+func dropSpace(r rune) rune {
+	if unicode.IsSpace(r) {
+		return -1
 	}
-	return b.String()
+	return r
 }
 
 // parseDatePrefix reads a date at the start of s (after normalizeDigits):

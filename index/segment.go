@@ -17,6 +17,7 @@ import (
 
 	"github.com/govbot/govbot/corpus"
 	"github.com/govbot/govbot/index/zhdict"
+	"github.com/govbot/govbot/internal/zhtext"
 )
 
 // domainDict lists policy terms the zh_s dictionary lacks or cuts wrongly.
@@ -202,12 +203,8 @@ type token struct {
 // 鋼 → 钢), so that a question in either script finds a text in the other.
 // A folded rune is never longer in UTF-8 than the rune.
 func fold(r rune) rune {
-	switch {
-	case r >= 0xFF01 && r <= 0xFF5E:
-		r -= 0xFEE0
-	case r == 0x3000:
-		return ' '
-	case r >= 0x3400:
+	r = zhtext.FoldWidth(r)
+	if r >= 0x3400 {
 		return corpus.FoldHanRune(r)
 	}
 	if r >= 'A' && r <= 'Z' {
