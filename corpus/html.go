@@ -476,6 +476,17 @@ func htmlHasClassLike(n *html.Node, names ...string) bool {
 
 // htmlArticleNode picks the article body: the deepest known CMS container that
 // holds most of the largest one's text, else the densest block.
+//
+// It is not a readability port because the maintained one
+// (codeberg.org/readeck/go-readability/v2 v2.1.3, tried December 2026 on
+// testdata/html after the disclosure tables were taken out) gets government
+// pages wrong: on hubei-xxgk-utf8.html it takes a block around div#zoom
+// that includes div.info and keeps the posting line "来源：湖北日报发布时间：2025-01-23
+// 09:30【字体：大中小】" as the first paragraph (also when htmlRemoveChrome
+// runs first), and it returns listing.html's navigation and link list (492
+// characters) as an article where this finds none. It agreed on the other
+// three pages, once its output was rendered and parsed again (the <p>
+// elements it makes have no DataAtom).
 func htmlArticleNode(doc *html.Node) *html.Node {
 	var best *html.Node
 	bestLen := 0
