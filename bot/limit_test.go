@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"maps"
+	"slices"
 	"testing"
 	"time"
 )
@@ -146,6 +148,16 @@ func TestUserLimiter(t *testing.T) {
 	}
 	if ok, _ := l.allow(8, t0); !ok {
 		t.Error("another user is limited by user 7's questions")
+	}
+	// At the next sweep, buckets that are full again are forgotten and the
+	// others kept.
+	late := t0.Add(time.Hour)
+	for range 5 {
+		l.allow(10, late.Add(-time.Second))
+	}
+	l.allow(9, late)
+	if len(l.users) != 2 || l.users[9] == nil || l.users[10] == nil {
+		t.Errorf("users kept after the sweep: %v, want 9 and 10", slices.Sorted(maps.Keys(l.users)))
 	}
 	var nilLimiter *userLimiter
 	if ok, _ := nilLimiter.allow(1, t0); !ok {
