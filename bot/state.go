@@ -11,7 +11,9 @@ import (
 // buttonState is a bounded map from short random IDs to values that expire: the
 // server-side state behind buttons, whose callback data may hold only 64
 // bytes. Least recently used entries go first when it is full. It is an
-// expirable LRU cache with the IDs made here.
+// expirable LRU cache with the IDs made here; the cache sweeps expired
+// entries in a goroutine that lives as long as the process (golang-lru
+// v2.0.7 cannot stop it), which is fine for the two a Server makes.
 type buttonState[V any] struct {
 	mu    sync.Mutex // makes getOrPut's look-up and store one step
 	cache *expirable.LRU[string, V]

@@ -49,7 +49,9 @@ func (c *conversation) history() []turn {
 
 // sessionStore keeps at most max conversations, each for ttl after its
 // last use; the least recently used goes first when full. It is an
-// expirable LRU cache keyed by conversation ID.
+// expirable LRU cache keyed by conversation ID; the cache sweeps expired
+// conversations in a goroutine that lives as long as the process
+// (golang-lru v2.0.7 cannot stop it), one per Server.
 type sessionStore struct {
 	ttl   time.Duration // also the cookie's lifetime
 	cache *expirable.LRU[string, *conversation]
