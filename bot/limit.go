@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/go-telegram/bot/models"
+	"golang.org/x/time/rate"
 )
 
 // Rate is "at most N events in any window of length Per". Telegram states
@@ -351,9 +352,12 @@ func (l *outLimiter) gc(now time.Time) {
 }
 
 // userLimiter is the per-user question limit: a token bucket of Burst
-// questions refilled at one per Every. It remembers whether the user was
-// told about the limit during the current streak of refusals, so the
-// notice is sent once per streak, not once per message.
+// questions refilled at one per Every (golang.org/x/time/rate). It adds
+// what rate.Limiter does not do: it remembers whether the user was told
+// about the limit during the current streak of refusals, so the notice is
+// sent once per streak, not once per message, and it forgets a user only
+// once their bucket is full again, which loses nothing (an LRU of limiters
+// would forget by count and hand a busy user a fresh bucket).
 type userLimiter struct {
 	burst int
 	every time.Duration
@@ -364,8 +368,7 @@ type userLimiter struct {
 }
 
 type userBucket struct {
-	tokens   float64
-	last     time.Time
+	lim      *rate.Limiter
 	notified bool
 }
 
@@ -383,13 +386,10 @@ func (l *userLimiter) allow(user int64, now time.Time) (ok, notify bool) {
 	defer l.mu.Unlock()
 	b := l.users[user]
 	if b == nil {
-		b = &userBucket{tokens: float64(l.burst), last: now}
+		b = &userBucket{lim: rate.NewLimiter(rate.Every(l.every), l.burst)}
 		l.users[user] = b
 	}
-	b.tokens = min(float64(l.burst), b.tokens+float64(now.Sub(b.last))/float64(l.every))
-	b.last = now
-	if b.tokens >= 1 {
-		b.tokens--
+	if b.lim.AllowN(now, 1) {
 		b.notified = false
 		l.gc(now)
 		return true, false
@@ -405,9 +405,8 @@ func (l *userLimiter) gc(now time.Time) {
 		return
 	}
 	l.sweep = now
-	full := time.Duration(l.burst) * l.every
 	for id, b := range l.users {
-		if now.Sub(b.last) >= full {
+		if b.lim.TokensAt(now) >= float64(l.burst) {
 			delete(l.users, id)
 		}
 	}

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"maps"
+	"slices"
 	"testing"
 	"time"
 )
@@ -147,35 +149,18 @@ func TestUserLimiter(t *testing.T) {
 	if ok, _ := l.allow(8, t0); !ok {
 		t.Error("another user is limited by user 7's questions")
 	}
+	// At the next sweep, buckets that are full again are forgotten and the
+	// others kept.
+	late := t0.Add(time.Hour)
+	for range 5 {
+		l.allow(10, late.Add(-time.Second))
+	}
+	l.allow(9, late)
+	if len(l.users) != 2 || l.users[9] == nil || l.users[10] == nil {
+		t.Errorf("users kept after the sweep: %v, want 9 and 10", slices.Sorted(maps.Keys(l.users)))
+	}
 	var nilLimiter *userLimiter
 	if ok, _ := nilLimiter.allow(1, t0); !ok {
 		t.Error("a nil limiter must allow everything")
-	}
-}
-
-func TestStore(t *testing.T) {
-	s := newButtonState[int](2, time.Minute)
-	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	s.now = func() time.Time { return now }
-	a, b := s.put(1), s.put(2)
-	if len(a) > 20 || a == b {
-		t.Fatalf("bad IDs %q %q", a, b)
-	}
-	if v, ok := s.get(a); !ok || v != 1 {
-		t.Fatalf("get(a) = %v, %v", v, ok)
-	}
-	c := s.put(3) // evicts b, the least recently used
-	if _, ok := s.get(b); ok {
-		t.Error("b survived eviction")
-	}
-	if _, ok := s.get(a); !ok {
-		t.Error("a was evicted though recently used")
-	}
-	now = now.Add(2 * time.Minute)
-	if _, ok := s.get(c); ok {
-		t.Error("c survived its TTL")
-	}
-	if len("m:"+c+":12") > 64 {
-		t.Error("callback data over 64 bytes")
 	}
 }

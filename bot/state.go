@@ -1,32 +1,28 @@
 package bot
 
 import (
-	"container/list"
 	"crypto/rand"
 	"sync"
 	"time"
+
+	"github.com/hashicorp/golang-lru/v2/expirable"
 )
 
 // buttonState is a bounded map from short random IDs to values that expire: the
 // server-side state behind buttons, whose callback data may hold only 64
-// bytes. Least recently used entries go first when it is full.
+// bytes. Least recently used entries go first when it is full. It is an
+// expirable LRU cache with the IDs made here; the cache sweeps expired
+// entries in a goroutine that lives as long as the process (golang-lru
+// v2.0.7 cannot stop it), which is fine for the two a Server makes.
 type buttonState[V any] struct {
-	mu  sync.Mutex
-	cap int
-	ttl time.Duration
-	ll  *list.List // front: most recently used
-	m   map[string]*list.Element
-	now func() time.Time
+	mu    sync.Mutex // makes getOrPut's look-up and store one step
+	cache *expirable.LRU[string, V]
 }
 
-type storeEntry[V any] struct {
-	key string
-	val V
-	exp time.Time
-}
-
+// newButtonState keeps at most capacity values, each for ttl after it was
+// stored (after its last getOrPut for those).
 func newButtonState[V any](capacity int, ttl time.Duration) *buttonState[V] {
-	return &buttonState[V]{cap: max(capacity, 1), ttl: ttl, ll: list.New(), m: map[string]*list.Element{}, now: time.Now}
+	return &buttonState[V]{cache: expirable.NewLRU[string, V](max(capacity, 1), nil, ttl)}
 }
 
 // put stores v under a new ID and returns the ID.
@@ -34,35 +30,16 @@ func (s *buttonState[V]) put(v V) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	key := newID()
-	for s.m[key] != nil {
+	for s.cache.Contains(key) {
 		key = newID()
 	}
-	s.m[key] = s.ll.PushFront(&storeEntry[V]{key: key, val: v, exp: s.now().Add(s.ttl)})
-	for s.ll.Len() > s.cap {
-		e := s.ll.Back()
-		s.ll.Remove(e)
-		delete(s.m, e.Value.(*storeEntry[V]).key)
-	}
+	s.cache.Add(key, v)
 	return key
 }
 
 // get returns the value under key if it is there and not expired.
 func (s *buttonState[V]) get(key string) (V, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var zero V
-	e := s.m[key]
-	if e == nil {
-		return zero, false
-	}
-	ent := e.Value.(*storeEntry[V])
-	if s.now().After(ent.exp) {
-		s.ll.Remove(e)
-		delete(s.m, key)
-		return zero, false
-	}
-	s.ll.MoveToFront(e)
-	return ent.val, true
+	return s.cache.Get(key)
 }
 
 // getOrPut returns the value under the caller's key, storing mk() there
@@ -70,24 +47,11 @@ func (s *buttonState[V]) get(key string) (V, bool) {
 func (s *buttonState[V]) getOrPut(key string, mk func() V) V {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.now()
-	if e := s.m[key]; e != nil {
-		ent := e.Value.(*storeEntry[V])
-		if !now.After(ent.exp) {
-			ent.exp = now.Add(s.ttl)
-			s.ll.MoveToFront(e)
-			return ent.val
-		}
-		s.ll.Remove(e)
-		delete(s.m, key)
+	v, ok := s.cache.Get(key)
+	if !ok {
+		v = mk()
 	}
-	v := mk()
-	s.m[key] = s.ll.PushFront(&storeEntry[V]{key: key, val: v, exp: now.Add(s.ttl)})
-	for s.ll.Len() > s.cap {
-		e := s.ll.Back()
-		s.ll.Remove(e)
-		delete(s.m, e.Value.(*storeEntry[V]).key)
-	}
+	s.cache.Add(key, v) // renews the entry's time to live
 	return v
 }
 

@@ -144,24 +144,28 @@ func TestExtractHTMLErrors(t *testing.T) {
 	}
 }
 
+// TestHTMLCharsetDeclarations checks that an undecodable page's error names
+// the charset its header or <meta> tag declares (canonical WHATWG names:
+// gb2312 is gbk), so that a mis-encoded page can be told apart.
 func TestHTMLCharsetDeclarations(t *testing.T) {
+	junk := strings.Repeat("\x80\xff", 200)
 	tests := []struct {
-		contentType, page, want string
+		contentType, head, want string
 	}{
-		{"text/html; charset=GBK", "", "gbk"},
-		{`text/html;charset="utf-8"`, "", "utf-8"},
-		{"text/html", `<meta http-equiv="Content-Type" content="text/html; charset=gb2312">`, "gb2312"},
-		{"", `<meta charset='UTF-8'>`, "utf-8"},
-		{"", `<p>no declaration</p>`, ""},
+		{"text/html; charset=GBK", "", `"gbk"`},
+		{`text/html;charset="utf-8"`, `<meta charset="gbk">`, `"utf-8"`},
+		{"text/html", `<meta http-equiv="Content-Type" content="text/html; charset=gb2312">`, `"gbk"`},
+		{"", `<meta charset='Big5'>`, `"big5"`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.contentType+tt.page, func(t *testing.T) {
-			got := htmlHeaderCharset(tt.contentType)
-			if got == "" {
-				got = htmlMetaCharset([]byte(tt.page))
+		t.Run(tt.contentType+tt.head, func(t *testing.T) {
+			page := []byte("<html><head>" + tt.head + "</head><body>" + junk + "</body></html>")
+			_, err := ExtractHTML(page, tt.contentType)
+			if !errors.Is(err, ErrNotText) {
+				t.Fatalf("err = %v, want ErrNotText", err)
 			}
-			if got != tt.want {
-				t.Errorf("charset = %q, want %q", got, tt.want)
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want it to name %s", err, tt.want)
 			}
 		})
 	}

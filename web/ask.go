@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/govbot/govbot/answer"
 )
@@ -85,7 +84,7 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 		p.Issuer = ""
 	}
 	p.Year = yearParam(r, "year")
-	conv := s.sessions.get(r, time.Now())
+	conv := s.sessions.get(r)
 	if q == "" {
 		if conv != nil {
 			p.History = conv.history()
@@ -98,7 +97,7 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 		p.Asked = asked
 	}
 	if conv == nil {
-		conv = s.sessions.start(w, r, time.Now())
+		conv = s.sessions.start(w, r)
 	}
 	p.History = conv.history()
 	a, err := s.ask(r.Context(), &conv.conv, asked)

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/govbot/govbot/answer"
 	"github.com/govbot/govbot/corpus"
@@ -170,7 +169,7 @@ func (s *Server) handleCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var conv *answer.Session
-	if c := s.sessions.get(r, time.Now()); c != nil {
+	if c := s.sessions.get(r); c != nil {
 		conv = &c.conv
 	}
 	a, err := s.ask(r.Context(), conv, q)

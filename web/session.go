@@ -1,7 +1,6 @@
 package web
 
 import (
-	"container/list"
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/govbot/govbot/answer"
+	"github.com/hashicorp/golang-lru/v2/expirable"
 )
 
 // sessionCookie names the cookie that holds a browser's conversation ID.
@@ -25,7 +25,6 @@ type conversation struct {
 
 	mu    sync.Mutex
 	turns []turn // oldest first, at most maxTurns
-	seen  time.Time
 }
 
 // turn is one earlier question with the first line of its reply.
@@ -49,61 +48,40 @@ func (c *conversation) history() []turn {
 }
 
 // sessionStore keeps at most max conversations, each for ttl after its
-// last use; the least recently used goes first when full.
+// last use; the least recently used goes first when full. It is an
+// expirable LRU cache keyed by conversation ID; the cache sweeps expired
+// conversations in a goroutine that lives as long as the process
+// (golang-lru v2.0.7 cannot stop it), one per Server.
 type sessionStore struct {
-	max int
-	ttl time.Duration
-
-	mu  sync.Mutex
-	m   map[string]*list.Element // of *conversation
-	lru *list.List               // most recently used first
+	ttl   time.Duration // also the cookie's lifetime
+	cache *expirable.LRU[string, *conversation]
 }
 
 func newSessionStore(max int, ttl time.Duration) *sessionStore {
-	return &sessionStore{max: max, ttl: ttl, m: map[string]*list.Element{}, lru: list.New()}
+	return &sessionStore{ttl: ttl, cache: expirable.NewLRU[string, *conversation](max, nil, ttl)}
 }
 
 // get returns the request's conversation, or nil when it has none (no
-// cookie, an unknown or expired ID).
-func (st *sessionStore) get(r *http.Request, now time.Time) *conversation {
+// cookie, an unknown or expired ID). Each use renews the conversation.
+func (st *sessionStore) get(r *http.Request) *conversation {
 	ck, err := r.Cookie(sessionCookie)
 	if err != nil {
 		return nil
 	}
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	el, ok := st.m[ck.Value]
+	c, ok := st.cache.Get(ck.Value)
 	if !ok {
 		return nil
 	}
-	c := el.Value.(*conversation)
-	if now.Sub(c.seen) > st.ttl {
-		st.lru.Remove(el)
-		delete(st.m, c.id)
-		return nil
-	}
-	c.seen = now
-	st.lru.MoveToFront(el)
+	st.cache.Add(c.id, c) // renews its time to live
 	return c
 }
 
 // start begins a conversation and sets its cookie.
-func (st *sessionStore) start(w http.ResponseWriter, r *http.Request, now time.Time) *conversation {
+func (st *sessionStore) start(w http.ResponseWriter, r *http.Request) *conversation {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
-	c := &conversation{id: hex.EncodeToString(b[:]), seen: now}
-	st.mu.Lock()
-	for st.lru.Len() > 0 {
-		old := st.lru.Back()
-		oc := old.Value.(*conversation)
-		if st.lru.Len() < st.max && now.Sub(oc.seen) <= st.ttl {
-			break
-		}
-		st.lru.Remove(old)
-		delete(st.m, oc.id)
-	}
-	st.m[c.id] = st.lru.PushFront(c)
-	st.mu.Unlock()
+	c := &conversation{id: hex.EncodeToString(b[:])}
+	st.cache.Add(c.id, c)
 	http.SetCookie(w, &http.Cookie{
 		Name:     sessionCookie,
 		Value:    c.id,
@@ -118,7 +96,5 @@ func (st *sessionStore) start(w http.ResponseWriter, r *http.Request, now time.T
 
 // len returns the number of conversations kept.
 func (st *sessionStore) len() int {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return st.lru.Len()
+	return st.cache.Len()
 }
