@@ -13,7 +13,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"github.com/govbot/govbot/source"
+	"github.com/govbot/govbot/corpus"
 	"github.com/govbot/govbot/store"
 )
 
@@ -383,7 +383,7 @@ func (c *subCommands) announce(ctx context.Context, r *Request) error {
 	}
 	var chats []int64
 	for _, s := range subs {
-		if s.Matches(source.MatchFields(rep)...) {
+		if s.Matches(corpus.MatchFields(rep)...) {
 			chats = append(chats, s.ChatID)
 		}
 	}

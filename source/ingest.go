@@ -248,7 +248,7 @@ func (in *Ingester) Ingest(ctx context.Context, doc Document) (Result, error) {
 		res.Revision = stored.Revision
 		return res, nil
 	}
-	stored, queued, err := in.Store.AnnounceReport(in.record(r, res.Hash), MatchFields(r)...)
+	stored, queued, err := in.Store.AnnounceReport(in.record(r, res.Hash), corpus.MatchFields(r)...)
 	if err != nil {
 		return res, err
 	}
@@ -305,12 +305,6 @@ func dateText(t time.Time) string {
 		return ""
 	}
 	return t.Format("2006-01-02")
-}
-
-// MatchFields are the texts subscription filters are matched against: the
-// issuer, the title and the disclosure topic.
-func MatchFields(r *corpus.Report) []string {
-	return []string{r.Issuer, r.Title, r.Topic}
 }
 
 func (in *Ingester) record(r *corpus.Report, hash string) store.ReportRecord {
