@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -242,6 +243,11 @@ func TestStatusCodes(t *testing.T) {
 			var e struct{ Error string }
 			if json.Unmarshal(w.Body.Bytes(), &e) != nil || e.Error == "" {
 				t.Errorf("%s %s: not a JSON error: %s", tt.method, tt.target, w.Body)
+			}
+		}
+		if strings.Contains(tt.target, "q="+url.QueryEscape(long)) {
+			if want := html.EscapeString(answer.CheckLength(long, 50).Error()); !strings.Contains(w.Body.String(), want) {
+				t.Errorf("%s %s: no %q (the message of every medium) in %.300s", tt.method, tt.target, want, w.Body)
 			}
 		}
 	}
