@@ -89,7 +89,8 @@ func TestRenderAnnouncementGolden(t *testing.T) {
 // TestAnnouncementWithoutHeadlines renders a report without figures: no
 // empty 要点 section.
 func TestAnnouncementWithoutHeadlines(t *testing.T) {
-	r := &corpus.Report{ID: "x", Title: "无数字的报告", Paragraphs: []corpus.Paragraph{{Text: "坚持依法行政。"}}}
+	r := &corpus.Report{Paragraphs: []corpus.Paragraph{{Text: "坚持依法行政。"}}}
+	r.ID, r.Title = "x", "无数字的报告"
 	text, _ := RenderAnnouncement(r, store.KindPrivate)
 	if strings.Contains(text, "报告要点") {
 		t.Errorf("empty 要点 section: %q", text)

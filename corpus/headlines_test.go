@@ -88,7 +88,8 @@ func TestHeadlines(t *testing.T) {
 		})
 	}
 	t.Run("no figures", func(t *testing.T) {
-		r := &Report{ID: "x", Title: "无数字的报告", Paragraphs: []Paragraph{{Text: "坚持依法行政。"}}}
+		r := &Report{Paragraphs: []Paragraph{{Text: "坚持依法行政。"}}}
+		r.ID, r.Title = "x", "无数字的报告"
 		if hs := Headlines(r); len(hs) != 0 {
 			t.Errorf("headlines from a report without figures: %+v", hs)
 		}
