@@ -195,8 +195,8 @@ func (e *Engine) ask(ctx context.Context, raw string, s *Session) (*Answer, *que
 	if strings.TrimSpace(raw) == "" {
 		return &Answer{Reason: "请输入一个问题，例如“去年办理了多少件行政复议案件？”"}, nil, nil
 	}
-	if n := utf8.RuneCountInString(raw); n > MaxQuestionRunes {
-		return &Answer{Reason: fmt.Sprintf("问题太长了（%d 个字），请控制在 %d 个字以内。", n, MaxQuestionRunes)}, nil, nil
+	if err := CheckLength(raw, MaxQuestionRunes); err != nil {
+		return &Answer{Reason: err.Error()}, nil, nil
 	}
 	if smallTalk.MatchString(normalize(raw)) {
 		return &Answer{Reason: "你好！我回答政府工作报告里的问题，并给出原文和出处，例如“2024年全国城镇新增就业多少人？”“湖北去年地区生产总值是多少？”"}, nil, nil

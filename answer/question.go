@@ -14,10 +14,6 @@ import (
 	"github.com/govbot/govbot/internal/zhtext"
 )
 
-// MaxQuestionRunes is the longest question govbot analyses; longer input is
-// refused by callers (a question, not a document).
-const MaxQuestionRunes = 500
-
 // metaKind is the report fact a meta question asks for.
 type metaKind int
 

@@ -528,8 +528,8 @@ func TestTooLongAndEmptyQuestions(t *testing.T) {
 	_, long := h.api.SendText(bottest.PrivateChat(u), u, strings.Repeat("问", 501))
 	h.api.SendText(bottest.PrivateChat(u), u, "   ")
 	c := h.replyTo(long)
-	if !strings.Contains(c.Params["text"], "太长") {
-		t.Errorf("long question answered with %q", c.Params["text"])
+	if want := esc(answer.CheckLength(strings.Repeat("问", 501), 0).Error()); c.Params["text"] != want {
+		t.Errorf("long question answered with %q, want %q (the message of every medium)", c.Params["text"], want)
 	}
 	time.Sleep(100 * time.Millisecond)
 	if asked.Load() != 0 || len(h.api.Calls("sendMessage")) != 1 {

@@ -310,9 +310,9 @@ func (s *Server) answerInChat(ctx context.Context, chat int64, thread, replyTo i
 		}
 		return
 	}
-	if n := utf8.RuneCountInString(q); n > s.cfg.MaxQuestionRunes {
+	if err := answer.CheckLength(q, s.cfg.MaxQuestionRunes); err != nil {
 		s.metrics.tooLong.Add(1)
-		send(fmt.Sprintf("问题太长了（%d 个字），请精简到 %d 个字以内，问一个具体的数字或事项。", n, s.cfg.MaxQuestionRunes), nil)
+		send(esc(err.Error()), nil)
 		return
 	}
 	s.metrics.questions.Add(1)

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -35,11 +34,12 @@ func (s *Server) handleInline(ctx context.Context, q *models.InlineQuery) {
 	if q.From != nil {
 		user = q.From.ID
 	}
+	long := answer.CheckLength(text, s.cfg.MaxQuestionRunes)
 	switch {
 	case text == "":
 		// Nothing typed yet: no results.
-	case utf8.RuneCountInString(text) > s.cfg.MaxQuestionRunes:
-		results = append(results, article("long", "问题太长了", "请精简到 "+strconv.Itoa(s.cfg.MaxQuestionRunes)+" 个字以内", "问题太长了，请精简后再问。"))
+	case long != nil:
+		results = append(results, article("long", "问题太长了", long.Error(), esc(long.Error())))
 	default:
 		if ok, _ := s.inline.allow(user, time.Now()); !ok {
 			s.metrics.rateLimited.Add(1)

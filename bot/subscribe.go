@@ -13,8 +13,8 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"github.com/govbot/govbot/corpus"
 	"github.com/govbot/govbot/internal/zhtext"
-	"github.com/govbot/govbot/source"
 	"github.com/govbot/govbot/store"
 )
 
@@ -384,7 +384,7 @@ func (c *subCommands) announce(ctx context.Context, r *Request) error {
 	}
 	var chats []int64
 	for _, s := range subs {
-		if s.Matches(source.MatchFields(rep)...) {
+		if s.Matches(corpus.MatchFields(rep)...) {
 			chats = append(chats, s.ChatID)
 		}
 	}

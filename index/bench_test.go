@@ -56,7 +56,7 @@ func BenchmarkSearch(b *testing.B) {
 }
 
 // benchIndex opens the index of GOVBOT_BENCH_INDEX (a data directory, e.g.
-// the replicated one `govbot bench --work W --replicate 1000` leaves in
+// the replicated one `govbot-dev bench --work W --replicate 1000` leaves in
 // W/replicated) or builds one of the shared corpus.
 func benchIndex(b *testing.B, opts Options) *Index {
 	b.Helper()

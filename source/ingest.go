@@ -249,7 +249,7 @@ func (in *Ingester) Ingest(ctx context.Context, doc Document) (Result, error) {
 		res.Revision = stored.Revision
 		return res, nil
 	}
-	stored, queued, err := in.Store.AnnounceReport(in.record(r, res.TextHash), MatchFields(r)...)
+	stored, queued, err := in.Store.AnnounceReport(in.record(r, res.TextHash), corpus.MatchFields(r)...)
 	if err != nil {
 		return res, err
 	}
@@ -300,12 +300,6 @@ func dateText(t time.Time) string {
 		return ""
 	}
 	return t.Format("2006-01-02")
-}
-
-// MatchFields are the texts subscription filters are matched against: the
-// issuer, the title and the disclosure topic.
-func MatchFields(r *corpus.Report) []string {
-	return []string{r.Issuer, r.Title, r.Topic}
 }
 
 func (in *Ingester) record(r *corpus.Report, textHash string) store.ReportRecord {

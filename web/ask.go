@@ -27,46 +27,33 @@ type askPage struct {
 	Error   string
 }
 
-// answerView is an answer laid out for the page.
+// answerView is an answer laid out for the page: answer.Layout's View,
+// which the terminal and Telegram replies draw too, and what only the page
+// adds to it.
 type answerView struct {
-	Answered    bool
-	Figure      string
-	Note        string
-	Fact        string
-	Reason      string
-	Suggestions []string
-	Places      []placeChoice
-	Top         *passageView
-	More        []passageView
-	Series      []seriesRow
-	Chart       *chart
-	ChartNote   string
-	CSV         string
-	Reply       string
+	// View is what every medium shows: headline, qualifier, caveat or
+	// reason, comparison rows, the cited passage, suggestions.
+	answer.View
+	// Answered and Fact style the card and the headline (the engine
+	// abstained; the headline is a fact, not a figure).
+	Answered, Fact bool
+	// Places are the places the question may mean, to ask again.
+	Places []placeChoice
+	// More are the other passages found: those no comparison row cites.
+	More []*answer.ViewPassage
+	// Chart draws the comparison rows, or ChartNote says why not; CSV
+	// links them as CSV.
+	Chart     *chart
+	ChartNote string
+	CSV       string
+	// Reply is the plain-text reply, as the chat bot sends it.
+	Reply string
 }
 
 // placeChoice is a place the question may mean, with the question asked
 // of that place.
 type placeChoice struct {
 	Name, Ask string
-}
-
-// passageView is one cited passage.
-type passageView struct {
-	Before, Mark, After string
-	Citation            string
-	Title               string
-	Section             string
-	Issuer, Date        string
-	When                string // "2024年 · 回顾"
-	ReportLink          string // /reports/{id}#p{seq}
-	SourceURL           string
-}
-
-// seriesRow is one row of a comparison table.
-type seriesRow struct {
-	answer.SeriesRow
-	Passage *passageView
 }
 
 func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
@@ -161,48 +148,27 @@ func (s *Server) years() []int {
 	return out
 }
 
-// viewAnswer lays an answer out: the same figure, note, excerpt and
-// citation as its reply (answer.RenderText), plus the other passages.
+// viewAnswer lays an answer out for the page: answer.Layout, as the
+// terminal and Telegram replies do, plus the other passages, the places to
+// choose from and the chart of a comparison.
 func viewAnswer(a *answer.Answer) *answerView {
-	v := &answerView{
-		Answered:    a.Answered,
-		Note:        a.Note,
-		Fact:        a.Fact,
-		Reason:      a.Reason,
-		Suggestions: a.Suggestions,
-		Reply:       a.Reply,
-	}
-	if a.Figure != nil {
-		v.Figure = answer.FigureLine(a.Figure)
-	}
+	v := &answerView{View: answer.Layout(a), Answered: a.Answered, Fact: a.Fact != "", Reply: a.Reply}
 	for _, pl := range a.Places {
 		v.Places = append(v.Places, placeChoice{Name: pl, Ask: pl + a.Question})
 	}
-	passages := make([]passageView, len(a.Answers))
-	for i, p := range a.Answers {
-		passages[i] = viewPassage(p)
-	}
+	shown := map[int]bool{}
 	if len(a.Series) > 0 {
-		used := map[int]bool{}
-		for _, row := range answer.SeriesRows(a) {
-			sr := seriesRow{SeriesRow: row}
-			if i := row.Point.Passage; i >= 0 && i < len(passages) {
-				sr.Passage = &passages[i]
-				used[i] = true
-			}
-			v.Series = append(v.Series, sr)
+		for _, p := range a.Series {
+			shown[p.Passage] = true
 		}
-		v.Chart, v.ChartNote = seriesChart(v.Series)
-		for i := range passages {
-			if !used[i] {
-				v.More = append(v.More, passages[i])
-			}
-		}
-		return v
+		v.Chart, v.ChartNote = seriesChart(v.Rows)
+	} else if v.Passage != nil {
+		shown[0] = true
 	}
-	if len(passages) > 0 {
-		v.Top = &passages[0]
-		v.More = passages[1:]
+	for i, p := range a.Answers {
+		if !shown[i] {
+			v.More = append(v.More, p.View())
+		}
 	}
 	return v
 }
@@ -210,27 +176,28 @@ func viewAnswer(a *answer.Answer) *answerView {
 // periodNames name a passage's Period.
 var periodNames = map[string]string{"review": "回顾", "target": "目标", "period": "多年"}
 
-func viewPassage(p answer.Passage) passageView {
-	pv := p.View()
-	v := passageView{
-		Before: pv.Pre, Mark: pv.Mark, After: pv.Post,
-		Citation:   pv.Citation(),
-		Title:      pv.Title,
-		Date:       pv.Date,
-		Section:    strings.Join(p.Section, " › "),
-		Issuer:     p.Report.Issuer,
-		ReportLink: reportLink(p.Report.ID, p.Paragraph),
-		SourceURL:  webURL(p.Report.URL),
+// passageWhen says which year and part of its report a passage is from:
+// "2024年 · 回顾".
+func passageWhen(p *answer.ViewPassage) string {
+	if p.Source == nil {
+		return ""
 	}
 	var when []string
-	if p.Year > 0 {
-		when = append(when, fmt.Sprintf("%d年", p.Year))
+	if p.Source.Year > 0 {
+		when = append(when, fmt.Sprintf("%d年", p.Source.Year))
 	}
-	if n := periodNames[p.Period]; n != "" {
+	if n := periodNames[p.Source.Period]; n != "" {
 		when = append(when, n)
 	}
-	v.When = strings.Join(when, " · ")
-	return v
+	return strings.Join(when, " · ")
+}
+
+// passageLink links the report page at the passage's paragraph.
+func passageLink(p *answer.ViewPassage) string {
+	if p.Source == nil {
+		return ""
+	}
+	return reportLink(p.Source.Report.ID, p.Source.Paragraph)
 }
 
 // reportLink links a report page, at the paragraph's anchor when given

@@ -55,7 +55,7 @@ const (
 
 // seriesChart draws rows as bars when their figures share a base unit
 // (all 亿元 and 万亿元, all %); otherwise it returns nil and why.
-func seriesChart(rows []seriesRow) (*chart, string) {
+func seriesChart(rows []answer.ViewRow) (*chart, string) {
 	if len(rows) < 2 {
 		return nil, ""
 	}
@@ -64,22 +64,18 @@ func seriesChart(rows []seriesRow) (*chart, string) {
 		value float64 // in the display unit
 		text  string
 	}
-	last := parseFigure(rows[len(rows)-1].Point.Figure)
+	last := parseFigure(rows[len(rows)-1].Figure)
 	if last == nil || last.Number == 0 {
 		return nil, "数字无法作图。"
 	}
 	scale := last.Value / last.Number
 	pts := make([]pt, 0, len(rows))
 	for _, r := range rows {
-		f := parseFigure(r.Point.Figure)
+		f := parseFigure(r.Figure)
 		if f == nil || f.BaseUnit != last.BaseUnit {
 			return nil, "各年数字的单位不同，不作图。"
 		}
-		label := r.Label
-		if r.Place != "" {
-			label = r.Place + " " + label
-		}
-		pts = append(pts, pt{label, f.Value / scale, r.Figure})
+		pts = append(pts, pt{r.Label, f.Value / scale, r.Value})
 	}
 	lo, hi := 0.0, 0.0
 	for _, p := range pts {

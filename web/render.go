@@ -19,6 +19,10 @@ var funcs = template.FuncMap{
 	"short": func(issuer string) string { return strings.TrimSuffix(issuer, "人民政府") },
 	"join":  strings.Join,
 	"add":   func(a, b int) int { return a + b },
+	// The page's additions to a cited passage (answer.ViewPassage).
+	"when":      passageWhen,
+	"paraLink":  passageLink,
+	"sourceURL": webURL,
 }
 
 func parsePages() (map[string]*template.Template, error) {

@@ -223,20 +223,20 @@ func (s *Server) question(r *http.Request) (string, error) {
 	if !utf8.ValidString(q) {
 		return "", errBadQuestion
 	}
-	if utf8.RuneCountInString(q) > s.opt.MaxQuestionRunes {
-		return "", errLongQuestion
+	if err := answer.CheckLength(q, s.opt.MaxQuestionRunes); err != nil {
+		return "", err
 	}
 	return q, nil
 }
 
-var (
-	errBadQuestion  = errors.New("问题不是有效的文字（UTF-8）。")
-	errLongQuestion = errors.New("问题太长")
-)
+var errBadQuestion = errors.New("问题不是有效的文字（UTF-8）。")
 
+// questionError is the status and message of an error of question: 413
+// for a question too long, else 400.
 func (s *Server) questionError(err error) (int, string) {
-	if errors.Is(err, errLongQuestion) {
-		return http.StatusRequestEntityTooLarge, fmt.Sprintf("问题太长：最多%d个字。", s.opt.MaxQuestionRunes)
+	var long *answer.TooLongError
+	if errors.As(err, &long) {
+		return http.StatusRequestEntityTooLarge, err.Error()
 	}
 	return http.StatusBadRequest, err.Error()
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -244,6 +245,11 @@ func TestStatusCodes(t *testing.T) {
 				t.Errorf("%s %s: not a JSON error: %s", tt.method, tt.target, w.Body)
 			}
 		}
+		if strings.Contains(tt.target, "q="+url.QueryEscape(long)) {
+			if want := html.EscapeString(answer.CheckLength(long, 50).Error()); !strings.Contains(w.Body.String(), want) {
+				t.Errorf("%s %s: no %q (the message of every medium) in %.300s", tt.method, tt.target, want, w.Body)
+			}
+		}
 	}
 }
 
@@ -432,23 +438,23 @@ func TestReportsPageFilter(t *testing.T) {
 }
 
 func TestSeriesChart(t *testing.T) {
-	row := func(year int, text string, value float64, unit string) seriesRow {
-		return seriesRow{SeriesRow: answer.SeriesRow{Year: year, Label: strconv.Itoa(year) + "年", Figure: text,
-			Point: answer.Point{Year: year, Figure: answer.Figure{Text: text, Value: value, Unit: unit}}}}
+	row := func(year int, text string, value float64, unit string) answer.ViewRow {
+		return answer.ViewRow{Year: year, Label: strconv.Itoa(year) + "年", Value: text,
+			Figure: answer.Figure{Text: text, Value: value, Unit: unit}}
 	}
 	tests := []struct {
 		name  string
-		rows  []seriesRow
+		rows  []answer.ViewRow
 		bars  int
 		ratio float64 // height of the first bar over the last's; 0 to skip
 		note  bool
 	}{
-		{"same unit", []seriesRow{row(2024, "60013亿元", 6.0013e12, "亿元"), row(2025, "62661亿元", 6.2661e12, "亿元")}, 2, 60013.0 / 62661, false},
-		{"magnitudes", []seriesRow{row(2023, "126万亿元", 1.26e14, "万亿元"), row(2024, "134.9万亿元", 1.349e14, "万亿元"), row(2022, "1210000亿元", 1.21e14, "亿元")}, 3, 126.0 / 121, false},
-		{"rates", []seriesRow{row(2022, "3%", 3, "%"), row(2023, "5.2%", 5.2, "%"), row(2024, "5％", 5, "％")}, 3, 3.0 / 5, false},
-		{"negative", []seriesRow{row(2019, "6.1%", 6.1, "%"), row(2020, "-1.5%", -1.5, "%")}, 2, 0, false},
-		{"units differ", []seriesRow{row(2023, "5.2%", 5.2, "%"), row(2024, "134.9万亿元", 1.349e14, "万亿元")}, 0, 0, true},
-		{"one point", []seriesRow{row(2023, "5.2%", 5.2, "%")}, 0, 0, false},
+		{"same unit", []answer.ViewRow{row(2024, "60013亿元", 6.0013e12, "亿元"), row(2025, "62661亿元", 6.2661e12, "亿元")}, 2, 60013.0 / 62661, false},
+		{"magnitudes", []answer.ViewRow{row(2023, "126万亿元", 1.26e14, "万亿元"), row(2024, "134.9万亿元", 1.349e14, "万亿元"), row(2022, "1210000亿元", 1.21e14, "亿元")}, 3, 126.0 / 121, false},
+		{"rates", []answer.ViewRow{row(2022, "3%", 3, "%"), row(2023, "5.2%", 5.2, "%"), row(2024, "5％", 5, "％")}, 3, 3.0 / 5, false},
+		{"negative", []answer.ViewRow{row(2019, "6.1%", 6.1, "%"), row(2020, "-1.5%", -1.5, "%")}, 2, 0, false},
+		{"units differ", []answer.ViewRow{row(2023, "5.2%", 5.2, "%"), row(2024, "134.9万亿元", 1.349e14, "万亿元")}, 0, 0, true},
+		{"one point", []answer.ViewRow{row(2023, "5.2%", 5.2, "%")}, 0, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

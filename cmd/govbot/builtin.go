@@ -101,7 +101,7 @@ func installBuiltin(ctx context.Context, e *env, dir string) error {
 
 // openDataEngine opens the answer engine of a command that reads the data
 // directory named by --data (dataFlag) with the corpus chosen by --corpus
-// (corpusFlag): ask, eval, reports.
+// (corpusFlag): ask, eval, reports, web.
 func openDataEngine(ctx context.Context, e *env, corpusFlag, dataFlag string) (*answer.Engine, error) {
 	choice, err := corpusChoice(e, corpusFlag, dataFlag)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/govbot/govbot/answer"
 	"github.com/govbot/govbot/web"
 )
 
@@ -22,12 +21,13 @@ func runWeb(ctx context.Context, e *env, args []string) error {
 	fs := flag.NewFlagSet("web", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	listen := fs.String("listen", "", "address to listen on (default $GOVBOT_LISTEN, else 127.0.0.1:8080)")
-	data := fs.String("data", "", "data directory with the index (default $GOVBOT_DATA); without an index the embedded sample report is served")
+	data := fs.String("data", "", "data directory with the index (env GOVBOT_DATA); see --corpus for one with no index")
+	corpusF := corpusFlag(fs)
 	var wf webFlags
 	wf.register(fs)
 	logLevel := fs.String("log-level", "info", "log level: debug, info, warn, error")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: govbot web [--listen ADDR] [--data DIR]\n\nServes / (questions), /reports, /reports/{id} and /api/ask?q=, /api/reports, /api/reports/{id}.\n\nFlags:")
+		fmt.Fprintln(fs.Output(), "Usage: govbot web [--listen ADDR] [--data DIR] [--corpus builtin|sample]\n\nServes / (questions), /reports, /reports/{id} and /api/ask?q=, /api/reports, /api/reports/{id}.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	if err := parseNoArgs(fs, args); err != nil {
@@ -45,13 +45,19 @@ func runWeb(ctx context.Context, e *env, args []string) error {
 	if addr == "" {
 		addr = "127.0.0.1:8080"
 	}
-	dir := dataDir(e, *data)
-	defer setServeGC(e, log)()
-	eng, err := answer.Open(dir)
+	// As ask and serve: a data directory with no index starts from the
+	// built-in collection or the sample (--corpus, GOVBOT_CORPUS).
+	eng, err := openDataEngine(ctx, e, *corpusF, *data)
 	if err != nil {
-		return fmt.Errorf("open index in %s: %w", dir, err)
+		return err
 	}
 	defer eng.Close()
+	dir := dataDir(e, *data)
+	// Set after any first-run indexing, as serve does.
+	defer setServeGC(e, log)()
+	if reps := eng.Reports(); len(reps) == 1 && isSample(reps[0].ID) {
+		log.Warn("serving the embedded sample report only: index reports with govbot index, or --corpus builtin (GOVBOT_CORPUS=builtin)", "data", dir)
+	}
 	h, err := web.New(eng, wf.options(log))
 	if err != nil {
 		return err

@@ -22,7 +22,12 @@ import (
 // returns it with a stop func that returns the exit status.
 func startCommand(t *testing.T, envs map[string]string, addrRe *regexp.Regexp, args ...string) (string, func() int) {
 	t.Helper()
-	logs := &syncbuf.Buffer{}
+	return startCommandLogs(t, envs, &syncbuf.Buffer{}, addrRe, args...)
+}
+
+// startCommandLogs is startCommand with the command's output in logs.
+func startCommandLogs(t *testing.T, envs map[string]string, logs *syncbuf.Buffer, addrRe *regexp.Regexp, args ...string) (string, func() int) {
+	t.Helper()
 	e := &env{stdin: strings.NewReader(""), stdout: logs, stderr: logs, getenv: func(k string) string { return envs[k] }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
@@ -147,5 +152,40 @@ func TestServeWebPages(t *testing.T) {
 			t.Errorf("serve exit status %d", c)
 		}
 		api.Close()
+	}
+}
+
+// TestWebCorpus starts `govbot web` on a data directory with no index: as
+// ask and serve, on a fresh machine (no data directory named) it indexes
+// the built-in collection and answers a national question; a directory
+// named on purpose serves the sample, with a warning, unless --corpus
+// builtin (or GOVBOT_CORPUS) says otherwise.
+func TestWebCorpus(t *testing.T) {
+	q := "/api/ask?q=" + url.QueryEscape("2024年全国城镇新增就业多少人?")
+	for _, tt := range []struct {
+		name    string
+		envs    map[string]string
+		args    []string
+		builtin bool
+	}{
+		{"fresh machine", map[string]string{"XDG_DATA_HOME": t.TempDir()}, nil, true},
+		{"named empty directory", map[string]string{"GOVBOT_DATA": t.TempDir()}, nil, false},
+		{"--corpus builtin", map[string]string{}, []string{"--data", t.TempDir(), "--corpus", "builtin"}, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"web", "--listen", "127.0.0.1:0"}, tt.args...)
+			logs := &syncbuf.Buffer{}
+			addr, stop := startCommandLogs(t, tt.envs, logs, regexp.MustCompile(`url=http://(\S+)/`), args...)
+			code, body := httpGet(t, "http://"+addr+q)
+			if stop() != 0 {
+				t.Errorf("web exit status not 0:\n%s", logs.String())
+			}
+			national := strings.Contains(body, "1256万人")
+			warned := strings.Contains(logs.String(), "serving the embedded sample report only")
+			if code != 200 || national != tt.builtin || warned == tt.builtin {
+				t.Errorf("status %d, national answer %v, sample warning %v; want the built-in collection: %v\n%.300s\n%s",
+					code, national, warned, tt.builtin, body, logs.String())
+			}
+		})
 	}
 }

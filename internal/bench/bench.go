@@ -2,7 +2,7 @@
 // analyzer) with the same pipeline on bleve's built-in "cjk" analyzer (what
 // a user of bleve would pick for Chinese): build throughput, answer latency,
 // cold start and peak memory of `govbot ask`, and index size. It backs
-// `govbot bench`.
+// `govbot-dev bench`.
 package bench
 
 import (
@@ -42,6 +42,12 @@ type Config struct {
 	// Binary is the govbot executable spawned for the cold-start runs
 	// (`govbot ask`); empty skips them.
 	Binary string
+	// Helper is the govbot-dev executable: it measures each cold start
+	// (`govbot-dev bench --spawn`, see coldStart) and builds the replicated
+	// index in a process of its own (`govbot-dev bench --build-replicated`).
+	// Empty: no cold starts, and the replicated index is built in this
+	// process.
+	Helper string
 	// ColdRuns is how many cold starts to time per pipeline (default 10).
 	ColdRuns int
 	// Rounds is how many times the question list is answered for the
@@ -191,8 +197,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			return nil, err
 		}
 		logf("%s: answer latency p50 %v p99 %v over %d questions", r.Name, r.P50, r.P99, r.Questions)
-		if cfg.Binary != "" {
-			if err := coldStart(ctx, r, cfg.Binary, dir, questions, cfg.ColdRuns); err != nil {
+		if cfg.Binary != "" && cfg.Helper != "" {
+			if err := coldStart(ctx, r, cfg, dir, questions); err != nil {
 				return nil, err
 			}
 			logf("%s: cold start median %v, peak RSS %.1f MiB", r.Name, r.Cold, float64(r.ColdRSS)/(1<<20))
@@ -241,15 +247,15 @@ func build(ctx context.Context, name, dir string, reports []*corpus.Report, opts
 }
 
 // buildReplicated builds the replicated index in cfg.Work/replicated: in a
-// process of its own when cfg.Binary is set (`govbot bench
+// process of its own when cfg.Helper is set (`govbot-dev bench
 // --build-replicated N`), so that its peak RSS is the build's alone, else
 // in this one.
 func buildReplicated(ctx context.Context, cfg Config, reports []*corpus.Report) (*Result, error) {
 	dir := filepath.Join(cfg.Work, "replicated")
 	r := &Result{Name: fmt.Sprintf("%s ×%d reports", Govbot, cfg.Replicate), Reports: cfg.Replicate}
 	cpu0 := cpuTime()
-	if cfg.Binary != "" {
-		m, err := Spawn(ctx, cfg.Binary, []string{"bench", "--build-replicated", strconv.Itoa(cfg.Replicate), "--reports", cfg.Reports, "--work", cfg.Work})
+	if cfg.Helper != "" {
+		m, err := Spawn(ctx, cfg.Helper, []string{"bench", "--build-replicated", strconv.Itoa(cfg.Replicate), "--reports", cfg.Reports, "--work", cfg.Work})
 		if err != nil {
 			return nil, err
 		}
@@ -326,27 +332,28 @@ func percentile(ds []time.Duration, p int) time.Duration {
 	return ds[max(0, min(len(ds)-1, i-1))]
 }
 
-// coldStart runs `govbot ask --data dir Q` n times, a different question
-// each time, and records the median wall time and the largest peak RSS.
+// coldStart runs `govbot ask --data dir Q` cfg.ColdRuns times, a different
+// question each time, and records the median wall time and the largest peak
+// RSS.
 //
-// Each run goes through a small helper process (`govbot bench --spawn`, see
+// Each run goes through a small helper process (`govbot-dev bench --spawn`, see
 // Spawn) because a child's peak RSS as the kernel reports it (rusage
 // ru_maxrss) includes the peak of the process it was forked from, here the
 // bench itself with two indexes built; the helper is forked from the bench
 // but its own child, the measured `govbot ask`, is forked from the helper.
-func coldStart(ctx context.Context, r *Result, binary, dir string, questions []string, n int) error {
+func coldStart(ctx context.Context, r *Result, cfg Config, dir string, questions []string) error {
 	var walls []time.Duration
-	for i := range n {
+	for i := range cfg.ColdRuns {
 		q := questions[i*7%len(questions)]
-		cmd := exec.CommandContext(ctx, binary, "bench", "--spawn", "ask", "--data", dir, q)
+		cmd := exec.CommandContext(ctx, cfg.Helper, "bench", "--spawn", cfg.Binary, "ask", "--data", dir, q)
 		cmd.Env = append(os.Environ(), "GOVBOT_DATA=")
 		out, err := cmd.Output()
 		if err != nil {
-			return fmt.Errorf("bench: %s ask %q: %w", binary, q, err)
+			return fmt.Errorf("bench: %s ask %q: %w", cfg.Binary, q, err)
 		}
 		var m Measured
 		if err := json.Unmarshal(out, &m); err != nil {
-			return fmt.Errorf("bench: %s bench --spawn: %w", binary, err)
+			return fmt.Errorf("bench: %s bench --spawn: %w", cfg.Helper, err)
 		}
 		walls = append(walls, m.Wall)
 		r.ColdRSS = max(r.ColdRSS, m.MaxRSS)

@@ -89,10 +89,10 @@ func BenchmarkAnswer(b *testing.B) {
 }
 
 // BenchmarkAnswer1000 is BenchmarkAnswer over the shared corpus replicated
-// to 1,000 reports (as `govbot bench --replicate 1000`), where the search
+// to 1,000 reports (as `govbot-dev bench --replicate 1000`), where the search
 // dominates the slowest answers. Building the index takes ~20 s.
 func BenchmarkAnswer1000(b *testing.B) {
-	_, qs := buildCorpus(b, index.Options{}) // the bench's questions, as govbot bench asks them
+	_, qs := buildCorpus(b, index.Options{}) // the bench's questions, as govbot-dev bench asks them
 	reports, errs := corpus.LoadDir(filepath.Join(sharedtest.Dir(b), "reports"))
 	if len(errs) > 0 || len(reports) == 0 {
 		b.Fatalf("load reports: %v", errs)
@@ -155,7 +155,7 @@ func BenchmarkSearchCorpus(b *testing.B) {
 }
 
 // BenchmarkAnswerIndex is BenchmarkAnswer over an index already built
-// (GOVBOT_BENCH_INDEX, e.g. the replicated folder `govbot bench --work W
+// (GOVBOT_BENCH_INDEX, e.g. the replicated folder `govbot-dev bench --work W
 // --replicate 1000` leaves in W), so that a profile of the ×1000 case
 // does not rebuild it each run.
 func BenchmarkAnswerIndex(b *testing.B) {

@@ -151,7 +151,7 @@ func TestReadme(t *testing.T) {
 // TestDocCommands runs every runnable shell block of the documentation.
 func TestDocCommands(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds govbot and runs the documentation's commands")
+		t.Skip("builds govbot and govbot-dev and runs the documentation's commands")
 	}
 	root := repoRoot(t)
 	shared := sharedtest.Dir(t)
@@ -162,12 +162,12 @@ func TestDocCommands(t *testing.T) {
 		t.Skip("bash not found")
 	}
 	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "govbot"), "./cmd/govbot")
+	build := exec.Command("go", "build", "-o", bin+string(filepath.Separator), "./cmd/govbot", "./cmd/govbot-dev")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	cleanCreated(t, root, "govbot", "govbot-data")
+	cleanCreated(t, root, "govbot", "govbot-dev", "govbot-data")
 
 	for _, file := range docFiles(t, root) {
 		src, err := os.ReadFile(filepath.Join(root, file))
@@ -190,7 +190,7 @@ func TestDocCommands(t *testing.T) {
 	}
 }
 
-// blockEnv is the environment of a block: govbot first on PATH, its own
+// blockEnv is the environment of a block: govbot and govbot-dev first on PATH, its own
 // data directory, and no bot token or settings of the developer's.
 func blockEnv(bin, data string) []string {
 	var env []string

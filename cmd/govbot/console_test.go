@@ -8,12 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/govbot/govbot/bot/bottest"
 	"github.com/govbot/govbot/internal/syncbuf"
 )
 
-// TestFakeAPIWithServe is the README's "try it without a token": govbot
-// fakeapi in one place, govbot serve against it in another, a person
-// typing at the fake's prompt and reading the bot's replies there.
+// TestFakeAPIWithServe is the README's "try it without a token": the fake
+// Bot API's console (`govbot-dev fakeapi`) in one place, govbot serve
+// against it in another, a person typing at the fake's prompt and reading
+// the bot's replies there.
 func TestFakeAPIWithServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -21,9 +23,18 @@ func TestFakeAPIWithServe(t *testing.T) {
 	defer typing.Close()
 	screen := &syncbuf.Buffer{}
 	fakeDone := make(chan int, 1)
+	api, err := bottest.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer api.Close()
 	go func() {
-		e := &env{stdin: stdin, stdout: screen, stderr: screen, getenv: func(string) string { return "" }}
-		fakeDone <- run(ctx, e, []string{"fakeapi", "--listen", "127.0.0.1:0"})
+		if err := api.Console(ctx, stdin, screen); err != nil {
+			t.Error(err)
+			fakeDone <- 1
+			return
+		}
+		fakeDone <- 0
 	}()
 	waitScreen := func(re *regexp.Regexp) string {
 		t.Helper()
