@@ -336,7 +336,12 @@ func create(dir, gen string, opts Options) (*state, error) {
 	return ix, nil
 }
 
-func openMemory(reports []*corpus.Report, opts Options) (*Index, error) {
+// OpenMemory builds an in-memory index (bleve NewMemOnly) of reports; it is
+// used for the embedded default corpus and in tests.
+func OpenMemory(reports []*corpus.Report) (*Index, error) { return OpenMemoryWith(reports, Options{}) }
+
+// OpenMemoryWith is OpenMemory with options.
+func OpenMemoryWith(reports []*corpus.Report, opts Options) (*Index, error) {
 	// Scorch without a path keeps its segments in memory; bleve's NewMemOnly
 	// (upsidedown over a key-value tree) takes several times the memory.
 	bi, err := bleve.NewUsing("", newMapping(opts.analyzer()), bleve.Config.DefaultIndexType, scorch.Name, nil)
@@ -351,7 +356,19 @@ func openMemory(reports []*corpus.Report, opts Options) (*Index, error) {
 	return newIndex("", s, opts), nil
 }
 
-func update(ctx context.Context, dir string, reports []*corpus.Report, opts Options) (UpdateStats, error) {
+// Update builds or refreshes the index in data directory dir: new reports are
+// added, reports whose content hash changed are re-indexed, unchanged ones are
+// skipped. Reports already indexed but absent from reports are kept; only
+// Remove removes. It builds a new generation and makes it current when it is
+// whole: on failure (including a cancelled ctx or a crash) the previous index
+// stays as it was and searchable. Updates of one directory, from any process,
+// run one at a time.
+func Update(ctx context.Context, dir string, reports []*corpus.Report) (UpdateStats, error) {
+	return UpdateWith(ctx, dir, reports, Options{})
+}
+
+// UpdateWith is Update with options; they apply when dir holds no index yet.
+func UpdateWith(ctx context.Context, dir string, reports []*corpus.Report, opts Options) (UpdateStats, error) {
 	b, err := NewBuilder(ctx, dir, opts)
 	if err != nil {
 		return UpdateStats{}, err
@@ -874,14 +891,6 @@ func compact(r *corpus.Report) {
 			}
 		}
 	}
-}
-
-func (ix *state) report(id string) (*corpus.Report, error) {
-	l, err := ix.loaded(id)
-	if err != nil {
-		return nil, err
-	}
-	return l.r, nil
 }
 
 func (ix *state) paragraph(id string) (*corpus.Report, *corpus.Paragraph, error) {
