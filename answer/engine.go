@@ -111,7 +111,7 @@ const nationalIssuer = "国务院"
 
 // isPlaceName reports whether the dictionary tags w as a place name.
 func isPlaceName(w string) bool {
-	_, pos, ok := index.Segmenter().Find(w)
+	_, pos, ok := index.Lookup(w)
 	return ok && pos == "ns"
 }
 

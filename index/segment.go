@@ -91,16 +91,17 @@ func (t *dictTables) first(walk zhdict.Walker, r string) (firstEntry, bool) {
 	return e, true
 }
 
-// Segmenter returns the process-wide gse segmenter: the embedded simplified
-// Chinese dictionary (zh_s) plus govbot's domain word list. It is loaded on
-// first use, once per process (about a second and ~130 MiB of heap), and
-// shared; gse segmenters are safe for concurrent cutting once loaded. Its
-// dictionary must not be changed (AddToken, ReAddToken): Cut and the index
-// analyzer read tables made from it when it is loaded (see dictTables).
-//
-// The dictionary is embedded in the binary (LoadDictEmbed), never read from
-// the module cache's source path, so a deployed binary works offline.
-func Segmenter() *gse.Segmenter {
+// segmenter returns the process-wide gse segmenter: the embedded simplified
+// Chinese dictionary (zh_s, loaded from zhdict's snapshot) plus govbot's
+// domain word list. It is loaded on first use, once per process (tens of
+// milliseconds), and shared; gse segmenters are safe for concurrent cutting
+// once loaded. Its dictionary must not be changed (AddToken, ReAddToken)
+// afterwards: cut reads tables made from it when it is loaded (see
+// dictTables). Only gse's DAG modes are right over the snapshot dictionary
+// (see package zhdict): Cut(text, true) and Find, not Slice, Segment or
+// Cut(text, false). It is not exported for that reason; Words and Lookup
+// are what other packages use.
+func segmenter() *gse.Segmenter {
 	segOnce.Do(func() {
 		s, err := loadSegmenter()
 		if err != nil {
@@ -116,6 +117,25 @@ func Segmenter() *gse.Segmenter {
 		segTables.Store(t)
 	})
 	return seg
+}
+
+// LoadDictionary loads the dictionary that Words, Lookup and the analyzer
+// use now, rather than on their first use.
+func LoadDictionary() { segmenter() }
+
+// Words cuts text into words with govbot's dictionary (zh_s plus the domain
+// words) and gse's HMM for words the dictionary lacks: gse's Cut(text,
+// true). Every rune of text is in one word, punctuation and spaces
+// included, and nothing is folded: the words are pieces of text, in order.
+// Cut, not Words, gives the terms the index holds.
+func Words(text string) []string { return segmenter().Cut(text, true) }
+
+// Lookup looks word up in the dictionary Words uses: its frequency and part
+// of speech (gse's tags: "ns" a place name, "v" a verb, ...). known reports
+// whether the dictionary holds word as a word or as the beginning of longer
+// words; in the second case freq is 0 and pos "".
+func Lookup(word string) (freq float64, pos string, known bool) {
+	return segmenter().Find(word)
 }
 
 // stopWords returns the stop word set; it needs no dictionary.
@@ -257,7 +277,7 @@ func classify(r rune) runeClass {
 // ("3,000" → "3000"). Stop words, punctuation and symbols are dropped and take
 // no position.
 func analyze(text string, emit func(token)) {
-	s := Segmenter()
+	s := segmenter()
 	stop := stopWords()
 	sc := scratchPool.Get().(*cutScratch)
 	defer scratchPool.Put(sc)

@@ -139,7 +139,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	// The dictionary loads once per process (tens of milliseconds); the
 	// cold-start runs measure it, the build figures do not.
-	index.Segmenter()
+	index.LoadDictionary()
 
 	var questions []string
 	pipelines := []struct {
