@@ -507,13 +507,6 @@ func (b *Builder) removeOld() {
 	}
 }
 
-// countSegments returns the number of zap segment files of the generation
-// in dir.
-func countSegments(dir string) int {
-	segs, _ := filepath.Glob(filepath.Join(dir, bleveDir, "store", "*.zap"))
-	return len(segs)
-}
-
 // cloneGen makes dst a copy of the generation in src: the files that are
 // never written in place (zap segments, catalog files: replaced by rename)
 // are hard-linked, the others (bleve's root.bolt and metadata) copied.
@@ -535,7 +528,7 @@ func cloneGen(src, dst string) error {
 				return os.MkdirAll(to, 0o755)
 			case !d.Type().IsRegular() || strings.Contains(d.Name(), ".tmp-"):
 				return nil
-			case strings.HasSuffix(d.Name(), ".zap") || filepath.Base(filepath.Dir(path)) == catalogDir:
+			case isSegmentFile(d.Name()) || filepath.Base(filepath.Dir(path)) == catalogDir:
 				if os.Link(path, to) == nil {
 					return nil
 				}

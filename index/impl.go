@@ -26,7 +26,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -549,40 +548,6 @@ func (ix *state) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 	}
 	st.Elapsed = time.Since(start)
 	return st, nil
-}
-
-// mergeSegments merges the segments that several batches left into one, as
-// searching one segment is faster and the merged index smaller on disk.
-// The batches are committed already: a failed merge loses nothing, and
-// scorch merges in the background on the next writable open.
-func (ix *state) mergeSegments(ctx context.Context) {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return
-	}
-	sc, ok := adv.(*scorch.Scorch)
-	if !ok || sc.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions) != nil {
-		return
-	}
-	// An empty batch returns once a root holding the merged segment is
-	// persisted, so that closing the index now leaves it on disk, and not
-	// the parts.
-	_ = ix.bi.Batch(ix.bi.NewBatch())
-	// scorch deletes the parts' files in the background right after;
-	// closing first would leave them until the next open (twice the index
-	// on disk meanwhile).
-	waitOneSegment(filepath.Join(ix.dir, bleveDir, "store"), 3*time.Second)
-}
-
-// waitOneSegment waits, at most timeout, until the scorch store directory
-// dir holds a single segment file.
-func waitOneSegment(dir string, timeout time.Duration) {
-	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		segs, err := filepath.Glob(filepath.Join(dir, "*.zap"))
-		if err != nil || len(segs) <= 1 {
-			return
-		}
-	}
 }
 
 // compressAll fills the reports' compressed catalog files, on every core.
