@@ -42,10 +42,9 @@ func TestReportAddedLater(t *testing.T) {
 		}
 		reps = append(reps, r)
 	}
-	if _, err := e.Index().Add(context.Background(), reps...); err != nil {
+	if _, err := e.Add(context.Background(), reps...); err != nil {
 		t.Fatal(err)
 	}
-	e.Refresh()
 	// The words' weights count the new paragraphs.
 	if got, want := e.dfs.DocFreq("就业"), e.ix.DocFreq("就业"); got != want || got <= dfBefore {
 		t.Errorf("document frequency of 就业 after adding: %d cached, %d in the index, %d before", got, want, dfBefore)

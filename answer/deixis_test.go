@@ -68,7 +68,7 @@ func TestFramesDropped(t *testing.T) {
 // the words of its cut that can carry a topic.
 func termWords(content string) map[string]bool {
 	out := map[string]bool{}
-	for _, w := range index.Segmenter().Cut(content, true) {
+	for _, w := range index.Words(content) {
 		if w = strings.TrimSpace(w); w != "" && meaningful(w) {
 			out[w] = true
 		}

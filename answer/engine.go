@@ -19,7 +19,8 @@ import (
 // concurrent use.
 type Engine struct {
 	ix    *index.Index
-	owned bool // Close closes ix
+	owned bool   // Close closes ix
+	stop  func() // unregisters refresh from ix's changes
 
 	mu      sync.RWMutex
 	reports []index.ReportInfo // newest first
@@ -37,11 +38,14 @@ type ReportSummary struct {
 	Figures    int `json:"figures"`
 }
 
-// New returns an engine over an open index. The caller keeps ownership of ix.
+// New returns an engine over an open index. The caller keeps ownership of ix
+// and may add reports to it (index.Index.Add): the engine follows every
+// change of ix, made through it or by another process, before Add returns.
 func New(ix *index.Index) *Engine {
 	e := &Engine{ix: ix}
 	e.dfs.ix = ix
-	e.Refresh()
+	e.refresh()
+	e.stop = ix.OnChange(e.refresh)
 	return e
 }
 
@@ -80,12 +84,19 @@ func OpenDefault() (*Engine, error) {
 	return e, nil
 }
 
-// Index returns the engine's index, for adding reports.
-func (e *Engine) Index() *index.Index { return e.ix }
+// Add adds or refreshes reports in the engine's index (see index.Index.Add);
+// questions asked once it returns find them.
+func (e *Engine) Add(ctx context.Context, reports ...*corpus.Report) (index.UpdateStats, error) {
+	return e.ix.Add(ctx, reports...)
+}
 
-// Refresh re-reads the catalog after reports were added to or removed from
+// Report returns the indexed report with ID id, paragraphs and figures
+// included. The result is shared: callers must not modify it.
+func (e *Engine) Report(id string) (*corpus.Report, error) { return e.ix.Report(id) }
+
+// refresh re-reads the catalog after reports were added to or removed from
 // the index, so that issuer and year scoping see them.
-func (e *Engine) Refresh() {
+func (e *Engine) refresh() {
 	reps := e.ix.Reports()
 	byID := make(map[string]*index.ReportInfo, len(reps))
 	var issuers []string
@@ -111,12 +122,13 @@ const nationalIssuer = "国务院"
 
 // isPlaceName reports whether the dictionary tags w as a place name.
 func isPlaceName(w string) bool {
-	_, pos, ok := index.Segmenter().Find(w)
+	_, pos, ok := index.Lookup(w)
 	return ok && pos == "ns"
 }
 
-// Close releases the index when the engine opened it.
+// Close stops following the index and releases it when the engine opened it.
 func (e *Engine) Close() error {
+	e.stop()
 	if e.owned {
 		return e.ix.Close()
 	}

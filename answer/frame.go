@@ -99,7 +99,7 @@ func (lx *frameLexicon) findDeixis(s string) (level, rest string) {
 	}
 	starts := map[int]bool{}
 	at := 0
-	for _, w := range index.Segmenter().Cut(s, true) {
+	for _, w := range index.Words(s) {
 		starts[at] = true
 		at += len(w)
 	}
@@ -151,7 +151,7 @@ var framePOS = map[string]bool{"r": true, "f": true, "d": true, "p": true, "c": 
 
 // isFramePOS reports whether the dictionary tags w as a frame word.
 func isFramePOS(w string) bool {
-	_, pos, ok := index.Segmenter().Find(w)
+	_, pos, ok := index.Lookup(w)
 	return ok && framePOS[pos]
 }
 
@@ -164,7 +164,7 @@ func (lx *frameLexicon) dropFrames(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return s
 	}
-	words := index.Segmenter().Cut(s, true)
+	words := index.Words(s)
 	var b strings.Builder
 	for i := 0; i < len(words); {
 		if n := lx.frameAt(words, i); n > 0 && !lx.counted(words, i, n) {
@@ -173,7 +173,7 @@ func (lx *frameLexicon) dropFrames(s string) string {
 			continue
 		}
 		w := words[i]
-		if _, _, known := index.Segmenter().Find(w); !known && utf8.RuneCountInString(w) > 1 {
+		if _, _, known := index.Lookup(w); !known && utf8.RuneCountInString(w) > 1 {
 			w = strings.TrimRight(w, "了过着")
 		}
 		b.WriteString(w)
@@ -193,7 +193,7 @@ func (lx *frameLexicon) counted(words []string, i, n int) bool {
 	if strings.HasSuffix(prev, "个") || strings.HasSuffix(prev, "几") || strings.HasSuffix(prev, "哪") {
 		return true
 	}
-	_, pos, ok := index.Segmenter().Find(prev)
+	_, pos, ok := index.Lookup(prev)
 	return ok && (pos == "m" || pos == "q" || pos == "mq")
 }
 

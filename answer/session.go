@@ -97,7 +97,7 @@ func hasTopic(content string) bool {
 	if strings.TrimSpace(content) == "" {
 		return false
 	}
-	for _, w := range index.Segmenter().Cut(content, true) {
+	for _, w := range index.Words(content) {
 		if w = strings.TrimSpace(w); w != "" && meaningful(w) {
 			return true
 		}

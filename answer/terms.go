@@ -222,7 +222,7 @@ func questionTerms(ix docStats, content string) []term {
 		content = strings.ReplaceAll(content, k, " ")
 	}
 	content = takeASCIICompounds(content, addTerm)
-	for _, w := range index.Segmenter().Cut(content, true) {
+	for _, w := range index.Words(content) {
 		w = strings.TrimSpace(w)
 		if alts, ok := synonyms[w]; ok {
 			addTerm(w, alts)
@@ -237,7 +237,7 @@ func questionTerms(ix docStats, content string) []term {
 		}
 		if addTerm(w, withAbbreviation(w)) {
 			out[len(out)-1].suffix = utf8.RuneCountInString(w) == 1 && strings.Contains(statSuffixes, w)
-			_, pos, ok := index.Segmenter().Find(w)
+			_, pos, ok := index.Lookup(w)
 			out[len(out)-1].place = ok && pos == "ns"
 			out[len(out)-1].verb = ok && (pos == "v" || pos == "vd") && utf8.RuneCountInString(w) >= 2
 		}
@@ -289,7 +289,7 @@ func withAbbreviation(w string) []string {
 		return []string{w}
 	}
 	for _, half := range []string{string(r[:2]), string(r[2:])} {
-		if _, _, ok := index.Segmenter().Find(half); !ok {
+		if _, _, ok := index.Lookup(half); !ok {
 			// Not two words: 包容审慎 is, 大炼钢铁 is not cut so.
 			return []string{w}
 		}

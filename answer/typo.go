@@ -70,7 +70,7 @@ func typoFix(ix docStats, word string) string {
 	if n < 2 || n > 4 || !isHanWord(word) {
 		return ""
 	}
-	if f, _, ok := index.Segmenter().Find(word); ok && f > maxTypoWordFreq {
+	if f, _, ok := index.Lookup(word); ok && f > maxTypoWordFreq {
 		return ""
 	}
 	rs := []rune(word)
@@ -85,7 +85,7 @@ func typoFix(ix docStats, word string) string {
 				}
 				tried[h] = true
 				v := string(rs[:i]) + string(h) + string(rs[i+1:])
-				if f, _, ok := index.Segmenter().Find(v); !ok || f < minMeantWordFreq {
+				if f, _, ok := index.Lookup(v); !ok || f < minMeantWordFreq {
 					continue
 				}
 				if ts := index.Terms(v); len(ts) != 1 || ts[0] != v {

@@ -153,12 +153,14 @@ func (a *Announcer) Wake() {
 	}
 }
 
-// Forget drops the rendered-report cache entry of id, after the report was
-// revised in the index.
-func (a *Announcer) Forget(id string) {
+// Ingested tells the announcer that report id was indexed or revised (and
+// announcements of it may have been queued): it drops its copy of the report
+// and wakes the dispatcher.
+func (a *Announcer) Ingested(id string) {
 	a.mu.Lock()
 	delete(a.cache, id)
 	a.mu.Unlock()
+	a.Wake()
 }
 
 // DeliveryCounts are the outcomes of the attempts made since the Announcer

@@ -11,7 +11,7 @@ import (
 
 func BenchmarkCut(b *testing.B) {
 	text := string(sample.Fangxian)
-	Segmenter() // the dictionary load is not what is measured
+	segmenter() // the dictionary load is not what is measured
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -24,7 +24,7 @@ func BenchmarkCut(b *testing.B) {
 // directory, with govbot's analyzer and, for comparison, bleve's cjk one.
 func BenchmarkUpdateCorpus(b *testing.B) {
 	reports, size := sharedReports(b)
-	Segmenter()
+	segmenter()
 	for _, an := range []string{AnalyzerName, "cjk"} {
 		b.Run(an, func(b *testing.B) {
 			b.SetBytes(size)

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,8 +57,15 @@ type live struct {
 	refreshing atomic.Bool
 	closed     atomic.Bool
 
-	hmu   sync.Mutex
-	hooks []func()
+	hmu    sync.Mutex
+	hooks  []hook
+	nextID int
+}
+
+// hook is a function registered with OnChange.
+type hook struct {
+	id int
+	f  func()
 }
 
 func newIndex(root string, s *state, opts Options) *Index {
@@ -103,7 +111,8 @@ func (s *state) release() {
 	}
 }
 
-func (ix *Index) closeLive() error {
+// Close releases the index.
+func (ix *Index) Close() error {
 	if ix.closed.Swap(true) {
 		return nil
 	}
@@ -114,13 +123,32 @@ func (ix *Index) closeLive() error {
 	return nil // the last call in flight closes it
 }
 
-// OnChange registers f to be called after the index switched to another
-// generation (its reports may have changed): answer engines refresh what
-// they derived from the catalog.
-func (ix *Index) OnChange(f func()) {
+// OnChange registers f to be called after the index's reports changed:
+// after Add or Remove through it changed something (before they return), and
+// after it switched to a generation another process built. Answer engines
+// refresh what they derived from the catalog. The returned function
+// unregisters f.
+func (ix *Index) OnChange(f func()) (stop func()) {
 	ix.hmu.Lock()
-	ix.hooks = append(ix.hooks, f)
+	defer ix.hmu.Unlock()
+	ix.nextID++
+	id := ix.nextID
+	ix.hooks = append(ix.hooks, hook{id, f})
+	return func() {
+		ix.hmu.Lock()
+		defer ix.hmu.Unlock()
+		ix.hooks = slices.DeleteFunc(ix.hooks, func(h hook) bool { return h.id == id })
+	}
+}
+
+// changed calls the functions registered with OnChange.
+func (ix *Index) changed() {
+	ix.hmu.Lock()
+	hooks := slices.Clone(ix.hooks)
 	ix.hmu.Unlock()
+	for _, h := range hooks {
+		h.f()
+	}
 }
 
 // maybeRefresh starts a Refresh in the background when RefreshInterval has
@@ -169,12 +197,7 @@ func (ix *Index) switchTo(gdir, gen string) (bool, error) {
 	}
 	ix.cur.Store(s)
 	old.release()
-	ix.hmu.Lock()
-	hooks := append([]func(){}, ix.hooks...)
-	ix.hmu.Unlock()
-	for _, f := range hooks {
-		f()
-	}
+	ix.changed()
 	return true, nil
 }
 
@@ -192,7 +215,14 @@ func (s *state) close() error {
 	return err
 }
 
-func open(dir string, opts Options) (*Index, error) {
+// Open opens the existing index in data directory dir. It reads only the
+// catalog list, not the report files nor the per-report catalog entries, so
+// it is fast. It returns an error wrapping ErrNoIndex if dir holds no index.
+func Open(dir string) (*Index, error) { return OpenWith(dir, Options{}) }
+
+// OpenWith is Open with options (the cache bounds; the analyzer is the
+// index's own).
+func OpenWith(dir string, opts Options) (*Index, error) {
 	var lastErr error
 	for range 3 {
 		gdir, gen, err := resolve(dir)
@@ -477,13 +507,6 @@ func (b *Builder) removeOld() {
 	}
 }
 
-// countSegments returns the number of zap segment files of the generation
-// in dir.
-func countSegments(dir string) int {
-	segs, _ := filepath.Glob(filepath.Join(dir, bleveDir, "store", "*.zap"))
-	return len(segs)
-}
-
 // cloneGen makes dst a copy of the generation in src: the files that are
 // never written in place (zap segments, catalog files: replaced by rename)
 // are hard-linked, the others (bleve's root.bolt and metadata) copied.
@@ -505,7 +528,7 @@ func cloneGen(src, dst string) error {
 				return os.MkdirAll(to, 0o755)
 			case !d.Type().IsRegular() || strings.Contains(d.Name(), ".tmp-"):
 				return nil
-			case strings.HasSuffix(d.Name(), ".zap") || filepath.Base(filepath.Dir(path)) == catalogDir:
+			case isSegmentFile(d.Name()) || filepath.Base(filepath.Dir(path)) == catalogDir:
 				if os.Link(path, to) == nil {
 					return nil
 				}
@@ -539,13 +562,20 @@ func copyFile(from, to string) error {
 	return err
 }
 
-// addLive adds reports: to an in-memory index directly, else through a
-// new generation that the index then switches to.
-func (ix *Index) addLive(ctx context.Context, reports []*corpus.Report) (UpdateStats, error) {
+// Add adds or refreshes reports, as Update does: an in-memory index
+// directly, an index opened from a data directory through a new generation
+// that it then switches to. When reports changed, the functions registered
+// with OnChange have run before it returns, so that whatever follows the
+// index (an answer engine) sees the new reports.
+func (ix *Index) Add(ctx context.Context, reports ...*corpus.Report) (UpdateStats, error) {
 	if ix.root == "" {
 		s := ix.acquire()
-		defer s.release()
-		return s.add(ctx, reports)
+		st, err := s.add(ctx, reports)
+		s.release()
+		if st.Added+st.Updated > 0 {
+			ix.changed()
+		}
+		return st, err
 	}
 	var st UpdateStats
 	err := ix.build(ctx, func(b *Builder) error {
@@ -556,12 +586,17 @@ func (ix *Index) addLive(ctx context.Context, reports []*corpus.Report) (UpdateS
 	return st, err
 }
 
-// removeLive removes reports as addLive adds them.
-func (ix *Index) removeLive(ctx context.Context, ids []string) error {
+// Remove removes the given reports from the index and catalog, as Add adds
+// them (OnChange's functions included). Unknown IDs are ignored.
+func (ix *Index) Remove(ctx context.Context, ids ...string) error {
 	if ix.root == "" {
 		s := ix.acquire()
-		defer s.release()
-		return s.remove(ctx, ids)
+		err := s.remove(ctx, ids)
+		s.release()
+		if err == nil {
+			ix.changed()
+		}
+		return err
 	}
 	return ix.build(ctx, func(b *Builder) error { return b.Remove(ctx, ids...) }, nil)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -255,5 +256,47 @@ func TestUnchangedUpdateKeepsGeneration(t *testing.T) {
 	defer ix.Close()
 	if err := ix.Remove(ctx, "no-such-report"); err != nil || ix.Generation() != "gen-000001" {
 		t.Errorf("removing an unknown report: %v, generation %s", err, ix.Generation())
+	}
+}
+
+// TestOnChangeAfterAdd checks that Add and Remove through an index run its
+// OnChange functions before they return, on disk and in memory, and only
+// while they are registered.
+func TestOnChangeAfterAdd(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if _, err := Update(ctx, dir, []*corpus.Report{sampleReport()}); err != nil {
+		t.Fatal(err)
+	}
+	onDisk, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer onDisk.Close()
+	inMemory, err := OpenMemory([]*corpus.Report{sampleReport()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inMemory.Close()
+	for name, ix := range map[string]*Index{"on disk": onDisk, "in memory": inMemory} {
+		var seen []int
+		stop := ix.OnChange(func() { seen = append(seen, len(ix.Reports())) })
+		added := parseTestReport("2024-added", "新增报告\n推进一网通办改革。\n")
+		if _, err := ix.Add(ctx, added); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ix.Add(ctx, added); err != nil { // unchanged: no call
+			t.Fatal(err)
+		}
+		if err := ix.Remove(ctx, added.ID); err != nil {
+			t.Fatal(err)
+		}
+		stop()
+		if _, err := ix.Add(ctx, added); err != nil {
+			t.Fatal(err)
+		}
+		if want := []int{2, 1}; !slices.Equal(seen, want) {
+			t.Errorf("%s: OnChange saw %v reports, want %v", name, seen, want)
+		}
 	}
 }

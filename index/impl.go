@@ -26,7 +26,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -336,7 +335,12 @@ func create(dir, gen string, opts Options) (*state, error) {
 	return ix, nil
 }
 
-func openMemory(reports []*corpus.Report, opts Options) (*Index, error) {
+// OpenMemory builds an in-memory index (bleve NewMemOnly) of reports; it is
+// used for the embedded default corpus and in tests.
+func OpenMemory(reports []*corpus.Report) (*Index, error) { return OpenMemoryWith(reports, Options{}) }
+
+// OpenMemoryWith is OpenMemory with options.
+func OpenMemoryWith(reports []*corpus.Report, opts Options) (*Index, error) {
 	// Scorch without a path keeps its segments in memory; bleve's NewMemOnly
 	// (upsidedown over a key-value tree) takes several times the memory.
 	bi, err := bleve.NewUsing("", newMapping(opts.analyzer()), bleve.Config.DefaultIndexType, scorch.Name, nil)
@@ -351,7 +355,19 @@ func openMemory(reports []*corpus.Report, opts Options) (*Index, error) {
 	return newIndex("", s, opts), nil
 }
 
-func update(ctx context.Context, dir string, reports []*corpus.Report, opts Options) (UpdateStats, error) {
+// Update builds or refreshes the index in data directory dir: new reports are
+// added, reports whose content hash changed are re-indexed, unchanged ones are
+// skipped. Reports already indexed but absent from reports are kept; only
+// Remove removes. It builds a new generation and makes it current when it is
+// whole: on failure (including a cancelled ctx or a crash) the previous index
+// stays as it was and searchable. Updates of one directory, from any process,
+// run one at a time.
+func Update(ctx context.Context, dir string, reports []*corpus.Report) (UpdateStats, error) {
+	return UpdateWith(ctx, dir, reports, Options{})
+}
+
+// UpdateWith is Update with options; they apply when dir holds no index yet.
+func UpdateWith(ctx context.Context, dir string, reports []*corpus.Report, opts Options) (UpdateStats, error) {
 	b, err := NewBuilder(ctx, dir, opts)
 	if err != nil {
 		return UpdateStats{}, err
@@ -532,40 +548,6 @@ func (ix *state) add(ctx context.Context, reports []*corpus.Report) (UpdateStats
 	}
 	st.Elapsed = time.Since(start)
 	return st, nil
-}
-
-// mergeSegments merges the segments that several batches left into one, as
-// searching one segment is faster and the merged index smaller on disk.
-// The batches are committed already: a failed merge loses nothing, and
-// scorch merges in the background on the next writable open.
-func (ix *state) mergeSegments(ctx context.Context) {
-	adv, err := ix.bi.Advanced()
-	if err != nil {
-		return
-	}
-	sc, ok := adv.(*scorch.Scorch)
-	if !ok || sc.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions) != nil {
-		return
-	}
-	// An empty batch returns once a root holding the merged segment is
-	// persisted, so that closing the index now leaves it on disk, and not
-	// the parts.
-	_ = ix.bi.Batch(ix.bi.NewBatch())
-	// scorch deletes the parts' files in the background right after;
-	// closing first would leave them until the next open (twice the index
-	// on disk meanwhile).
-	waitOneSegment(filepath.Join(ix.dir, bleveDir, "store"), 3*time.Second)
-}
-
-// waitOneSegment waits, at most timeout, until the scorch store directory
-// dir holds a single segment file.
-func waitOneSegment(dir string, timeout time.Duration) {
-	for deadline := time.Now().Add(timeout); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		segs, err := filepath.Glob(filepath.Join(dir, "*.zap"))
-		if err != nil || len(segs) <= 1 {
-			return
-		}
-	}
 }
 
 // compressAll fills the reports' compressed catalog files, on every core.
@@ -874,14 +856,6 @@ func compact(r *corpus.Report) {
 			}
 		}
 	}
-}
-
-func (ix *state) report(id string) (*corpus.Report, error) {
-	l, err := ix.loaded(id)
-	if err != nil {
-		return nil, err
-	}
-	return l.r, nil
 }
 
 func (ix *state) paragraph(id string) (*corpus.Report, *corpus.Paragraph, error) {

@@ -30,7 +30,6 @@
 package index
 
 import (
-	"context"
 	"errors"
 	"time"
 
@@ -115,19 +114,6 @@ type Hit struct {
 	Matched []string
 }
 
-// Open opens the existing index in data directory dir. It reads only the
-// catalog list, not the report files nor the per-report catalog entries, so
-// it is fast. It returns an error wrapping ErrNoIndex if dir holds no index.
-func Open(dir string) (*Index, error) { return open(dir, Options{}) }
-
-// OpenWith is Open with options (the cache bounds; the analyzer is the
-// index's own).
-func OpenWith(dir string, opts Options) (*Index, error) { return open(dir, opts) }
-
-// OpenMemory builds an in-memory index (bleve NewMemOnly) of reports; it is
-// used for the embedded default corpus and in tests.
-func OpenMemory(reports []*corpus.Report) (*Index, error) { return openMemory(reports, Options{}) }
-
 // Options configure how a new index is built.
 type Options struct {
 	// Analyzer names the bleve analyzer of the text fields; "" means
@@ -152,40 +138,14 @@ func (o Options) analyzer() string {
 	return o.Analyzer
 }
 
-// OpenMemoryWith is OpenMemory with options.
-func OpenMemoryWith(reports []*corpus.Report, opts Options) (*Index, error) {
-	return openMemory(reports, opts)
-}
-
-// UpdateWith is Update with options; they apply when dir holds no index yet.
-func UpdateWith(ctx context.Context, dir string, reports []*corpus.Report, opts Options) (UpdateStats, error) {
-	return update(ctx, dir, reports, opts)
-}
-
-// Close releases the index.
-func (ix *Index) Close() error { return ix.closeLive() }
-
-// Update builds or refreshes the index in data directory dir: new reports are
-// added, reports whose content hash changed are re-indexed, unchanged ones are
-// skipped. Reports already indexed but absent from reports are kept; only
-// Remove removes. It builds a new generation and makes it current when it is
-// whole: on failure (including a cancelled ctx or a crash) the previous index
-// stays as it was and searchable. Updates of one directory, from any process,
-// run one at a time.
-func Update(ctx context.Context, dir string, reports []*corpus.Report) (UpdateStats, error) {
-	return update(ctx, dir, reports, Options{})
-}
-
-// Add adds or refreshes reports, as Update does. An index opened from a
-// data directory builds a new generation and switches to it.
-func (ix *Index) Add(ctx context.Context, reports ...*corpus.Report) (UpdateStats, error) {
-	return ix.addLive(ctx, reports)
-}
-
-// Remove removes the given reports from the index and catalog. Unknown IDs
-// are ignored.
-func (ix *Index) Remove(ctx context.Context, reportIDs ...string) error {
-	return ix.removeLive(ctx, reportIDs)
+// Subset is a part of a search's scope whose best hits SearchSubsets
+// returns as well.
+type Subset struct {
+	// Reports are report IDs within the search's scope (Query.Reports, or
+	// any when that is empty).
+	Reports []string
+	// Size is the maximum number of hits; 0 means 20.
+	Size int
 }
 
 // Reports returns the catalog: report metadata with counts, newest first
@@ -202,7 +162,11 @@ func (ix *Index) Reports() []ReportInfo {
 func (ix *Index) Report(id string) (*corpus.Report, error) {
 	s := ix.acquire()
 	defer s.release()
-	return s.report(id)
+	l, err := s.loaded(id)
+	if err != nil {
+		return nil, err
+	}
+	return l.r, nil
 }
 
 // Paragraph returns the report and paragraph with paragraph ID id
@@ -211,47 +175,4 @@ func (ix *Index) Paragraph(id string) (*corpus.Report, *corpus.Paragraph, error)
 	s := ix.acquire()
 	defer s.release()
 	return s.paragraph(id)
-}
-
-// Search runs q and returns the best-scoring paragraphs, best first.
-func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
-	s := ix.acquire()
-	defer s.release()
-	return s.search(ctx, q)
-}
-
-// Subset is a part of a search's scope whose best hits SearchSubsets
-// returns as well.
-type Subset struct {
-	// Reports are report IDs within the search's scope (Query.Reports, or
-	// any when that is empty).
-	Reports []string
-	// Size is the maximum number of hits; 0 means 20.
-	Size int
-}
-
-// SearchSubsets runs q as Search does and returns, besides its hits, the
-// best hits of each subset: those Search would return for q restricted to
-// the subset's reports, with the same scores, from the same pass over the
-// index (a second search over a large part of the index costs as much as
-// the first). Subset hits carry no Matched terms.
-func (ix *Index) SearchSubsets(ctx context.Context, q Query, subsets ...Subset) ([]Hit, [][]Hit, error) {
-	s := ix.acquire()
-	defer s.release()
-	return s.searchSubsets(ctx, q, subsets)
-}
-
-// DocFreq returns the number of paragraphs whose text field contains the
-// analysed term term; useful as IDF for question words.
-func (ix *Index) DocFreq(term string) int {
-	s := ix.acquire()
-	defer s.release()
-	return s.docFreq(term)
-}
-
-// NumParagraphs returns the number of indexed paragraphs.
-func (ix *Index) NumParagraphs() int {
-	s := ix.acquire()
-	defer s.release()
-	return s.numParagraphs()
 }

@@ -115,7 +115,7 @@ func TestCutHanMatchesGse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fast := Segmenter()
+	fast := segmenter()
 
 	type diff struct {
 		run       string

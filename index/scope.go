@@ -230,6 +230,9 @@ func reportDocs(ctx context.Context, r bindex.IndexReader, reports []string) (in
 				break
 			}
 			if len(d.ID) != 8 {
+				// Not scorch's numbering: restrictions and subsets take
+				// bleve's filters.
+				fellBack(fastScorch)
 				tfr.Close()
 				return nil, false, nil
 			}
@@ -249,7 +252,7 @@ func reportDocs(ctx context.Context, r bindex.IndexReader, reports []string) (in
 // so a new snapshot empties the cache.
 type docSetCache struct {
 	mu   sync.Mutex
-	snap bindex.IndexReader // the snapshot of sets; compared, never used
+	snap *scorch.IndexSnapshot // the snapshot of sets; compared, never used
 	sets map[string]bitset
 }
 
@@ -263,7 +266,7 @@ func (c *docSetCache) get(ctx context.Context, r bindex.IndexReader, reports []s
 	if c == nil {
 		return reportDocs(ctx, r, reports)
 	}
-	snap := snapshotOf(r)
+	snap := scorchSnapshot(r)
 	key := strings.Join(reports, "\x00")
 	c.mu.Lock()
 	if snap != nil && c.snap == snap {
@@ -284,13 +287,4 @@ func (c *docSetCache) get(ctx context.Context, r bindex.IndexReader, reports []s
 	c.sets[key] = in
 	c.mu.Unlock()
 	return in, true, nil
-}
-
-// snapshotOf returns the scorch snapshot under r, nil when r is not one
-// (then nothing is cached).
-func snapshotOf(r bindex.IndexReader) bindex.IndexReader {
-	if s, ok := r.(*scorch.IndexSnapshot); ok {
-		return s
-	}
-	return nil
 }

@@ -69,13 +69,21 @@ func (ix *state) queryTerms(q Query) []queryTerm {
 	return out
 }
 
-func (ix *state) search(ctx context.Context, q Query) ([]Hit, error) {
-	hits, _, err := ix.searchSubsets(ctx, q, nil)
+// Search runs q and returns the best-scoring paragraphs, best first.
+func (ix *Index) Search(ctx context.Context, q Query) ([]Hit, error) {
+	hits, _, err := ix.SearchSubsets(ctx, q)
 	return hits, err
 }
 
-func (ix *state) searchSubsets(ctx context.Context, q Query, subsets []Subset) ([]Hit, [][]Hit, error) {
-	terms := ix.queryTerms(q)
+// SearchSubsets runs q as Search does and returns, besides its hits, the
+// best hits of each subset: those Search would return for q restricted to
+// the subset's reports, with the same scores, from the same pass over the
+// index (a second search over a large part of the index costs as much as
+// the first). Subset hits carry no Matched terms.
+func (ix *Index) SearchSubsets(ctx context.Context, q Query, subsets ...Subset) ([]Hit, [][]Hit, error) {
+	s := ix.acquire()
+	defer s.release()
+	terms := s.queryTerms(q)
 	if len(terms) == 0 {
 		return nil, make([][]Hit, len(subsets)), nil
 	}
@@ -100,7 +108,7 @@ func (ix *state) searchSubsets(ctx context.Context, q Query, subsets []Subset) (
 	if len(sum.clauses) == 0 {
 		return nil, make([][]Hit, len(subsets)), nil
 	}
-	sum.sets, sum.cache = &ix.docSets, &ix.postings
+	sum.sets, sum.cache = &s.docSets, &s.postings
 	if len(q.Reports) > 0 {
 		sum.reports = q.Reports
 	}
@@ -114,7 +122,7 @@ func (ix *state) searchSubsets(ctx context.Context, q Query, subsets []Subset) (
 	var root query.Query = sum
 	var tap *tapQuery
 	if len(subsets) > 0 {
-		tap = &tapQuery{inner: root, sets: &ix.docSets}
+		tap = &tapQuery{inner: root, sets: &s.docSets}
 		for _, sub := range subsets {
 			tap.subsets = append(tap.subsets, &subsetTop{reports: sub.Reports, size: subsetSize(sub) + 4})
 		}
@@ -123,7 +131,7 @@ func (ix *state) searchSubsets(ctx context.Context, q Query, subsets []Subset) (
 	// Ask for a few extra hits: hits of reports missing from the catalog
 	// (a removal interrupted midway) are dropped below.
 	req := bleve.NewSearchRequestOptions(root, size+4, 0, false)
-	res, err := ix.bi.SearchInContext(ctx, req)
+	res, err := s.bi.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, nil, fmt.Errorf("index: search: %w", err)
 	}
@@ -134,16 +142,16 @@ func (ix *state) searchSubsets(ctx context.Context, q Query, subsets []Subset) (
 	for i, h := range res.Hits {
 		found[i] = scored{h.ID, h.Score}
 	}
-	hits := ix.toHits(found, size)
+	hits := s.toHits(found, size)
 	if q.WantMatched {
-		if err := ix.matched(ctx, hits, terms, sectionBoost > 0); err != nil {
+		if err := s.matched(ctx, hits, terms, sectionBoost > 0); err != nil {
 			return nil, nil, err
 		}
 	}
 	subHits := make([][]Hit, len(subsets))
 	if tap != nil {
 		for i, st := range tap.subsets {
-			subHits[i] = ix.toHits(st.found, st.size-4)
+			subHits[i] = s.toHits(st.found, st.size-4)
 		}
 	}
 	return hits, subHits, nil
@@ -268,12 +276,16 @@ func (ix *state) matched(ctx context.Context, hits []Hit, terms []queryTerm, sec
 	return nil
 }
 
-func (ix *state) docFreq(term string) int {
+// DocFreq returns the number of paragraphs whose text field contains the
+// analysed term term; useful as IDF for question words.
+func (ix *Index) DocFreq(term string) int {
+	s := ix.acquire()
+	defer s.release()
 	term = foldString(strings.TrimSpace(term))
 	if term == "" {
 		return 0
 	}
-	adv, err := ix.bi.Advanced()
+	adv, err := s.bi.Advanced()
 	if err != nil {
 		return 0
 	}
@@ -290,8 +302,11 @@ func (ix *state) docFreq(term string) int {
 	return int(tfr.Count())
 }
 
-func (ix *state) numParagraphs() int {
-	n, err := ix.bi.DocCount()
+// NumParagraphs returns the number of indexed paragraphs.
+func (ix *Index) NumParagraphs() int {
+	s := ix.acquire()
+	defer s.release()
+	n, err := s.bi.DocCount()
 	if err != nil {
 		return 0
 	}

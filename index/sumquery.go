@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -93,7 +92,11 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 		}
 		return q.disjunction().Searcher(ctx, r, m, opts)
 	}
-	if snapshotOf(r) == nil || opts.Explain || opts.IncludeTermVectors || opts.Score == "none" || len(q.clauses) == 0 {
+	snap := scorchSnapshot(r)
+	if snap == nil {
+		fellBack(fastScorch)
+	}
+	if snap == nil || opts.Explain || opts.IncludeTermVectors || opts.Score == "none" || len(q.clauses) == 0 {
 		return fallback()
 	}
 	var ranges []docRange
@@ -140,15 +143,8 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 		}
 		s.keeps = append(s.keeps, ks)
 	}
-	segs := snapshotOf(r).(*scorch.IndexSnapshot).Segments()
-	s.offsets = make([]uint64, len(segs))
-	var running uint64
-	for i, seg := range segs {
-		// The snapshot numbers documents segment after segment, deleted
-		// ones included (scorch's introducer).
-		s.offsets[i] = running
-		running += seg.Segment().Count()
-	}
+	segs, offsets, running := snapshotSegments(snap)
+	s.offsets = offsets
 	dicts := make(map[string][]segment.TermDictionary)
 	avgLen := make(map[string]float64)
 	for _, c := range q.clauses {
@@ -458,10 +454,13 @@ func (s *sumSearcher) decode(c *sumClauseState) ([]cachedPosting, error) {
 			}
 			norm := p.Norm()
 			if float64(float32(norm)) != norm {
+				fellBack(fastNorms)
 				return nil, nil
 			}
 			cp := cachedPosting{doc: uint32(off + p.Number()), freq: uint32(min(p.Frequency(), math.MaxUint32)), norm: float32(norm)}
-			if fl, ok := p.(fieldLengther); ok && fl.NormUint64() <= math.MaxUint32 {
+			if fl, ok := p.(fieldLengther); !ok {
+				fellBack(fastNorms)
+			} else if fl.NormUint64() <= math.MaxUint32 {
 				cp.length = uint32(fl.NormUint64())
 			}
 			posts = append(posts, cp)
@@ -543,10 +542,6 @@ func (a *accumulator) add(doc uint64, score float64) {
 	a.score[doc] += score
 }
 
-// fieldLengther is a posting that tells its field's length (zap's do):
-// the norm bleve scores with is computed from it.
-type fieldLengther interface{ NormUint64() uint64 }
-
 // cachedLengths bounds the field lengths whose scores are cached: 99% of
 // the postings of the slowest questions over 1,000 reports are shorter.
 const cachedLengths = 256
@@ -566,6 +561,8 @@ func (c *sumClauseState) postingScore(p segment.Posting) float64 {
 				c.byLength[n] = x
 				return x
 			}
+		} else {
+			fellBack(fastNorms)
 		}
 	}
 	return c.score(freq, p.Norm())

@@ -8,7 +8,7 @@ import "unicode/utf8"
 // character is a word of its own. The place resolver reads a name only
 // where it is a whole word (corpus/place.WordEnds).
 func WordEnds(text string) []int {
-	s := Segmenter()
+	s := segmenter()
 	sc := scratchPool.Get().(*cutScratch)
 	defer scratchPool.Put(sc)
 	var out []int

@@ -90,7 +90,7 @@ func (s *Server) report(id string) *corpus.Report {
 	if !slices.ContainsFunc(s.eng.Reports(), func(r answer.ReportSummary) bool { return r.ID == id }) {
 		return nil
 	}
-	rep, err := s.eng.Index().Report(id)
+	rep, err := s.eng.Report(id)
 	if err != nil {
 		s.opt.Logger.Error("web: load report", "id", id, "err", err)
 		return nil

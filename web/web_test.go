@@ -386,7 +386,7 @@ func TestCSV(t *testing.T) {
 
 func TestReportPage(t *testing.T) {
 	s := newServer(t, Options{RateBurst: -1})
-	rep, err := testEngine(t).Index().Report("2024-fangxian-fzzf")
+	rep, err := testEngine(t).Report("2024-fangxian-fzzf")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -511,10 +511,9 @@ func TestReportPageCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Index().Add(context.Background(), changed); err != nil {
+	if _, err := e.Add(context.Background(), changed); err != nil {
 		t.Fatal(err)
 	}
-	e.Refresh()
 	page := get(s, target, "").Body.String()
 	if !strings.Contains(page, "全县新增测试项目<mark class=\"fig\"") || strings.Contains(page, "行政复议") {
 		t.Errorf("re-indexed report served from the cache:\n%.600s", pageText(page))

@@ -73,10 +73,11 @@ func (f *announceFlags) register(fs interface {
 
 // startAnnouncements opens the state file, registers the subscription and
 // admin commands on srv, and starts the announcement broadcaster and the
-// source watcher. The returned function stops both, waits for them (the
+// source watcher, which adds the reports it finds to ix (which eng
+// follows). The returned function stops both, waits for them (the
 // broadcaster records the outcome of the sends in flight) and closes the
 // state file.
-func startAnnouncements(ctx context.Context, e *env, log *slog.Logger, dir string, eng *answer.Engine, srv *bot.Server, f announceFlags) (func(), error) {
+func startAnnouncements(ctx context.Context, e *env, log *slog.Logger, dir string, ix *index.Index, eng *answer.Engine, srv *bot.Server, f announceFlags) (func(), error) {
 	admins, err := parseAdmins(f.admins + "," + e.getenv("GOVBOT_ADMINS"))
 	if err != nil {
 		return nil, fmt.Errorf("%w: --admins: %v", errUsage, err)
@@ -100,7 +101,7 @@ func startAnnouncements(ctx context.Context, e *env, log *slog.Logger, dir strin
 		st.Close()
 		return nil, err
 	}
-	ann, err := bot.NewAnnouncer(bot.AnnouncerConfig{Store: st, Sender: srv.Sender(), Report: eng.Index().Report, Logger: log})
+	ann, err := bot.NewAnnouncer(bot.AnnouncerConfig{Store: st, Sender: srv.Sender(), Report: eng.Report, Logger: log})
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -124,14 +125,10 @@ func startAnnouncements(ctx context.Context, e *env, log *slog.Logger, dir strin
 		w := &source.Watcher{
 			Sources:  cfg.Sources,
 			Store:    st,
-			Ingester: &source.Ingester{Index: eng.Index(), Store: st, Announce: true},
+			// eng follows ix: questions find a report once it is ingested.
+			Ingester: &source.Ingester{Index: ix, Store: st, Announce: true},
 			Log:      log,
-			OnIngest: func(g source.Ingested) {
-				// Refresh first, so that questions about the report find it.
-				eng.Refresh()
-				ann.Forget(g.Report.ID)
-				ann.Wake()
-			},
+			OnIngest: func(g source.Ingested) { ann.Ingested(g.Report.ID) },
 		}
 		wg.Add(1)
 		go func() {

@@ -99,14 +99,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err := cf.apply(e); err != nil {
 		return err
 	}
-	eng, err := answer.Open(dir)
+	ix, err := index.Open(dir)
 	if err != nil {
 		return fmt.Errorf("open index in %s: %w", dir, err)
 	}
+	defer ix.Close()
+	// The engine follows ix: reports the watcher adds to it, and the new
+	// generations `govbot index` beside the server builds.
+	eng := answer.New(ix)
 	defer eng.Close()
-	// `govbot index` beside the server builds a new generation; the index
-	// switches to it, and the engine re-reads the catalog.
-	eng.Index().OnChange(eng.Refresh)
 	if reps := eng.Reports(); len(reps) == 1 {
 		if def, err := answer.DefaultReport(); err == nil && reps[0].ID == def.ID {
 			log.Warn("serving the embedded sample report only: index reports with govbot index, set --index-if-missing DIR (or GOVBOT_REPORTS), or --corpus builtin (GOVBOT_CORPUS=builtin)", "data", dir)
@@ -151,7 +152,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	stopAnnouncements, err := startAnnouncements(ctx, e, log, dir, eng, s, af)
+	stopAnnouncements, err := startAnnouncements(ctx, e, log, dir, ix, eng, s, af)
 	if err != nil {
 		return err
 	}

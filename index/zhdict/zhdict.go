@@ -87,3 +87,10 @@ type Walker = snap.Walker
 // not). ok is false when gse's or cedar's internal layout does not match
 // the one this package was written for; use d.Find then.
 func NewWalker(d *gse.Dictionary) (w Walker, ok bool) { return snap.NewWalker(d) }
+
+// FastPath reports whether gse's and cedar's unexported layouts match the
+// mirrors this package was written for (internal/snap/layout.go): then Load
+// fills a dictionary in bulk and NewWalker works. When false, Load goes
+// through gse's per-word API (ten times slower, and every word a token of
+// its own) and NewWalker fails; index's TestFastPaths fails too.
+func FastPath() bool { return snap.FastPath() }

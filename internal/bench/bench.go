@@ -145,7 +145,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	// The dictionary loads once per process (tens of milliseconds); the
 	// cold-start runs measure it, the build figures do not.
-	index.Segmenter()
+	index.LoadDictionary()
 
 	var questions []string
 	pipelines := []struct {
@@ -283,10 +283,12 @@ func buildReplicated(ctx context.Context, cfg Config, reports []*corpus.Report) 
 // latency answers the questions Rounds times (after a warm-up round) with
 // the engine over dir and records the percentiles.
 func latency(ctx context.Context, r *Result, dir string, questions []string, rounds int) error {
-	eng, err := answer.Open(dir)
+	ix, err := index.Open(dir)
 	if err != nil {
 		return fmt.Errorf("bench: open %s: %w", dir, err)
 	}
+	defer ix.Close()
+	eng := answer.New(ix)
 	defer eng.Close()
 	for _, q := range questions {
 		if _, err := eng.Ask(ctx, q); err != nil {
@@ -307,7 +309,6 @@ func latency(ctx context.Context, r *Result, dir string, questions []string, rou
 	slices.Sort(ds)
 	r.P50, r.P99, r.Questions = percentile(ds, 50), percentile(ds, 99), len(questions)
 
-	ix := eng.Index()
 	ds = ds[:0]
 	for range rounds {
 		for _, q := range questions {

@@ -37,7 +37,7 @@ func hmmWords(t *testing.T, sc *hmmScratch, text string) []string {
 // random strings of ideographs, common and rare, with characters the model
 // lacks.
 func TestHMMCutMatchesGse(t *testing.T) {
-	s := Segmenter()
+	s := segmenter()
 	var sc hmmScratch
 	check := func(run string) {
 		t.Helper()

@@ -57,7 +57,7 @@ type hmmScratch struct {
 // as gse's HMMCut(text) does on such a run (its regular expressions then
 // hand the whole run to Viterbi), and appends the words' lengths in runes to
 // lens. It returns lens unchanged if gse's model is not loaded; the caller
-// then uses HMMCut.
+// then uses HMMCut (a fallback counted as fastHMM).
 //
 // gse's Viterbi keeps the most probable path into every state, choosing
 // between the two states that may precede it by probability and, on a tie,
