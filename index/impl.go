@@ -390,7 +390,7 @@ func update(ctx context.Context, dir string, reports []*corpus.Report, opts Opti
 type pending struct {
 	r    *corpus.Report
 	data []byte // JSON encoding: the hash input
-	zst  []byte // data compressed: the catalog file (dir mode only)
+	zst  []byte // the catalog file (dir mode only; see encodeReportFile)
 	// dels are the IDs of the documents bleve holds for the report, which
 	// its batch deletes.
 	dels []string
@@ -592,7 +592,7 @@ func compressAll(todo []*pending) error {
 	parallel(len(todo), func(i int) {
 		p := todo[i]
 		var err error
-		if p.zst, err = compressBytes(p.data); err != nil {
+		if p.zst, err = encodeReportFile(p.r); err != nil {
 			errs[i] = fmt.Errorf("index: compress report %s: %w", p.r.ID, err)
 		}
 	})
@@ -693,7 +693,7 @@ func (ix *state) addBatch(ctx context.Context, group []*pending, last bool) erro
 		// in-memory index keeps its reports only there.
 		ix.cache.drop(p.r.ID)
 		if ix.dir == "" {
-			ix.cache.put(p.r.ID, newLoaded(p.r), 0)
+			ix.cache.put(cacheKey{p.r.ID, partWhole}, newLoaded(p.r), 0)
 		}
 	}
 	ix.mu.Unlock()
@@ -825,8 +825,9 @@ func (ix *state) reports() []ReportInfo {
 }
 
 func (ix *state) loaded(id string) (*loadedReport, error) {
-	if l := ix.cache.get(id); l != nil {
-		return l, nil
+	key := cacheKey{id, partWhole}
+	if l := ix.cache.get(key); l != nil {
+		return l.(*loadedReport), nil
 	}
 	ix.mu.RLock()
 	e := ix.entries[id]
@@ -834,17 +835,34 @@ func (ix *state) loaded(id string) (*loadedReport, error) {
 	if e == nil || ix.dir == "" {
 		return nil, fmt.Errorf("index: report %q: %w", id, fs.ErrNotExist)
 	}
-	data, err := readMaybeCompressed(filepath.Join(ix.dir, catalogDir, e.File))
+	r, size, err := readReportFile(filepath.Join(ix.dir, catalogDir, e.File))
 	if err != nil {
 		return nil, fmt.Errorf("index: load report %q: %w", id, err)
 	}
+	// A concurrent loader's copy is kept if it came first.
+	return ix.cache.put(key, newLoaded(r), reportCost(size, len(r.Paragraphs))).(*loadedReport), nil
+}
+
+// readReportFile reads a whole report from its catalog file, chunked or
+// written before; it returns the report and the size of its JSON.
+func readReportFile(path string) (*corpus.Report, int, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	if bytes.HasPrefix(raw, []byte(reportFileMagic)) {
+		return decodeReportFile(path, raw)
+	}
+	data, err := decompress(path, raw)
+	if err != nil {
+		return nil, 0, err
+	}
 	r := new(corpus.Report)
 	if err := json.Unmarshal(data, r); err != nil {
-		return nil, fmt.Errorf("index: decode report %q: %w", id, err)
+		return nil, 0, fmt.Errorf("decode %s: %w", path, err)
 	}
 	compact(r)
-	// A concurrent loader's copy is kept if it came first.
-	return ix.cache.put(id, newLoaded(r), reportCost(len(data), len(r.Paragraphs))), nil
+	return r, len(data), nil
 }
 
 // compact makes a decoded report share its repeated strings: every
@@ -907,7 +925,15 @@ func (ix *state) paragraph(id string) (*corpus.Report, *corpus.Paragraph, error)
 	if i <= 0 {
 		return nil, nil, fmt.Errorf("index: paragraph ID %q: want <report>#p<seq>", id)
 	}
-	l, err := ix.loaded(id[:i])
+	rid := id[:i]
+	if ix.cache.get(cacheKey{rid, partWhole}) == nil {
+		// Only the paragraph's chunk is read when the report's file has
+		// them.
+		if r, p, ok, err := ix.chunkParagraph(rid, id); ok || err != nil {
+			return r, p, err
+		}
+	}
+	l, err := ix.loaded(rid)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1056,9 +1082,16 @@ func compressBytes(data []byte) ([]byte, error) {
 // readMaybeCompressed reads a catalog file: zstd, gzip or plain.
 func readMaybeCompressed(path string) ([]byte, error) {
 	data, err := os.ReadFile(path)
-	switch {
-	case err != nil:
+	if err != nil {
 		return nil, err
+	}
+	return decompress(path, data)
+}
+
+// decompress returns the content of a catalog file read from path: zstd,
+// gzip or plain.
+func decompress(path string, data []byte) ([]byte, error) {
+	switch {
 	case bytes.HasPrefix(data, []byte{0x28, 0xb5, 0x2f, 0xfd}):
 		dec, err := zstdDec()
 		if err != nil {

@@ -66,7 +66,8 @@ type UpdateStats struct {
 // ReportInfo is one catalog entry: a report's metadata (Report.Paragraphs is
 // nil) with its paragraph and figure counts.
 type ReportInfo struct {
-	// Report is the report metadata; its Paragraphs field is nil.
+	// Report is the report metadata; its Paragraphs, Headings and Header
+	// are nil (Index.Report has them).
 	Report corpus.Report
 	// Paragraphs and Figures count the report's paragraphs and figures.
 	Paragraphs, Figures int
@@ -205,7 +206,10 @@ func (ix *Index) Report(id string) (*corpus.Report, error) {
 }
 
 // Paragraph returns the report and paragraph with paragraph ID id
-// ("<reportID>#p<seq>"). The results are shared: callers must not modify them.
+// ("<reportID>#p<seq>"). Only the paragraph's part of the report is read:
+// the report returned has its metadata and headings, and its Paragraphs
+// may be nil (Report gives them all). The results are shared: callers must
+// not modify them.
 func (ix *Index) Paragraph(id string) (*corpus.Report, *corpus.Paragraph, error) {
 	s := ix.acquire()
 	defer s.release()
