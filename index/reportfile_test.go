@@ -31,8 +31,8 @@ func TestReportFileParagraphs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			defer func(n int) { chunkJSONBytes = n }(chunkJSONBytes)
-			chunkJSONBytes = tt.chunkBytes
+			defer func(n int) { chunkBytes = n }(chunkBytes)
+			chunkBytes = tt.chunkBytes
 			dir := t.TempDir()
 			if _, err := Update(context.Background(), dir, []*corpus.Report{tt.r}); err != nil {
 				t.Fatal(err)
