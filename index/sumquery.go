@@ -124,6 +124,7 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 		for i, r := range ranges {
 			s.bases[i], n = n, n+r.end-r.start
 		}
+		s.slots = n
 	}
 	for _, k := range q.keep {
 		ks := keepState{n: k.n}
@@ -148,6 +149,9 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 		// ones included (scorch's introducer).
 		s.offsets[i] = running
 		running += seg.Segment().Count()
+	}
+	if ranges == nil {
+		s.slots = running
 	}
 	dicts := make(map[string][]segment.TermDictionary)
 	avgLen := make(map[string]float64)
@@ -284,14 +288,17 @@ type sumSearcher struct {
 	// search's documents are numbered from 0 across its ranges (see slot).
 	bases    []uint64
 	docTotal uint64
-	acc      *accumulator
-	done     bool   // postings read
-	next     uint64 // the next document number to look at
-	count    uint64 // documents matched
-	keeps    []keepState
-	offsets  []uint64 // the first document number of each segment
-	cands    []candidate
-	ci       int // the next of cands to look at
+	// slots is how many accumulator slots the search uses: its scope's
+	// documents, or all of the snapshot's.
+	slots   uint64
+	acc     *accumulator
+	done    bool   // postings read
+	next    uint64 // the next document number to look at
+	count   uint64 // documents matched
+	keeps   []keepState
+	offsets []uint64 // the first document number of each segment
+	cands   []candidate
+	ci      int // the next of cands to look at
 }
 
 // keepState is a sumKeep with its document set, and the least score it
@@ -352,6 +359,20 @@ func putAccumulator(a *accumulator) {
 	}
 }
 
+// reserve makes room for n slots at once: grown by doubling as postings
+// came, an accumulator over 10,000 reports left twice its final size (20
+// MB) of garbage per search.
+func (a *accumulator) reserve(n uint64) {
+	if n <= uint64(len(a.n)) {
+		return
+	}
+	if n <= uint64(cap(a.n)) {
+		a.n, a.score = a.n[:n], a.score[:n]
+		return
+	}
+	a.n, a.score = make([]uint16, n), make([]float64, n)
+}
+
 // grow makes room for document number doc.
 func (a *accumulator) grow(doc uint64) {
 	if doc < uint64(len(a.n)) {
@@ -373,6 +394,7 @@ func (a *accumulator) grow(doc uint64) {
 func (s *sumSearcher) collect() error {
 	s.done = true
 	s.acc = getAccumulator()
+	s.acc.reserve(s.slots)
 	if n := len(s.clauses) * cachedLengths; cap(s.acc.cache) < n {
 		s.acc.cache = make([]float64, n)
 	} else {
