@@ -7,7 +7,8 @@ import (
 
 // DefaultReportCacheBytes bounds the parsed-report cache of an index opened
 // from a data directory unless Options.ReportCacheBytes says otherwise. A
-// report costs about its JSON size in memory (see reportCost): the shared
+// report, or a chunk of its paragraphs (see reportfile.go), costs about its
+// encoded size in memory (see reportCost): the shared
 // corpus's 117 reports are ~25 MB of JSON, a nationwide corpus of 35,000
 // some 7 GB, of which a server keeps only the reports recent answers came
 // from. 256 MiB holds the 1,000-report bench corpus whole (answers as fast
