@@ -193,6 +193,10 @@ func (s *state) close() error {
 }
 
 func open(dir string, opts Options) (*Index, error) {
+	// Whoever opens an index analyses text next (a question, reports):
+	// the dictionary loads on another core while the catalog is read and
+	// bleve opens (over 10,000 reports they take as long as it does).
+	go Segmenter()
 	var lastErr error
 	for range 3 {
 		gdir, gen, err := resolve(dir)
