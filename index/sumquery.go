@@ -183,7 +183,10 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 				cs.postings[i] = pl
 				cs.count += pl.Count()
 			}
-			if q.cache != nil && cs.count >= cacheMinPostings && running <= math.MaxUint32 {
+			// Postings the cache would not keep are read from the
+			// segments: decoded, they were garbage at once (over 10,000
+			// reports a word like 年 has half a million, 8 MB).
+			if q.cache != nil && cs.count >= cacheMinPostings && running <= math.MaxUint32 && q.cache.holds(int(cs.count)*cachedPostingSize+len(key)) {
 				posts, err := s.decode(&cs)
 				if err != nil {
 					return nil, err
