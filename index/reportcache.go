@@ -8,15 +8,15 @@ import (
 // DefaultReportCacheBytes bounds the parsed-report cache of an index opened
 // from a data directory unless Options.ReportCacheBytes says otherwise. A
 // report, or a chunk of its paragraphs (see reportfile.go), costs about its
-// encoded size in memory (see reportCost): the shared
-// corpus's 117 reports are ~25 MB of JSON, a nationwide corpus of 35,000
-// some 7 GB, of which a server keeps only the reports recent answers came
-// from. 256 MiB holds the 1,000-report bench corpus whole (answers as fast
-// as with no bound); over 10,000 reports a serve-like process then peaks
-// higher than with 64 MiB (452 MiB after 2,000 questions, but answers over
-// 1,000 reports took twice as long, the reports read again and again):
+// encoded size in memory (see reportCost): the shared corpus's 117 reports
+// are ~25 MB of JSON, a nationwide corpus of 35,000 some 7 GB, of which a
+// server keeps only the parts recent answers came from. Since answers read
+// one chunk of a report rather than all of it, 64 MiB answers 2,000
+// questions over 1,000 reports about as fast as 256 MiB (11.2 s against
+// 10.8 s; with whole reports it had been twice as slow) and holds a
+// serve-like process over 10,000 reports at ~460 MiB instead of ~860 MiB:
 // see docs/performance.md.
-var DefaultReportCacheBytes int64 = 256 << 20
+var DefaultReportCacheBytes int64 = 64 << 20
 
 // reportCache keeps parsed reports and parts of them (see cacheKey), least
 // recently used dropped first
