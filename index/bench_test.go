@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/govbot/govbot/corpus"
@@ -120,6 +121,29 @@ func BenchmarkReportCache(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		if _, err := ix.Report(reps[i%len(reps)].ID); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkParagraphMiss reads a paragraph from the middle of each report
+// in turn through a cache too small to keep them: the cost of an answer's
+// paragraph not in the cache (its report file's head and one chunk read and
+// decoded; the whole report for files written before chunks).
+func BenchmarkParagraphMiss(b *testing.B) {
+	ix := benchIndex(b, Options{ReportCacheBytes: 1 << 20})
+	var ids []string
+	for _, r := range ix.Reports() {
+		if r.Paragraphs > 0 {
+			ids = append(ids, r.ID+"#p"+strconv.Itoa(r.Paragraphs/2+1))
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		if _, _, err := ix.Paragraph(ids[i%len(ids)]); err != nil {
 			b.Fatal(err)
 		}
 		i++

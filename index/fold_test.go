@@ -3,6 +3,8 @@ package index
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -44,27 +46,28 @@ func TestUpdateReanalysesOldIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Write the catalog as an index of analysis version 1 has it (in the
-	// current generation).
+	// current generation): a version 1 JSON list.
 	gdir, err := CurrentDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(gdir, catalogDir, catalogList)
-	data, err := readMaybeCompressed(path)
+	entries, err := readCatalog(gdir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cf catalogFile
-	if err := json.Unmarshal(data, &cf); err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range cf.Reports {
+	cf := catalogFile{Version: 1}
+	for _, e := range entries {
 		e.Analysis = 0
+		cf.Reports = append(cf.Reports, e)
 	}
-	if data, err = json.Marshal(cf); err != nil {
+	data, err := json.Marshal(cf)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(gdir, catalogDir, catalogListJSON), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(gdir, catalogDir, catalogList)); err != nil {
 		t.Fatal(err)
 	}
 	st, err := Update(ctx, dir, reports)
@@ -73,6 +76,13 @@ func TestUpdateReanalysesOldIndex(t *testing.T) {
 	}
 	if st.Updated != len(reports) || st.Unchanged != 0 {
 		t.Errorf("update of an old index: %+v, want %d updated", st, len(reports))
+	}
+	// The update rewrote the list in the current format.
+	if gdir, err = CurrentDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(gdir, catalogDir, catalogListJSON)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("version 1 catalog list left after the update: %v", err)
 	}
 	st, err = Update(ctx, dir, reports)
 	if err != nil {

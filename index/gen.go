@@ -223,6 +223,10 @@ func Open(dir string) (*Index, error) { return OpenWith(dir, Options{}) }
 // OpenWith is Open with options (the cache bounds; the analyzer is the
 // index's own).
 func OpenWith(dir string, opts Options) (*Index, error) {
+	// Whoever opens an index analyses text next (a question, reports):
+	// the dictionary loads on another core while the catalog is read and
+	// bleve opens (over 10,000 reports they take as long as it does).
+	go LoadDictionary()
 	var lastErr error
 	for range 3 {
 		gdir, gen, err := resolve(dir)

@@ -170,7 +170,10 @@ func (ix *Index) Report(id string) (*corpus.Report, error) {
 }
 
 // Paragraph returns the report and paragraph with paragraph ID id
-// ("<reportID>#p<seq>"). The results are shared: callers must not modify them.
+// ("<reportID>#p<seq>"). Only the paragraph's part of the report is read:
+// the report returned has its metadata and headings, and its Paragraphs
+// may be nil (Report gives them all). The results are shared: callers must
+// not modify them.
 func (ix *Index) Paragraph(id string) (*corpus.Report, *corpus.Paragraph, error) {
 	s := ix.acquire()
 	defer s.release()

@@ -62,6 +62,10 @@ func (c *postingsCache) max() int {
 
 const cachedPostingSize = 16
 
+// holds reports whether the cache keeps an entry of size bytes: none
+// larger than a quarter of it, so that one word does not evict all others.
+func (c *postingsCache) holds(size int) bool { return size <= c.max()/4 }
+
 func postingsKey(field, term string) string { return field + "\x00" + term }
 
 // get returns the cached postings of key in snap.
@@ -85,7 +89,7 @@ func (c *postingsCache) get(snap bindex.IndexReader, key string) ([]cachedPostin
 // put caches posts as key's postings in snap.
 func (c *postingsCache) put(snap bindex.IndexReader, key string, posts []cachedPosting) {
 	size := len(posts)*cachedPostingSize + len(key)
-	if c == nil || snap == nil || size > c.max()/4 {
+	if c == nil || snap == nil || !c.holds(size) {
 		return
 	}
 	c.mu.Lock()

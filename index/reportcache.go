@@ -7,31 +7,33 @@ import (
 
 // DefaultReportCacheBytes bounds the parsed-report cache of an index opened
 // from a data directory unless Options.ReportCacheBytes says otherwise. A
-// report costs about its JSON size in memory (see reportCost): the shared
-// corpus's 117 reports are ~25 MB of JSON, a nationwide corpus of 35,000
-// some 7 GB, of which a server keeps only the reports recent answers came
-// from. 256 MiB holds the 1,000-report bench corpus whole (answers as fast
-// as with no bound); over 10,000 reports a serve-like process then peaks
-// higher than with 64 MiB (452 MiB after 2,000 questions, but answers over
-// 1,000 reports took twice as long, the reports read again and again):
+// report, or a chunk of its paragraphs (see reportfile.go), costs about its
+// encoded size in memory (see reportCost): the shared corpus's 117 reports
+// are ~25 MB of JSON, a nationwide corpus of 35,000 some 7 GB, of which a
+// server keeps only the parts recent answers came from. Since answers read
+// one chunk of a report rather than all of it, 64 MiB answers 2,000
+// questions over 1,000 reports about as fast as 256 MiB (11.2 s against
+// 10.8 s; with whole reports it had been twice as slow) and holds a
+// serve-like process over 10,000 reports at ~460 MiB instead of ~860 MiB:
 // see docs/performance.md.
-var DefaultReportCacheBytes int64 = 256 << 20
+var DefaultReportCacheBytes int64 = 64 << 20
 
-// reportCache keeps parsed reports, least recently used dropped first
+// reportCache keeps parsed reports and parts of them (see cacheKey), least
+// recently used dropped first
 // beyond limit bytes. A cache with a negative limit never drops anything:
 // an in-memory index, whose reports live nowhere else. The zero value is an
 // empty cache bounded by DefaultReportCacheBytes.
 type reportCache struct {
 	mu    sync.Mutex
 	lru   list.List // of *reportEntry, most recently used first
-	byID  map[string]*list.Element
+	byID  map[cacheKey]*list.Element
 	bytes int64
 	limit int64
 }
 
 type reportEntry struct {
-	id   string
-	l    *loadedReport
+	key  cacheKey
+	v    any // *loadedReport, *openHead, noHead or []corpus.Paragraph
 	cost int64
 }
 
@@ -42,59 +44,61 @@ func (c *reportCache) max() int64 {
 	return DefaultReportCacheBytes
 }
 
-// get returns the cached report id and marks it recently used.
-func (c *reportCache) get(id string) *loadedReport {
+// get returns what is cached under key, or nil, and marks it recently used.
+func (c *reportCache) get(key cacheKey) any {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.byID[id]
+	e, ok := c.byID[key]
 	if !ok {
 		return nil
 	}
 	c.lru.MoveToFront(e)
-	return e.Value.(*reportEntry).l
+	return e.Value.(*reportEntry).v
 }
 
-// put caches l as report id at cost bytes, unless a report id is cached
-// already, and returns the cached one. The report just put stays even when
+// put caches v under key at cost bytes, unless something is cached under
+// key already, and returns what is cached. What was just put stays even when
 // it alone exceeds the bound, until the next put.
-func (c *reportCache) put(id string, l *loadedReport, cost int64) *loadedReport {
+func (c *reportCache) put(key cacheKey, v any, cost int64) any {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.byID == nil {
-		c.byID = make(map[string]*list.Element)
+		c.byID = make(map[cacheKey]*list.Element)
 		c.lru.Init()
 	}
-	if e, ok := c.byID[id]; ok {
+	if e, ok := c.byID[key]; ok {
 		c.lru.MoveToFront(e)
-		return e.Value.(*reportEntry).l
+		return e.Value.(*reportEntry).v
 	}
-	c.byID[id] = c.lru.PushFront(&reportEntry{id, l, cost})
+	c.byID[key] = c.lru.PushFront(&reportEntry{key, v, cost})
 	c.bytes += cost
 	if limit := c.max(); limit > 0 {
 		for c.bytes > limit && c.lru.Len() > 1 {
 			c.removeElem(c.lru.Back())
 		}
 	}
-	return l
+	return v
 }
 
-// drop forgets report id.
+// drop forgets everything cached of report id.
 func (c *reportCache) drop(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.byID[id]; ok {
-		c.removeElem(e)
+	for key, e := range c.byID {
+		if key.id == id {
+			c.removeElem(e)
+		}
 	}
 }
 
 func (c *reportCache) removeElem(e *list.Element) {
 	re := e.Value.(*reportEntry)
 	c.lru.Remove(e)
-	delete(c.byID, re.id)
+	delete(c.byID, re.key)
 	c.bytes -= re.cost
 }
 
-// size returns the number of cached reports and their cost.
+// size returns the number of cached reports and parts, and their cost.
 func (c *reportCache) size() (int, int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

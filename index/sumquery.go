@@ -127,6 +127,7 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 		for i, r := range ranges {
 			s.bases[i], n = n, n+r.end-r.start
 		}
+		s.slots = n
 	}
 	for _, k := range q.keep {
 		ks := keepState{n: k.n}
@@ -145,6 +146,9 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 	}
 	segs, offsets, running := snapshotSegments(snap)
 	s.offsets = offsets
+	if ranges == nil {
+		s.slots = running
+	}
 	dicts := make(map[string][]segment.TermDictionary)
 	avgLen := make(map[string]float64)
 	for _, c := range q.clauses {
@@ -175,7 +179,10 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 				cs.postings[i] = pl
 				cs.count += pl.Count()
 			}
-			if q.cache != nil && cs.count >= cacheMinPostings && running <= math.MaxUint32 {
+			// Postings the cache would not keep are read from the
+			// segments: decoded, they were garbage at once (over 10,000
+			// reports a word like 年 has half a million, 8 MB).
+			if q.cache != nil && cs.count >= cacheMinPostings && running <= math.MaxUint32 && q.cache.holds(int(cs.count)*cachedPostingSize+len(key)) {
 				posts, err := s.decode(&cs)
 				if err != nil {
 					return nil, err
@@ -280,14 +287,17 @@ type sumSearcher struct {
 	// search's documents are numbered from 0 across its ranges (see slot).
 	bases    []uint64
 	docTotal uint64
-	acc      *accumulator
-	done     bool   // postings read
-	next     uint64 // the next document number to look at
-	count    uint64 // documents matched
-	keeps    []keepState
-	offsets  []uint64 // the first document number of each segment
-	cands    []candidate
-	ci       int // the next of cands to look at
+	// slots is how many accumulator slots the search uses: its scope's
+	// documents, or all of the snapshot's.
+	slots   uint64
+	acc     *accumulator
+	done    bool   // postings read
+	next    uint64 // the next document number to look at
+	count   uint64 // documents matched
+	keeps   []keepState
+	offsets []uint64 // the first document number of each segment
+	cands   []candidate
+	ci      int // the next of cands to look at
 }
 
 // keepState is a sumKeep with its document set, and the least score it
@@ -348,6 +358,20 @@ func putAccumulator(a *accumulator) {
 	}
 }
 
+// reserve makes room for n slots at once: grown by doubling as postings
+// came, an accumulator over 10,000 reports left twice its final size (20
+// MB) of garbage per search.
+func (a *accumulator) reserve(n uint64) {
+	if n <= uint64(len(a.n)) {
+		return
+	}
+	if n <= uint64(cap(a.n)) {
+		a.n, a.score = a.n[:n], a.score[:n]
+		return
+	}
+	a.n, a.score = make([]uint16, n), make([]float64, n)
+}
+
 // grow makes room for document number doc.
 func (a *accumulator) grow(doc uint64) {
 	if doc < uint64(len(a.n)) {
@@ -369,6 +393,7 @@ func (a *accumulator) grow(doc uint64) {
 func (s *sumSearcher) collect() error {
 	s.done = true
 	s.acc = getAccumulator()
+	s.acc.reserve(s.slots)
 	if n := len(s.clauses) * cachedLengths; cap(s.acc.cache) < n {
 		s.acc.cache = make([]float64, n)
 	} else {

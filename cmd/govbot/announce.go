@@ -123,8 +123,8 @@ func startAnnouncements(ctx context.Context, e *env, log *slog.Logger, dir strin
 	}()
 	if cfg != nil && len(cfg.Sources) > 0 && !f.noWatch {
 		w := &source.Watcher{
-			Sources:  cfg.Sources,
-			Store:    st,
+			Sources: cfg.Sources,
+			Store:   st,
 			// eng follows ix: questions find a report once it is ingested.
 			Ingester: &source.Ingester{Index: ix, Store: st, Announce: true},
 			Log:      log,

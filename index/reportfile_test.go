@@ -1,0 +1,108 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/govbot/govbot/corpus"
+)
+
+// TestReportFileParagraphs: a chunked report file gives back the whole
+// report, and each paragraph read alone from its chunk, as they were
+// written, whether a chunk holds one paragraph or all of them; paragraphs
+// whose IDs are not their ordinals are found through the whole report.
+func TestReportFileParagraphs(t *testing.T) {
+	renumbered := sampleReport()
+	renumbered.Paragraphs[0].ID = renumbered.ID + "#intro"
+	tests := []struct {
+		name       string
+		r          *corpus.Report
+		chunkBytes int
+		wantSeq    bool
+	}{
+		{"one chunk", sampleReport(), 1 << 30, true},
+		{"a chunk per paragraph", sampleReport(), 1, true},
+		{"a few chunks", sampleReport(), 2 << 10, true},
+		{"IDs not ordinals", renumbered, 2 << 10, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func(n int) { chunkBytes = n }(chunkBytes)
+			chunkBytes = tt.chunkBytes
+			dir := t.TempDir()
+			if _, err := Update(context.Background(), dir, []*corpus.Report{tt.r}); err != nil {
+				t.Fatal(err)
+			}
+			ix, err := OpenWith(dir, Options{ReportCacheBytes: 1}) // nothing stays cached
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ix.Close()
+			s := ix.st()
+			h, err := s.head(tt.r.ID)
+			if err != nil || h == nil {
+				t.Fatalf("head: %v, %v", h, err)
+			}
+			if h.BySeq != tt.wantSeq {
+				t.Errorf("BySeq %v, want %v", h.BySeq, tt.wantSeq)
+			}
+			for i := range tt.r.Paragraphs {
+				want := &tt.r.Paragraphs[i]
+				rep, p, err := ix.Paragraph(docID(tt.r, want))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(p, want) {
+					t.Errorf("paragraph %d differs: %+v, want %+v", i, p, want)
+				}
+				if rep.ID != tt.r.ID || !reflect.DeepEqual(rep.Headings, tt.r.Headings) {
+					t.Errorf("paragraph %d's report is %s with %d headings, want %s with %d", i, rep.ID, len(rep.Headings), tt.r.ID, len(tt.r.Headings))
+				}
+			}
+			got, err := ix.Report(tt.r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tt.r) {
+				t.Error("whole report read back differs")
+			}
+		})
+	}
+}
+
+// TestReportFileOldKind: a catalog file of the kind written before chunked
+// files (zstd JSON of the whole report) is still read.
+func TestReportFileOldKind(t *testing.T) {
+	r := sampleReport()
+	dir := t.TempDir()
+	if _, err := Update(context.Background(), dir, []*corpus.Report{r}); err != nil {
+		t.Fatal(err)
+	}
+	gdir, err := CurrentDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, err = compressBytes(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(gdir, catalogDir, catalogFileName(r.ID)), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	want := &r.Paragraphs[len(r.Paragraphs)-1]
+	if _, p, err := ix.Paragraph(docID(r, want)); err != nil || !reflect.DeepEqual(p, want) {
+		t.Errorf("paragraph from an old file: %+v, %v; want %+v", p, err, want)
+	}
+}
