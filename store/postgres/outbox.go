@@ -2,12 +2,11 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strconv"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/govbot/govbot/store"
 )
@@ -16,7 +15,7 @@ import (
 const deliveryCols = `report_id, chat_id, state, attempts, next_attempt, last_error, token, message_id, created, updated, sent_at`
 
 // scanDelivery reads one outbox row selected with deliveryCols.
-func scanDelivery(row pgx.CollectableRow) (store.Delivery, error) {
+func scanDelivery(row *sql.Rows) (store.Delivery, error) {
 	var d store.Delivery
 	var next, sent *time.Time
 	var msg int64
@@ -27,19 +26,15 @@ func scanDelivery(row pgx.CollectableRow) (store.Delivery, error) {
 }
 
 // deliveries runs query and reads the outbox rows it returns.
-func deliveries(ctx context.Context, tx pgx.Tx, query string, args ...any) ([]store.Delivery, error) {
-	rows, err := tx.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, scanDelivery)
+func deliveries(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]store.Delivery, error) {
+	return collect(ctx, tx, scanDelivery, query, args...)
 }
 
 // enqueue adds a pending entry for (reportID, chatID). An existing entry is
 // left alone unless reset is set, in which case a finished entry (sent,
 // failed, cancelled) starts again as a new pending one, keeping its
 // creation time; one pending or in flight is never doubled.
-func enqueue(ctx context.Context, tx pgx.Tx, reportID string, chatID int64, now time.Time, reset bool) (bool, error) {
+func enqueue(ctx context.Context, tx *sql.Tx, reportID string, chatID int64, now time.Time, reset bool) (bool, error) {
 	q := `INSERT INTO govbot_outbox (report_id, chat_id, state, next_attempt, created, updated)
 		VALUES ($1, $2, 'pending', $3, $3, $3) ON CONFLICT (report_id, chat_id) DO NOTHING`
 	if reset {
@@ -49,8 +44,11 @@ func enqueue(ctx context.Context, tx pgx.Tx, reportID string, chatID int64, now 
 				message_id = 0, updated = $3, sent_at = NULL
 			WHERE o.state NOT IN ('pending', 'sending')`
 	}
-	tag, err := tx.Exec(ctx, q, reportID, chatID, now)
-	return tag.RowsAffected() > 0, err
+	res, err := tx.ExecContext(ctx, q, reportID, chatID, now)
+	if err != nil {
+		return false, err
+	}
+	return affected(res)
 }
 
 // Enqueue queues report reportID for each chat that has no entry for it
@@ -68,10 +66,10 @@ func (s *Store) Requeue(reportID string, chatIDs ...int64) (int, error) {
 
 func (s *Store) enqueueAll(reportID string, chatIDs []int64, reset bool) (int, error) {
 	n := 0
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		n = 0
 		var known bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM govbot_reports WHERE id = $1)`, reportID).Scan(&known); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM govbot_reports WHERE id = $1)`, reportID).Scan(&known); err != nil {
 			return err
 		}
 		if !known {
@@ -97,19 +95,20 @@ func (s *Store) enqueueAll(reportID string, chatIDs []int64, reset bool) (int, e
 
 // Due returns up to limit pending entries whose NextAttempt is not after
 // now, earliest first (then by report ID and chat ID as text, the bbolt
-// store's key order). Rows another transaction holds (a BeginSend under
-// way in another replica) are skipped rather than waited for.
+// store's key order); now counts to the microsecond, as the table keeps
+// times. Rows another transaction holds (a BeginSend under way in another
+// replica) are skipped rather than waited for.
 func (s *Store) Due(now time.Time, limit int) ([]store.Delivery, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
 	var out []store.Delivery
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		out, err = deliveries(ctx, tx, `SELECT `+deliveryCols+` FROM govbot_outbox
 			WHERE state = 'pending' AND next_attempt <= $1
 			ORDER BY next_attempt, report_id, chat_id::text COLLATE "C"
-			LIMIT $2 FOR UPDATE SKIP LOCKED`, now, limit)
+			LIMIT $2 FOR UPDATE SKIP LOCKED`, stamp(now), limit)
 		return err
 	})
 	if err != nil {
@@ -121,9 +120,9 @@ func (s *Store) Due(now time.Time, limit int) ([]store.Delivery, error) {
 // NextDue returns when the earliest pending entry is due; ok is false when
 // nothing is pending.
 func (s *Store) NextDue() (at time.Time, ok bool, err error) {
-	err = s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err = s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		var t *time.Time
-		if err := tx.QueryRow(ctx, `SELECT min(next_attempt) FROM govbot_outbox WHERE state = 'pending'`).Scan(&t); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT min(next_attempt) FROM govbot_outbox WHERE state = 'pending'`).Scan(&t); err != nil {
 			return err
 		}
 		at, ok = orZero(t), t != nil
@@ -142,7 +141,7 @@ func (s *Store) NextDue() (at time.Time, ok bool, err error) {
 // store.ErrStale, as does a claim of an entry no longer pending.
 func (s *Store) BeginSend(reportID string, chatID int64) (store.Delivery, error) {
 	var d store.Delivery
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		ds, err := deliveries(ctx, tx, `UPDATE govbot_outbox SET state = 'sending', token = $3, attempts = attempts + 1, updated = $4
 			WHERE report_id = $1 AND chat_id = $2 AND state = 'pending'
 			RETURNING `+deliveryCols, reportID, chatID, store.NewToken(), s.clock())
@@ -164,11 +163,15 @@ func (s *Store) BeginSend(reportID string, chatID int64) (store.Delivery, error)
 // finish moves the entry in flight under d.Token to its next state: set
 // is the SET list, with $4 the current time and $5 on its arguments.
 func (s *Store) finish(d store.Delivery, what, set string, args ...any) error {
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE govbot_outbox SET token = '', updated = $4, `+set+`
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE govbot_outbox SET token = '', updated = $4, `+set+`
 			WHERE report_id = $1 AND chat_id = $2 AND state = 'sending' AND token = $3`,
 			append([]any{d.ReportID, d.ChatID, d.Token, s.clock()}, args...)...)
-		if err == nil && tag.RowsAffected() == 0 {
+		if err != nil {
+			return err
+		}
+		changed, err := affected(res)
+		if err == nil && !changed {
 			err = store.ErrStale
 		}
 		return err
@@ -208,7 +211,7 @@ func (s *Store) RecoverInflight(resend bool) ([]store.Delivery, error) {
 		set = `state = 'pending', next_attempt = $1, last_error = 'interrupted while sending; re-sent (may duplicate)'`
 	}
 	var out []store.Delivery
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		out, err = deliveries(ctx, tx, `UPDATE govbot_outbox SET token = '', updated = $1, `+set+`
 			WHERE state = 'sending' RETURNING `+deliveryCols, s.clock())
@@ -230,7 +233,7 @@ func (s *Store) RecoverInflight(resend bool) ([]store.Delivery, error) {
 // ordered by report then chat.
 func (s *Store) Deliveries(reportID string) ([]store.Delivery, error) {
 	var out []store.Delivery
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		out, err = deliveries(ctx, tx, `SELECT `+deliveryCols+` FROM govbot_outbox
 			WHERE $1 = '' OR report_id = $1 ORDER BY report_id, chat_id`, reportID)
@@ -242,13 +245,14 @@ func (s *Store) Deliveries(reportID string) ([]store.Delivery, error) {
 	return out, nil
 }
 
-// SentSince returns the entries sent at or after t, oldest first.
+// SentSince returns the entries sent at or after t (to the microsecond),
+// oldest first.
 func (s *Store) SentSince(t time.Time) ([]store.Delivery, error) {
 	var out []store.Delivery
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		out, err = deliveries(ctx, tx, `SELECT `+deliveryCols+` FROM govbot_outbox
-			WHERE state = 'sent' AND sent_at >= $1 ORDER BY sent_at`, t)
+			WHERE state = 'sent' AND sent_at >= $1 ORDER BY sent_at`, stamp(t))
 		return err
 	})
 	if err != nil {

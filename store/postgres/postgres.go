@@ -15,13 +15,11 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
 	"time"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/govbot/govbot/store"
 )
@@ -40,7 +38,7 @@ const defaultTimeout = 30 * time.Second
 // Store is an open connection pool to the state database. It is safe for
 // concurrent use, also by several processes.
 type Store struct {
-	pool    *pgxpool.Pool
+	db      *sql.DB
 	now     func() time.Time
 	timeout time.Duration
 	where   string
@@ -57,8 +55,8 @@ func IsURL(spec string) bool {
 }
 
 // Open connects to the database at connString (a postgres:// URL or a
-// key=value DSN, as libpq takes), creates or migrates govbot's tables and
-// returns the store.
+// key=value DSN, as libpq takes; see connect for the pool_* settings),
+// creates or migrates govbot's tables and returns the store.
 func Open(ctx context.Context, connString string, opts *Options) (*Store, error) {
 	var o Options
 	if opts != nil {
@@ -70,28 +68,18 @@ func Open(ctx context.Context, connString string, opts *Options) (*Store, error)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	cfg, err := pgxpool.ParseConfig(connString)
+	db, where, err := connect(connString)
 	if err != nil {
-		return nil, fmt.Errorf("postgres store: parse connection string: %w", err)
+		return nil, fmt.Errorf("postgres store: %w", err)
 	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("postgres store: connect: %w", err)
-	}
-	s := &Store{pool: pool, now: o.Now, timeout: o.Timeout, where: describe(cfg)}
+	s := &Store{db: db, now: o.Now, timeout: o.Timeout, where: where}
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	if err := migrate(ctx, pool); err != nil {
-		pool.Close()
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
 		return nil, fmt.Errorf("postgres store: %s: %w", s.where, err)
 	}
 	return s, nil
-}
-
-// describe names the database without its password, for logs.
-func describe(cfg *pgxpool.Config) string {
-	c := cfg.ConnConfig
-	return fmt.Sprintf("postgres://%s@%s:%d/%s", c.User, c.Host, c.Port, c.Database)
 }
 
 // String names the database (user, host, port and name; never the
@@ -100,15 +88,32 @@ func (s *Store) String() string { return s.where }
 
 // Close closes the pool's connections.
 func (s *Store) Close() error {
-	s.pool.Close()
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("postgres store: close %s: %w", s.where, err)
+	}
 	return nil
 }
 
-// tx runs fn in one transaction, committed when fn returns nil.
-func (s *Store) tx(fn func(ctx context.Context, tx pgx.Tx) error) error {
+// tx runs fn in one transaction, bounded by the store's timeout.
+func (s *Store) tx(fn func(ctx context.Context, tx *sql.Tx) error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
 	defer cancel()
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error { return fn(ctx, tx) })
+	return inTx(ctx, s.db, fn)
+}
+
+// inTx runs fn in one transaction on db, committed when fn returns nil and
+// rolled back otherwise.
+func inTx(ctx context.Context, db *sql.DB, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(ctx, tx); err != nil {
+		// The rollback's own error adds nothing: the transaction is void.
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }
 
 // clock returns the current time as the store keeps it: UTC, to the
@@ -145,10 +150,10 @@ func (s *Store) Check() error {
 		{"report keys pointing at unrecorded reports", `SELECT count(*) FROM govbot_report_keys k WHERE NOT EXISTS (SELECT 1 FROM govbot_reports r WHERE r.id = k.report_id)`},
 	}
 	var errs []error
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		for _, c := range checks {
 			var n int
-			if err := tx.QueryRow(ctx, c.query).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, c.query).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {
@@ -161,4 +166,40 @@ func (s *Store) Check() error {
 		return fmt.Errorf("postgres store: check: %w", err)
 	}
 	return errors.Join(errs...)
+}
+
+// collect reads every row of the query tx runs with scan, in order, and
+// closes the rows, so that the transaction's connection is free for the
+// next statement.
+func collect[T any](ctx context.Context, tx *sql.Tx, scan func(*sql.Rows) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, rows.Close()
+}
+
+// scanOne reads a row of one column.
+func scanOne[T any](rows *sql.Rows) (T, error) {
+	var v T
+	err := rows.Scan(&v)
+	return v, err
+}
+
+// affected reports whether the statement that returned res changed a row.
+func affected(res sql.Result) (bool, error) {
+	n, err := res.RowsAffected()
+	return n > 0, err
 }

@@ -2,13 +2,12 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/govbot/govbot/store"
 )
@@ -26,9 +25,9 @@ func (s *Store) Subscribe(sub store.Subscription) (created bool, err error) {
 	if err != nil {
 		return false, fmt.Errorf("store: subscribe chat %d: %w", sub.ChatID, err)
 	}
-	err = s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err = s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		// xmax is 0 on a row this statement inserted.
-		return tx.QueryRow(ctx, `INSERT INTO govbot_subscriptions (chat_id, data) VALUES ($1, $2)
+		return tx.QueryRowContext(ctx, `INSERT INTO govbot_subscriptions (chat_id, data) VALUES ($1, $2)
 			ON CONFLICT (chat_id) DO UPDATE SET data = EXCLUDED.data
 			RETURNING xmax = 0`, sub.ChatID, data).Scan(&created)
 	})
@@ -41,13 +40,15 @@ func (s *Store) Subscribe(sub store.Subscription) (created bool, err error) {
 // Unsubscribe removes the chat's subscription and cancels its pending
 // outbox entries; entries in flight are left to their sender.
 func (s *Store) Unsubscribe(chatID int64) (removed bool, err error) {
-	err = s.tx(func(ctx context.Context, tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `DELETE FROM govbot_subscriptions WHERE chat_id = $1`, chatID)
+	err = s.tx(func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM govbot_subscriptions WHERE chat_id = $1`, chatID)
 		if err != nil {
 			return err
 		}
-		removed = tag.RowsAffected() > 0
-		_, err = tx.Exec(ctx, `UPDATE govbot_outbox SET state = 'cancelled', last_error = 'unsubscribed', updated = $2
+		if removed, err = affected(res); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE govbot_outbox SET state = 'cancelled', last_error = 'unsubscribed', updated = $2
 			WHERE chat_id = $1 AND state = 'pending'`, chatID, s.clock())
 		return err
 	})
@@ -61,7 +62,7 @@ func (s *Store) Unsubscribe(chatID int64) (removed bool, err error) {
 // store.ErrNotFound.
 func (s *Store) Subscription(chatID int64) (store.Subscription, error) {
 	var sub store.Subscription
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		return getJSON(ctx, tx, &sub, `SELECT data FROM govbot_subscriptions WHERE chat_id = $1`, chatID)
 	})
 	if err != nil {
@@ -73,7 +74,7 @@ func (s *Store) Subscription(chatID int64) (store.Subscription, error) {
 // Subscriptions returns every subscription, ordered by chat ID.
 func (s *Store) Subscriptions() ([]store.Subscription, error) {
 	var subs []store.Subscription
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		subs, err = loadSubs(ctx, tx)
 		return err
@@ -84,16 +85,16 @@ func (s *Store) Subscriptions() ([]store.Subscription, error) {
 	return subs, nil
 }
 
-func loadSubs(ctx context.Context, tx pgx.Tx) ([]store.Subscription, error) {
+func loadSubs(ctx context.Context, tx *sql.Tx) ([]store.Subscription, error) {
 	return listJSON[store.Subscription](ctx, tx, `SELECT data FROM govbot_subscriptions ORDER BY chat_id`)
 }
 
 // getJSON decodes the one JSON value query returns into v; no row is
 // store.ErrNotFound.
-func getJSON(ctx context.Context, tx pgx.Tx, v any, query string, args ...any) error {
+func getJSON(ctx context.Context, tx *sql.Tx, v any, query string, args ...any) error {
 	var data []byte
-	err := tx.QueryRow(ctx, query, args...).Scan(&data)
-	if errors.Is(err, pgx.ErrNoRows) {
+	err := tx.QueryRowContext(ctx, query, args...).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
 		return store.ErrNotFound
 	}
 	if err != nil {
@@ -106,12 +107,8 @@ func getJSON(ctx context.Context, tx pgx.Tx, v any, query string, args ...any) e
 }
 
 // listJSON decodes the JSON values query returns, in its order.
-func listJSON[T any](ctx context.Context, tx pgx.Tx, query string, args ...any) ([]T, error) {
-	rows, err := tx.Query(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	datas, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+func listJSON[T any](ctx context.Context, tx *sql.Tx, query string, args ...any) ([]T, error) {
+	datas, err := collect(ctx, tx, scanOne[[]byte], query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +141,7 @@ func reportKeys(hash, indexNumber, url string) []reportKey {
 func (s *Store) FindReport(hash, indexNumber, url, id string) (store.ReportRecord, store.Match, error) {
 	var rec store.ReportRecord
 	m := store.MatchNone
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		for _, k := range reportKeys(hash, indexNumber, url) {
 			if k.key == "" {
 				continue
@@ -184,7 +181,7 @@ func (s *Store) FindReport(hash, indexNumber, url, id string) (store.ReportRecor
 // store.ErrNotFound.
 func (s *Store) Report(id string) (store.ReportRecord, error) {
 	var rec store.ReportRecord
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		return getJSON(ctx, tx, &rec, `SELECT data FROM govbot_reports WHERE id = $1`, id)
 	})
 	if err != nil {
@@ -196,7 +193,7 @@ func (s *Store) Report(id string) (store.ReportRecord, error) {
 // Reports returns every recorded report, most recently updated first.
 func (s *Store) Reports() ([]store.ReportRecord, error) {
 	var out []store.ReportRecord
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		out, err = listJSON[store.ReportRecord](ctx, tx, `SELECT data FROM govbot_reports`)
 		return err
@@ -216,7 +213,7 @@ func (s *Store) Reports() ([]store.ReportRecord, error) {
 // PutReport records rec, replacing the record with the same ID (see
 // store.ReportRecord.Revise), and returns the record as stored.
 func (s *Store) PutReport(rec store.ReportRecord) (store.ReportRecord, error) {
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		var err error
 		rec, err = putReport(ctx, tx, rec, s.clock())
 		return err
@@ -230,11 +227,11 @@ func (s *Store) PutReport(rec store.ReportRecord) (store.ReportRecord, error) {
 // putReport writes rec and its secondary keys. A transaction-scoped
 // advisory lock on the report ID serialises writers of one report, so that
 // two replicas recording it at once count one revision after the other.
-func putReport(ctx context.Context, tx pgx.Tx, rec store.ReportRecord, now time.Time) (store.ReportRecord, error) {
+func putReport(ctx context.Context, tx *sql.Tx, rec store.ReportRecord, now time.Time) (store.ReportRecord, error) {
 	if rec.ID == "" {
 		return rec, fmt.Errorf("empty report ID")
 	}
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('govbot report ' || $1, 0))`, rec.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('govbot report ' || $1, 0))`, rec.ID); err != nil {
 		return rec, err
 	}
 	var old store.ReportRecord
@@ -248,7 +245,7 @@ func putReport(ctx context.Context, tx pgx.Tx, rec store.ReportRecord, now time.
 		rec = rec.Revise(&old, now)
 		// Drop the old keys this report holds; those still true come back.
 		for _, k := range reportKeys(old.TextHash, old.IndexNumber, old.URL) {
-			if _, err := tx.Exec(ctx, `DELETE FROM govbot_report_keys WHERE kind = $1 AND key = $2 AND report_id = $3`, k.kind, k.key, rec.ID); err != nil {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM govbot_report_keys WHERE kind = $1 AND key = $2 AND report_id = $3`, k.kind, k.key, rec.ID); err != nil {
 				return rec, err
 			}
 		}
@@ -257,7 +254,7 @@ func putReport(ctx context.Context, tx pgx.Tx, rec store.ReportRecord, now time.
 		if k.key == "" {
 			continue
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO govbot_report_keys (kind, key, report_id) VALUES ($1, $2, $3)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO govbot_report_keys (kind, key, report_id) VALUES ($1, $2, $3)
 			ON CONFLICT (kind, key) DO UPDATE SET report_id = EXCLUDED.report_id`, k.kind, k.key, rec.ID); err != nil {
 			return rec, err
 		}
@@ -265,12 +262,12 @@ func putReport(ctx context.Context, tx pgx.Tx, rec store.ReportRecord, now time.
 	return rec, saveReport(ctx, tx, rec)
 }
 
-func saveReport(ctx context.Context, tx pgx.Tx, rec store.ReportRecord) error {
+func saveReport(ctx context.Context, tx *sql.Tx, rec store.ReportRecord) error {
 	data, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO govbot_reports (id, data) VALUES ($1, $2)
+	_, err = tx.ExecContext(ctx, `INSERT INTO govbot_reports (id, data) VALUES ($1, $2)
 		ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data`, rec.ID, data)
 	return err
 }
@@ -281,7 +278,7 @@ func saveReport(ctx context.Context, tx pgx.Tx, rec store.ReportRecord) error {
 // record and the number of entries queued.
 func (s *Store) AnnounceReport(rec store.ReportRecord, matchFields ...string) (store.ReportRecord, int, error) {
 	queued := 0
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		queued = 0
 		now := s.clock()
 		var err error

@@ -2,10 +2,9 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // migrations create and then change govbot's tables, in order; the
@@ -88,30 +87,33 @@ var migrations = []string{
 const migrateLock = 0x676f76626f74
 
 // migrate brings the schema to the last migration, in one transaction
-// under an advisory lock, so that replicas starting together do not race.
-func migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrateLock)); err != nil {
+// under a transaction-scoped advisory lock, so that replicas starting
+// together do not race.
+func migrate(ctx context.Context, db *sql.DB) error {
+	return inTx(ctx, db, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(migrateLock)); err != nil {
 			return fmt.Errorf("lock schema: %w", err)
 		}
-		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS govbot_meta (key text PRIMARY KEY, value text NOT NULL)`); err != nil {
+		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS govbot_meta (key text PRIMARY KEY, value text NOT NULL)`); err != nil {
 			return fmt.Errorf("create govbot_meta: %w", err)
 		}
 		applied := 0
-		err := tx.QueryRow(ctx, `SELECT value::int FROM govbot_meta WHERE key = 'schema_version'`).Scan(&applied)
-		if err != nil && err != pgx.ErrNoRows {
+		err := tx.QueryRowContext(ctx, `SELECT value::int FROM govbot_meta WHERE key = 'schema_version'`).Scan(&applied)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("read schema version: %w", err)
 		}
 		if applied > len(migrations) {
 			return fmt.Errorf("schema version %d is newer than this govbot knows (%d)", applied, len(migrations))
 		}
 		for i := applied; i < len(migrations); i++ {
-			if _, err := tx.Exec(ctx, migrations[i]); err != nil {
+			if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
 				return fmt.Errorf("migration %d: %w", i+1, err)
 			}
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO govbot_meta (key, value) VALUES ('schema_version', $1)
-			ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, fmt.Sprint(len(migrations)))
-		return err
+		if _, err := tx.ExecContext(ctx, `INSERT INTO govbot_meta (key, value) VALUES ('schema_version', $1)
+			ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`, fmt.Sprint(len(migrations))); err != nil {
+			return fmt.Errorf("record schema version: %w", err)
+		}
+		return nil
 	})
 }

@@ -2,10 +2,10 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/govbot/govbot/store"
 )
@@ -28,12 +28,12 @@ const (
 func (s *Store) ReceiveUpdates(ups []store.PendingUpdate) ([]store.PendingUpdate, error) {
 	var fresh []store.PendingUpdate
 	now := s.clock()
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
 		fresh = fresh[:0]
 		for _, u := range ups {
 			var doneAt *int64
-			err := tx.QueryRow(ctx, `SELECT done_at FROM govbot_updates_done WHERE id = $1`, u.ID).Scan(&doneAt)
-			if err != nil && err != pgx.ErrNoRows {
+			err := tx.QueryRowContext(ctx, `SELECT done_at FROM govbot_updates_done WHERE id = $1`, u.ID).Scan(&doneAt)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return err
 			}
 			if doneAt != nil && now.Sub(time.Unix(*doneAt, 0)) < doneTTL {
@@ -43,12 +43,14 @@ func (s *Store) ReceiveUpdates(ups []store.PendingUpdate) ([]store.PendingUpdate
 				u.Received = now
 			}
 			u.Received = stamp(u.Received)
-			tag, err := tx.Exec(ctx, `INSERT INTO govbot_updates_pending (id, raw, received, sending) VALUES ($1, $2, $3, $4)
+			res, err := tx.ExecContext(ctx, `INSERT INTO govbot_updates_pending (id, raw, received, sending) VALUES ($1, $2, $3, $4)
 				ON CONFLICT (id) DO NOTHING`, u.ID, []byte(u.Raw), u.Received, u.Sending)
 			if err != nil {
 				return err
 			}
-			if tag.RowsAffected() > 0 {
+			if added, err := affected(res); err != nil {
+				return err
+			} else if added {
 				fresh = append(fresh, u)
 			}
 		}
@@ -62,8 +64,8 @@ func (s *Store) ReceiveUpdates(ups []store.PendingUpdate) ([]store.PendingUpdate
 
 // MarkUpdateSending records that the reply to update id is being sent.
 func (s *Store) MarkUpdateSending(id int64) error {
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE govbot_updates_pending SET sending = true WHERE id = $1`, id)
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE govbot_updates_pending SET sending = true WHERE id = $1`, id)
 		return err
 	})
 	if err != nil {
@@ -75,18 +77,18 @@ func (s *Store) MarkUpdateSending(id int64) error {
 // FinishUpdate removes update id from the journal (it was answered) and
 // remembers its ID.
 func (s *Store) FinishUpdate(id int64) error {
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM govbot_updates_pending WHERE id = $1`, id); err != nil {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM govbot_updates_pending WHERE id = $1`, id); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO govbot_updates_done (id, done_at) VALUES ($1, $2)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO govbot_updates_done (id, done_at) VALUES ($1, $2)
 			ON CONFLICT (id) DO UPDATE SET done_at = EXCLUDED.done_at`, id, s.now().Unix()); err != nil {
 			return err
 		}
 		if id%trimEvery != 0 {
 			return nil
 		}
-		_, err := tx.Exec(ctx, `DELETE FROM govbot_updates_done WHERE id < (SELECT id FROM govbot_updates_done ORDER BY id DESC OFFSET $1 LIMIT 1)`, doneKept-1)
+		_, err := tx.ExecContext(ctx, `DELETE FROM govbot_updates_done WHERE id < (SELECT id FROM govbot_updates_done ORDER BY id DESC OFFSET $1 LIMIT 1)`, doneKept-1)
 		return err
 	})
 	if err != nil {
@@ -99,18 +101,15 @@ func (s *Store) FinishUpdate(id int64) error {
 // first.
 func (s *Store) PendingUpdates() ([]store.PendingUpdate, error) {
 	var out []store.PendingUpdate
-	err := s.tx(func(ctx context.Context, tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, raw, received, sending FROM govbot_updates_pending ORDER BY id`)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.PendingUpdate, error) {
+	err := s.tx(func(ctx context.Context, tx *sql.Tx) error {
+		var err error
+		out, err = collect(ctx, tx, func(rows *sql.Rows) (store.PendingUpdate, error) {
 			var u store.PendingUpdate
 			var raw []byte
-			err := row.Scan(&u.ID, &raw, &u.Received, &u.Sending)
+			err := rows.Scan(&u.ID, &raw, &u.Received, &u.Sending)
 			u.Raw, u.Received = raw, u.Received.UTC()
 			return u, err
-		})
+		}, `SELECT id, raw, received, sending FROM govbot_updates_pending ORDER BY id`)
 		return err
 	})
 	if err != nil {
