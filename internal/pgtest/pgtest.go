@@ -11,6 +11,7 @@ package pgtest
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -24,7 +25,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/lib/pq"
 )
 
 // pgBinEnv names the directory of initdb and postgres, when they are not
@@ -135,11 +136,9 @@ func (s *Server) dsn(db string) string {
 func (s *Server) waitReady(limit time.Duration) error {
 	deadline := time.Now().Add(limit)
 	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		conn, err := pgx.Connect(ctx, s.dsn("postgres"))
-		cancel()
+		err := s.exec(time.Second, "SELECT 1")
 		if err == nil {
-			return conn.Close(context.Background())
+			return nil
 		}
 		if time.Now().After(deadline) {
 			return fmt.Errorf("postgres did not accept connections within %v: %w", limit, err)
@@ -150,14 +149,21 @@ func (s *Server) waitReady(limit time.Duration) error {
 
 // createDB makes a new empty database for one test.
 func (s *Server) createDB(name string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	return s.exec(30*time.Second, "CREATE DATABASE "+pq.QuoteIdentifier(name))
+}
+
+// exec runs query on a new connection to the server's postgres database,
+// within limit.
+func (s *Server) exec(limit time.Duration, query string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, s.dsn("postgres"))
+	connector, err := pq.NewConnector(s.dsn("postgres"))
 	if err != nil {
 		return err
 	}
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	db := sql.OpenDB(connector)
+	defer db.Close()
+	_, err = db.ExecContext(ctx, query)
 	return err
 }
 
