@@ -108,9 +108,10 @@ func inTx(ctx context.Context, db *sql.DB, fn func(ctx context.Context, tx *sql.
 	if err != nil {
 		return err
 	}
+	// After a commit this does nothing; after a failure (or a panic in fn)
+	// its own error adds nothing: the transaction is void either way.
+	defer func() { _ = tx.Rollback() }()
 	if err := fn(ctx, tx); err != nil {
-		// The rollback's own error adds nothing: the transaction is void.
-		_ = tx.Rollback()
 		return err
 	}
 	return tx.Commit()
