@@ -139,9 +139,8 @@ func (s *Store) Reports() ([]ReportRecord, error) {
 	return out, nil
 }
 
-// PutReport records rec, replacing the record with the same ID: a changed
-// hash increments Revision and Updated; Added and Announced are kept from the
-// old record. It returns the record as stored.
+// PutReport records rec, replacing the record with the same ID (see
+// ReportRecord.Revise), and returns the record as stored.
 func (s *Store) PutReport(rec ReportRecord) (ReportRecord, error) {
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var err error
@@ -164,17 +163,9 @@ func putReport(tx *bolt.Tx, rec ReportRecord, now time.Time) (ReportRecord, erro
 	if err != nil {
 		return rec, err
 	}
-	switch {
-	case !had:
-		rec.Revision = 1
-		rec.Added, rec.Updated = now, now
-	default:
-		rec.Added, rec.Announced = old.Added, old.Announced
-		rec.Revision, rec.Updated = old.Revision, old.Updated
-		if old.TextHash != rec.TextHash || rec.MetaChanged {
-			rec.Revision++
-			rec.Updated = now
-		}
+	var prev *ReportRecord
+	if had {
+		prev = &old
 		// Drop the old secondary keys; those still true are put back below.
 		for _, ix := range []struct {
 			bucket []byte
@@ -187,6 +178,7 @@ func putReport(tx *bolt.Tx, rec ReportRecord, now time.Time) (ReportRecord, erro
 			}
 		}
 	}
+	rec = rec.Revise(prev, now)
 	for _, ix := range []struct {
 		bucket []byte
 		key    string
