@@ -130,13 +130,19 @@ func (s *Store) Reports() ([]ReportRecord, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: list reports: %w", err)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].Updated.Equal(out[j].Updated) {
-			return out[i].Updated.After(out[j].Updated)
-		}
-		return out[i].ID < out[j].ID
-	})
+	SortReports(out)
 	return out, nil
+}
+
+// SortReports orders recs as a Backend's Reports returns them: most
+// recently updated first, then by ID. Each backend sorts with it.
+func SortReports(recs []ReportRecord) {
+	sort.Slice(recs, func(i, j int) bool {
+		if !recs[i].Updated.Equal(recs[j].Updated) {
+			return recs[i].Updated.After(recs[j].Updated)
+		}
+		return recs[i].ID < recs[j].ID
+	})
 }
 
 // PutReport records rec, replacing the record with the same ID (see
