@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -311,13 +310,7 @@ func TestWebhookListenerHardening(t *testing.T) {
 		if auth != "" {
 			req.Header.Set("Authorization", auth)
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode
+		return httpStatus(t, req)
 	}
 	cfg := testConfig()
 	cfg.WebhookURL = "https://bot.example.org/tg/hook"
