@@ -222,11 +222,7 @@ func testAnnouncerOutcomes(t *testing.T, st store.Backend) {
 // than 4 sends to the group in any 500ms, and all twelve arrive.
 func TestAnnouncerGroupRate(t *testing.T) {
 	api := newFlakyAPI(t, 7, 0, 0)
-	st, err := store.Open(filepath.Join(t.TempDir(), store.FileName), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := tempStore(t)
 	const group = -1000777
 	if _, err := st.Subscribe(store.Subscription{ChatID: group, Kind: store.KindGroup}); err != nil {
 		t.Fatal(err)

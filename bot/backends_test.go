@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 
@@ -19,14 +18,7 @@ var stateBackends = []struct {
 	name string
 	open func(t *testing.T) store.Backend
 }{
-	{"bbolt", func(t *testing.T) store.Backend {
-		st, err := store.Open(filepath.Join(t.TempDir(), store.FileName), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		return st
-	}},
+	{"bbolt", func(t *testing.T) store.Backend { return tempStore(t) }},
 	{"postgres", func(t *testing.T) store.Backend {
 		pgOnce.Do(func() { pgServer, pgErr = pgtest.Start() })
 		st, err := postgres.Open(context.Background(), pgtest.DB(t, pgServer, pgErr), nil)

@@ -93,11 +93,7 @@ type chatHarness struct {
 func startChat(t *testing.T) *chatHarness {
 	t.Helper()
 	eng := fullEngine(t)
-	st, err := store.Open(filepath.Join(t.TempDir(), store.FileName), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := tempStore(t)
 	if err := st.SetAdmins(adminID); err != nil {
 		t.Fatal(err)
 	}

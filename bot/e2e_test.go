@@ -647,13 +647,7 @@ func TestWebhook(t *testing.T) {
 		if secret != "" {
 			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode
+		return httpStatus(t, req)
 	}
 	m := h.api.NewMessage(bottest.PrivateChat(u), u, "行政复议")
 	body := fmt.Sprintf(`{"update_id": 1, "message": {"message_id": %d, "date": 1, "chat": {"id": 12, "type": "private"}, "from": {"id": 12, "first_name": "U"}, "text": "行政复议"}}`, m.ID)

@@ -1,10 +1,8 @@
 package bot
 
 import (
-	"io"
 	"math/rand/v2"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -56,16 +54,6 @@ func injectMix(api *bottest.Server, method string, n int, seed uint64) map[strin
 		api.Inject(f)
 	}
 	return counts
-}
-
-func openJournal(t *testing.T) *store.Store {
-	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), store.FileName), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
 }
 
 // asked is a question pushed to the fake API.
@@ -136,7 +124,7 @@ func TestFaultSuite(t *testing.T) {
 	cfg := testConfig()
 	cfg.Sender.Retry.MaxAttempts = 12 // 5xx streaks are chance; 429s do not count
 	cfg.Sender.Retry.AttemptTimeout = 2 * time.Second
-	st := openJournal(t)
+	st := tempStore(t)
 	h := start(t, cfg, realEngine(t), func(s *Server) { s.UseJournal(st) })
 	const users, each = 50, 3
 	injected := injectMix(h.api, "sendMessage", 250, 13)
@@ -322,13 +310,7 @@ func TestWebhookListenerHardening(t *testing.T) {
 		if auth != "" {
 			req.Header.Set("Authorization", auth)
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp.StatusCode
+		return httpStatus(t, req)
 	}
 	cfg := testConfig()
 	cfg.WebhookURL = "https://bot.example.org/tg/hook"

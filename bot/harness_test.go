@@ -3,7 +3,9 @@ package bot
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +22,7 @@ import (
 	"github.com/govbot/govbot/index"
 	"github.com/govbot/govbot/internal/sharedtest"
 	"github.com/govbot/govbot/internal/syncbuf"
+	"github.com/govbot/govbot/store"
 )
 
 // testToken looks like a real token; its secret half must never show up
@@ -32,6 +35,31 @@ const (
 // engine is the real answer engine over the embedded corpus (the Fang
 // County report), indexed in memory once per test binary.
 var engine = sync.OnceValues(func() (*answer.Engine, error) { return answer.OpenDefault() })
+
+// tempStore opens a bbolt store in a temporary directory, closed when the
+// test ends.
+func tempStore(t *testing.T) *store.Store {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), store.FileName), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// httpStatus sends req and returns the response's status code, its body
+// read and closed.
+func httpStatus(t *testing.T, req *http.Request) int {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
 
 // realEngine returns the shared engine.
 func realEngine(t *testing.T) *answer.Engine {

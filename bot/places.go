@@ -42,6 +42,13 @@ func (s *Server) cbPlace(ctx context.Context, q *models.CallbackQuery, data stri
 	if !ok || err != nil || i < 0 || i >= len(a.Places) || !okc {
 		return s.send.AnswerCallback(ctx, q.ID, "这条回答已过期，请重新提问。")
 	}
+	s.askFromCallback(ctx, q, chat.ID, a.Places[i]+" "+a.Question)
+	return nil
+}
+
+// askFromCallback acknowledges the button press q and answers question as
+// its presser asking it in chatID, in the topic the button's message is in.
+func (s *Server) askFromCallback(ctx context.Context, q *models.CallbackQuery, chatID int64, question string) {
 	if err := s.send.AnswerCallback(ctx, q.ID, ""); err != nil {
 		s.log.Warn("answerCallbackQuery failed", "err", err)
 	}
@@ -49,6 +56,5 @@ func (s *Server) cbPlace(ctx context.Context, q *models.CallbackQuery, data stri
 	if q.Message.Message != nil {
 		thread = threadID(q.Message.Message)
 	}
-	s.answerInChat(ctx, chat.ID, thread, 0, q.From.ID, a.Places[i]+" "+a.Question)
-	return nil
+	s.answerInChat(ctx, chatID, thread, 0, q.From.ID, question)
 }

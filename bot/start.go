@@ -154,15 +154,7 @@ func (s *Server) cbExample(ctx context.Context, q *models.CallbackQuery, data st
 	if !ok || !okc {
 		return s.send.AnswerCallback(ctx, q.ID, "这个例子已更新，请重新发送 /start。")
 	}
-	if err := s.send.AnswerCallback(ctx, q.ID, ""); err != nil {
-		s.log.Warn("answerCallbackQuery failed", "err", err)
-	}
-	thread := 0
-	if q.Message.Message != nil {
-		thread = threadID(q.Message.Message)
-	}
-	user := q.From.ID
-	s.answerInChat(ctx, chat.ID, thread, 0, user, s.examples()[i])
+	s.askFromCallback(ctx, q, chat.ID, s.examples()[i])
 	return nil
 }
 

@@ -99,11 +99,7 @@ type subHarness struct {
 func startSubs(t *testing.T) *subHarness {
 	t.Helper()
 	api := newMemberAPI(t)
-	st, err := store.Open(filepath.Join(t.TempDir(), store.FileName), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := tempStore(t)
 	logs := &syncbuf.Buffer{}
 	cfg := Config{
 		Token:         testToken,

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"container/list"
 	"sync"
 
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -26,18 +25,11 @@ type cachedPosting struct {
 // snapshot empties the cache. The zero value is an empty cache; a nil one
 // caches nothing.
 type postingsCache struct {
-	mu    sync.Mutex
-	snap  bindex.IndexReader // the snapshot of the entries; compared, never used
-	lru   list.List          // of *postingsEntry, most recently used first
-	byKey map[string]*list.Element
-	bytes int
+	mu      sync.Mutex
+	snap    bindex.IndexReader // the snapshot of the entries; compared, never used
+	entries sizedLRU[string, []cachedPosting]
 	// limit bounds the cache in bytes; 0 means DefaultPostingsCacheBytes.
 	limit int
-}
-
-type postingsEntry struct {
-	key   string
-	posts []cachedPosting
 }
 
 // cacheMinPostings is the least document frequency of a cached term:
@@ -78,12 +70,7 @@ func (c *postingsCache) get(snap bindex.IndexReader, key string) ([]cachedPostin
 	if c.snap != snap {
 		return nil, false
 	}
-	e, ok := c.byKey[key]
-	if !ok {
-		return nil, false
-	}
-	c.lru.MoveToFront(e)
-	return e.Value.(*postingsEntry).posts, true
+	return c.entries.get(key)
 }
 
 // put caches posts as key's postings in snap.
@@ -94,20 +81,13 @@ func (c *postingsCache) put(snap bindex.IndexReader, key string, posts []cachedP
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.snap != snap || c.byKey == nil {
-		c.snap, c.byKey, c.bytes = snap, make(map[string]*list.Element), 0
-		c.lru.Init()
+	if c.snap != snap {
+		c.snap = snap
+		c.entries.reset()
 	}
-	if _, ok := c.byKey[key]; ok {
+	if c.entries.has(key) {
 		return // a concurrent search decoded it too
 	}
-	c.byKey[key] = c.lru.PushFront(&postingsEntry{key, posts})
-	c.bytes += size
-	for c.bytes > c.max() {
-		last := c.lru.Back()
-		e := last.Value.(*postingsEntry)
-		c.lru.Remove(last)
-		delete(c.byKey, e.key)
-		c.bytes -= len(e.posts)*cachedPostingSize + len(e.key)
-	}
+	c.entries.add(key, posts, int64(size))
+	c.entries.evict(int64(c.max()), 0)
 }

@@ -1,9 +1,6 @@
 package index
 
-import (
-	"container/list"
-	"sync"
-)
+import "sync"
 
 // DefaultReportCacheBytes bounds the parsed-report cache of an index opened
 // from a data directory unless Options.ReportCacheBytes says otherwise. A
@@ -24,17 +21,9 @@ var DefaultReportCacheBytes int64 = 64 << 20
 // an in-memory index, whose reports live nowhere else. The zero value is an
 // empty cache bounded by DefaultReportCacheBytes.
 type reportCache struct {
-	mu    sync.Mutex
-	lru   list.List // of *reportEntry, most recently used first
-	byID  map[cacheKey]*list.Element
-	bytes int64
-	limit int64
-}
-
-type reportEntry struct {
-	key  cacheKey
-	v    any // *loadedReport, *openHead, noHead or []corpus.Paragraph
-	cost int64
+	mu      sync.Mutex
+	entries sizedLRU[cacheKey, any] // *loadedReport, *openHead, noHead or []corpus.Paragraph
+	limit   int64
 }
 
 func (c *reportCache) max() int64 {
@@ -48,12 +37,8 @@ func (c *reportCache) max() int64 {
 func (c *reportCache) get(key cacheKey) any {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.byID[key]
-	if !ok {
-		return nil
-	}
-	c.lru.MoveToFront(e)
-	return e.Value.(*reportEntry).v
+	v, _ := c.entries.get(key)
+	return v
 }
 
 // put caches v under key at cost bytes, unless something is cached under
@@ -62,20 +47,12 @@ func (c *reportCache) get(key cacheKey) any {
 func (c *reportCache) put(key cacheKey, v any, cost int64) any {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.byID == nil {
-		c.byID = make(map[cacheKey]*list.Element)
-		c.lru.Init()
+	if old, ok := c.entries.get(key); ok {
+		return old
 	}
-	if e, ok := c.byID[key]; ok {
-		c.lru.MoveToFront(e)
-		return e.Value.(*reportEntry).v
-	}
-	c.byID[key] = c.lru.PushFront(&reportEntry{key, v, cost})
-	c.bytes += cost
+	c.entries.add(key, v, cost)
 	if limit := c.max(); limit > 0 {
-		for c.bytes > limit && c.lru.Len() > 1 {
-			c.removeElem(c.lru.Back())
-		}
+		c.entries.evict(limit, 1)
 	}
 	return v
 }
@@ -84,25 +61,14 @@ func (c *reportCache) put(key cacheKey, v any, cost int64) any {
 func (c *reportCache) drop(id string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for key, e := range c.byID {
-		if key.id == id {
-			c.removeElem(e)
-		}
-	}
-}
-
-func (c *reportCache) removeElem(e *list.Element) {
-	re := e.Value.(*reportEntry)
-	c.lru.Remove(e)
-	delete(c.byID, re.key)
-	c.bytes -= re.cost
+	c.entries.removeIf(func(key cacheKey) bool { return key.id == id })
 }
 
 // size returns the number of cached reports and parts, and their cost.
 func (c *reportCache) size() (int, int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.lru.Len(), c.bytes
+	return c.entries.len(), c.entries.bytes
 }
 
 // reportCost estimates the memory a parsed report takes from its JSON

@@ -59,7 +59,7 @@ func TestSumQueryScoresAsBleve(t *testing.T) {
 			var cache postingsCache
 			compareSumQuery(t, ix, reports, 30, &cache)
 			compareSumQuery(t, ix, reports, 30, &cache)
-			if len(cache.byKey) == 0 {
+			if cache.entries.len() == 0 {
 				t.Error("nothing was cached")
 			}
 		})

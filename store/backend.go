@@ -56,7 +56,7 @@ type ReportCatalog interface {
 	FindReport(hash, indexNumber, url, id string) (ReportRecord, Match, error)
 	// Report returns one record or ErrNotFound.
 	Report(id string) (ReportRecord, error)
-	// Reports lists the records, most recently updated first.
+	// Reports lists the records, most recently updated first (SortReports).
 	Reports() ([]ReportRecord, error)
 	// PutReport records a report, counting its revisions.
 	PutReport(rec ReportRecord) (ReportRecord, error)

@@ -130,18 +130,23 @@ func (s *Store) Reports() ([]ReportRecord, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: list reports: %w", err)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].Updated.Equal(out[j].Updated) {
-			return out[i].Updated.After(out[j].Updated)
-		}
-		return out[i].ID < out[j].ID
-	})
+	SortReports(out)
 	return out, nil
 }
 
-// PutReport records rec, replacing the record with the same ID: a changed
-// hash increments Revision and Updated; Added and Announced are kept from the
-// old record. It returns the record as stored.
+// SortReports orders recs as a Backend's Reports returns them: most
+// recently updated first, then by ID. Each backend sorts with it.
+func SortReports(recs []ReportRecord) {
+	sort.Slice(recs, func(i, j int) bool {
+		if !recs[i].Updated.Equal(recs[j].Updated) {
+			return recs[i].Updated.After(recs[j].Updated)
+		}
+		return recs[i].ID < recs[j].ID
+	})
+}
+
+// PutReport records rec, replacing the record with the same ID (see
+// ReportRecord.Revise), and returns the record as stored.
 func (s *Store) PutReport(rec ReportRecord) (ReportRecord, error) {
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var err error
@@ -164,17 +169,9 @@ func putReport(tx *bolt.Tx, rec ReportRecord, now time.Time) (ReportRecord, erro
 	if err != nil {
 		return rec, err
 	}
-	switch {
-	case !had:
-		rec.Revision = 1
-		rec.Added, rec.Updated = now, now
-	default:
-		rec.Added, rec.Announced = old.Added, old.Announced
-		rec.Revision, rec.Updated = old.Revision, old.Updated
-		if old.TextHash != rec.TextHash || rec.MetaChanged {
-			rec.Revision++
-			rec.Updated = now
-		}
+	var prev *ReportRecord
+	if had {
+		prev = &old
 		// Drop the old secondary keys; those still true are put back below.
 		for _, ix := range []struct {
 			bucket []byte
@@ -187,6 +184,7 @@ func putReport(tx *bolt.Tx, rec ReportRecord, now time.Time) (ReportRecord, erro
 			}
 		}
 	}
+	rec = rec.Revise(prev, now)
 	for _, ix := range []struct {
 		bucket []byte
 		key    string

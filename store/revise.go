@@ -5,8 +5,8 @@ import "time"
 // Revise returns rec as PutReport stores it over old (nil for a new
 // report): a new report is revision 1, added now; a changed hash (or
 // MetaChanged) counts a revision, updated now; Added and Announced stay
-// those of old. The bbolt store applies the same rule inline (putReport);
-// the conformance suite (store/storetest) holds both to it.
+// those of old. Both stores (bbolt's putReport and store/postgres) call it;
+// the conformance suite (store/storetest) holds them to it.
 func (rec ReportRecord) Revise(old *ReportRecord, now time.Time) ReportRecord {
 	if old == nil {
 		rec.Revision = 1

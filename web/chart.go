@@ -155,10 +155,7 @@ func round1(x float64) float64 { return math.Round(x*10) / 10 }
 // handleCSV serves the figures of a question's answer as CSV: one row per
 // series point (or the one figure), with the excerpt and citation.
 func (s *Server) handleCSV(w http.ResponseWriter, r *http.Request) {
-	q, err := s.question(r)
-	if err == nil && q == "" {
-		err = errBadQuestion
-	}
+	q, err := s.requiredQuestion(r)
 	if err != nil {
 		code, msg := s.questionError(err)
 		s.fail(w, r, code, msg)

@@ -177,10 +177,7 @@ func splitFigures(text string, figs []corpus.Figure) []textPart {
 
 // handleAPIAsk answers ?q= with the object `govbot ask --json` prints.
 func (s *Server) handleAPIAsk(w http.ResponseWriter, r *http.Request) {
-	q, err := s.question(r)
-	if err == nil && q == "" {
-		err = errBadQuestion
-	}
+	q, err := s.requiredQuestion(r)
 	if err != nil {
 		code, msg := s.questionError(err)
 		if q == "" && code == http.StatusBadRequest {

@@ -229,6 +229,16 @@ func (s *Server) question(r *http.Request) (string, error) {
 	return q, nil
 }
 
+// requiredQuestion reads the question parameter q as question does, and
+// refuses an empty one (errBadQuestion) where a question is required.
+func (s *Server) requiredQuestion(r *http.Request) (string, error) {
+	q, err := s.question(r)
+	if err == nil && q == "" {
+		err = errBadQuestion
+	}
+	return q, err
+}
+
 var errBadQuestion = errors.New("问题不是有效的文字（UTF-8）。")
 
 // questionError is the status and message of an error of question: 413

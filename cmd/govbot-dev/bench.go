@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "bench", summary: "compare govbot's index and answers with bleve's cjk analyzer (speed, memory, size)", run: runBench})
+	register(&command{Name: "bench", Summary: "compare govbot's index and answers with bleve's cjk analyzer (speed, memory, size)", Run: runBench})
 }
 
 func runBench(ctx context.Context, e *env, args []string) error {

@@ -11,9 +11,9 @@ import (
 
 func init() {
 	register(&command{
-		name:    "fakeapi",
-		summary: "serve a fake Telegram Bot API on 127.0.0.1 to try the bot without a token",
-		run:     runFakeAPI,
+		Name:    "fakeapi",
+		Summary: "serve a fake Telegram Bot API on 127.0.0.1 to try the bot without a token",
+		Run:     runFakeAPI,
 	})
 }
 

@@ -12,26 +12,26 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"syscall"
+
+	"github.com/govbot/govbot/internal/cli"
 )
 
 // command is one govbot-dev subcommand, registered from its file's init.
-type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, e *env, args []string) error
+type command = cli.Command[*env]
+
+// program is govbot-dev's command line: its name, usage listing and commands.
+var program = &cli.Program[*env]{
+	Name:     "govbot-dev",
+	About:    "govbot-dev holds govbot's developer tools (not part of the govbot binary).",
+	Synopsis: "COMMAND [flags]",
 }
 
-var commands = map[string]*command{}
-
-func register(c *command) { commands[c.name] = c }
+func register(c *command) { program.Register(c) }
 
 // env is what a command may touch of the process, so tests can run
 // commands in-process with their own streams.
@@ -41,7 +41,7 @@ type env struct {
 }
 
 // errUsage marks errors caused by wrong arguments: exit status 2.
-var errUsage = errors.New("usage")
+var errUsage = cli.ErrUsage
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -49,58 +49,20 @@ func main() {
 	os.Exit(run(ctx, &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:]))
 }
 
+// run runs the command line args and returns the exit status.
 func run(ctx context.Context, e *env, args []string) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(e.stdout)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
-	}
-	c, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(e.stderr, "govbot-dev: unknown command %q\n", args[0])
-		usage(e.stderr)
-		return 2
-	}
-	if err := c.run(ctx, e, args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		fmt.Fprintf(e.stderr, "govbot-dev %s: %v\n", c.name, err)
-		if errors.Is(err, errUsage) {
-			return 2
-		}
-		return 1
-	}
-	return 0
+	return program.Run(ctx, e, e.stdout, e.stderr, args)
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "govbot-dev holds govbot's developer tools (not part of the govbot binary).")
-	fmt.Fprintln(w, "\nUsage: govbot-dev COMMAND [flags]\n\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
-	}
-	fmt.Fprintln(w, "\nRun \"govbot-dev COMMAND -h\" for a command's flags.")
-}
-
-// parseNoArgs parses the flags of a command that takes no arguments.
+// parseNoArgs parses the flags of a command that takes no arguments; given
+// arguments, it also prints the command's flags.
 func parseNoArgs(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+	if err := cli.ParseFlags(fs, args); err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
+	if err := cli.NoArgs(fs); err != nil {
 		fs.Usage()
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+		return err
 	}
 	return nil
 }

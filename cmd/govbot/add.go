@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "add", summary: "add one report (file or URL: text, HTML, PDF or Word .docx) to the index without rebuilding it", run: runAdd})
+	register(&command{Name: "add", Summary: "add one report (file or URL: text, HTML, PDF or Word .docx) to the index without rebuilding it", Run: runAdd})
 }
 
 func runAdd(ctx context.Context, e *env, args []string) error {

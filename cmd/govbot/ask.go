@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "ask", summary: "answer a question (\"-\" reads one question per line from stdin)", run: runAsk})
+	register(&command{Name: "ask", Summary: "answer a question (\"-\" reads one question per line from stdin)", Run: runAsk})
 }
 
 func runAsk(ctx context.Context, e *env, args []string) error {

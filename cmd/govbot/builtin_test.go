@@ -84,16 +84,7 @@ func TestServeBuiltin(t *testing.T) {
 	// The first start indexes 117 reports before it answers.
 	wctx, wcancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer wcancel()
-	var reply string
-	err := api.WaitFor(wctx, func(calls []bottest.Call) bool {
-		for _, c := range calls {
-			if c.Method == "sendMessage" && c.OK() && c.ReplyTo() == id {
-				reply = c.Params["text"]
-				return true
-			}
-		}
-		return false
-	})
+	reply, err := waitReply(wctx, api, id)
 	cancel()
 	select {
 	case <-done:

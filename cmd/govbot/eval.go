@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "eval", summary: "score question sets (../shared/eval format) against the index", run: runEval})
+	register(&command{Name: "eval", Summary: "score question sets (../shared/eval format) against the index", Run: runEval})
 }
 
 // minScore is the --min threshold: a count of passes ("20") or a share

@@ -7,13 +7,15 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/govbot/govbot/internal/cli"
 )
 
 func init() {
 	register(&command{
-		name:    "feedback",
-		summary: "export the chat users' answer feedback (答案有误 / 有帮助) as CSV",
-		run:     runFeedback,
+		Name:    "feedback",
+		Summary: "export the chat users' answer feedback (答案有误 / 有帮助) as CSV",
+		Run:     runFeedback,
 	})
 }
 
@@ -31,7 +33,7 @@ func runFeedback(ctx context.Context, e *env, args []string) error {
 			"the verdict (wrong or helpful), the question, the figure answered, the report and\nparagraph shown, and the chat. Stop govbot serve first: the state file is locked while it runs.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := parseNoArgs(fs, args); err != nil {
+	if err := cli.ParseNoArgs(fs, args); err != nil {
 		return err
 	}
 	st, _, err := openState(ctx, e, *stateSpec, dataDir(e, *data), "stop govbot serve first")

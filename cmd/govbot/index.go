@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "index", summary: "build or refresh the index from report files or folders", run: runIndex})
+	register(&command{Name: "index", Summary: "build or refresh the index from report files or folders", Run: runIndex})
 }
 
 func runIndex(ctx context.Context, e *env, args []string) error {

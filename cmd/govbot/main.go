@@ -16,28 +16,29 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sort"
 	"syscall"
+
+	"github.com/govbot/govbot/internal/cli"
 )
 
 // command is one govbot subcommand. Each lives in a file of its own and
 // registers itself from init, so that adding a command touches one file.
-type command struct {
-	name    string
-	summary string
-	run     func(ctx context.Context, env *env, args []string) error
+type command = cli.Command[*env]
+
+// program is govbot's command line: its name, usage listing and commands.
+var program = &cli.Program[*env]{
+	Name:     "govbot",
+	About:    "govbot answers questions about Chinese government work reports.",
+	Synopsis: "COMMAND [flags] [args]",
 }
 
-var commands = map[string]*command{}
-
-func register(c *command) { commands[c.name] = c }
+func register(c *command) { program.Register(c) }
 
 // env is what a command may touch of the process, so tests can run commands
 // in-process with their own streams and environment.
@@ -48,7 +49,7 @@ type env struct {
 }
 
 // errUsage marks errors caused by wrong arguments: exit status 2.
-var errUsage = errors.New("usage")
+var errUsage = cli.ErrUsage
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -57,45 +58,9 @@ func main() {
 	os.Exit(run(ctx, e, os.Args[1:]))
 }
 
+// run runs the command line args and returns the exit status.
 func run(ctx context.Context, e *env, args []string) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(e.stdout)
-		if len(args) == 0 {
-			return 2
-		}
-		return 0
-	}
-	c, ok := commands[args[0]]
-	if !ok {
-		fmt.Fprintf(e.stderr, "govbot: unknown command %q\n", args[0])
-		usage(e.stderr)
-		return 2
-	}
-	if err := c.run(ctx, e, args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		fmt.Fprintf(e.stderr, "govbot %s: %v\n", c.name, err)
-		if errors.Is(err, errUsage) {
-			return 2
-		}
-		return 1
-	}
-	return 0
-}
-
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "govbot answers questions about Chinese government work reports.")
-	fmt.Fprintln(w, "\nUsage: govbot COMMAND [flags] [args]\n\nCommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
-	}
-	fmt.Fprintln(w, "\nRun \"govbot COMMAND -h\" for a command's flags.")
+	return program.Run(ctx, e, e.stdout, e.stderr, args)
 }
 
 // dataDir resolves the data directory: the --data flag, then GOVBOT_DATA,
@@ -114,20 +79,6 @@ func dataDir(e *env, flagValue string) string {
 		return filepath.Join(home, ".local", "share", "govbot")
 	}
 	return "govbot-data"
-}
-
-// parseNoArgs parses the flags of a command that takes no arguments.
-func parseNoArgs(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %v", errUsage, err)
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
-	}
-	return nil
 }
 
 // warnMissingData says on stderr when a data directory named by --data or

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	register(&command{name: "reports", summary: "list the indexed reports (title, issuer, date, paragraphs, figures)", run: runReports})
+	register(&command{Name: "reports", Summary: "list the indexed reports (title, issuer, date, paragraphs, figures)", Run: runReports})
 }
 
 func runReports(ctx context.Context, e *env, args []string) error {

@@ -13,14 +13,15 @@ import (
 	"github.com/govbot/govbot/answer"
 	"github.com/govbot/govbot/bot"
 	"github.com/govbot/govbot/index"
+	"github.com/govbot/govbot/internal/cli"
 	"github.com/govbot/govbot/web"
 )
 
 func init() {
 	register(&command{
-		name:    "serve",
-		summary: "run the Telegram bot (long polling, or a webhook with --webhook-url)",
-		run:     runServe,
+		Name:    "serve",
+		Summary: "run the Telegram bot (long polling, or a webhook with --webhook-url)",
+		Run:     runServe,
 	})
 }
 
@@ -51,7 +52,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(fs.Output(), "Usage: govbot serve [flags]\n\nRuns the Telegram bot. The token comes from --token or TELEGRAM_BOT_TOKEN.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := parseNoArgs(fs, args); err != nil {
+	if err := cli.ParseNoArgs(fs, args); err != nil {
 		return err
 	}
 	orEnv := func(v, name string) string {
@@ -169,12 +170,12 @@ func indexIfMissing(ctx context.Context, e *env, log *slog.Logger, dir, src stri
 	if has, err := hasOwnIndex(dir); err != nil || has {
 		return err
 	}
-	c, ok := commands["index"]
+	c, ok := program.Commands["index"]
 	if !ok {
 		return errors.New("--index-if-missing: this build has no index command")
 	}
 	log.Info("no index yet: building it", "data", dir, "reports", src)
-	if err := c.run(ctx, e, []string{"--data", dir, src}); err != nil {
+	if err := c.Run(ctx, e, []string{"--data", dir, src}); err != nil {
 		return fmt.Errorf("--index-if-missing: %w", err)
 	}
 	return nil

@@ -17,6 +17,22 @@ import (
 
 const serveToken = "4242:serve-TEST-secret-part"
 
+// waitReply waits until api has seen a reply sent to message id and
+// returns its text.
+func waitReply(ctx context.Context, api *bottest.Server, id int) (string, error) {
+	var reply string
+	err := api.WaitFor(ctx, func(calls []bottest.Call) bool {
+		for _, c := range calls {
+			if c.Method == "sendMessage" && c.OK() && c.ReplyTo() == id {
+				reply = c.Params["text"]
+				return true
+			}
+		}
+		return false
+	})
+	return reply, err
+}
+
 // TestServe runs "govbot serve" as the container does: settings from the
 // environment, an empty data directory, reports to index on first start,
 // against the fake Bot API. It answers, stops on cancel and never logs the
@@ -81,16 +97,7 @@ func TestServe(t *testing.T) {
 				u := bottest.User(5)
 				_, id := api.SendText(bottest.PrivateChat(u), u, "房县去年一共办了多少件行政复议案件?")
 				wctx, wcancel := context.WithTimeout(context.Background(), 20*time.Second)
-				var reply string
-				err := api.WaitFor(wctx, func(calls []bottest.Call) bool {
-					for _, c := range calls {
-						if c.Method == "sendMessage" && c.OK() && c.ReplyTo() == id {
-							reply = c.Params["text"]
-							return true
-						}
-					}
-					return false
-				})
+				reply, err := waitReply(wctx, api, id)
 				wcancel()
 				cancel()
 				var code int

@@ -7,11 +7,12 @@ import (
 	"log/slog"
 	"path/filepath"
 
+	"github.com/govbot/govbot/internal/cli"
 	"github.com/govbot/govbot/source"
 )
 
 func init() {
-	register(&command{name: "watch", summary: "poll the configured sources (listing pages, folders) and ingest new reports", run: runWatch})
+	register(&command{Name: "watch", Summary: "poll the configured sources (listing pages, folders) and ingest new reports", Run: runWatch})
 }
 
 // sourcesConfigPath resolves the sources config: the flag, then
@@ -43,8 +44,8 @@ func runWatch(ctx context.Context, e *env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 0 {
-		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
+	if err := cli.NoArgs(fs); err != nil {
+		return err
 	}
 	dir := dataDir(e, *data)
 	cfg, err := source.LoadConfig(sourcesConfigPath(e, *config, dir))

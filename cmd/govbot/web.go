@@ -10,11 +10,12 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/govbot/govbot/internal/cli"
 	"github.com/govbot/govbot/web"
 )
 
 func init() {
-	register(&command{name: "web", summary: "serve the question page, the reports and the JSON API over HTTP", run: runWeb})
+	register(&command{Name: "web", Summary: "serve the question page, the reports and the JSON API over HTTP", Run: runWeb})
 }
 
 func runWeb(ctx context.Context, e *env, args []string) error {
@@ -30,7 +31,7 @@ func runWeb(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(fs.Output(), "Usage: govbot web [--listen ADDR] [--data DIR] [--corpus builtin|sample]\n\nServes / (questions), /reports, /reports/{id} and /api/ask?q=, /api/reports, /api/reports/{id}.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := parseNoArgs(fs, args); err != nil {
+	if err := cli.ParseNoArgs(fs, args); err != nil {
 		return err
 	}
 	var level slog.Level

@@ -234,16 +234,22 @@ func build(ctx context.Context, name, dir string, reports []*corpus.Report, opts
 		return nil, fmt.Errorf("bench: build %s index: %w", name, err)
 	}
 	r := &Result{Name: name, Reports: len(reports), TextBytes: st.Bytes, Build: st.Elapsed, CPU: cpuTime() - cpu0}
-	r.IndexBytes, err = dirSize(dir)
-	if err != nil {
-		return nil, err
+	return r, r.measureSize(dir)
+}
+
+// measureSize records the size on disk of the index in dir: all of it in
+// IndexBytes, its current generation's bleve index in BleveBytes.
+func (r *Result) measureSize(dir string) error {
+	var err error
+	if r.IndexBytes, err = dirSize(dir); err != nil {
+		return err
 	}
 	gdir, err := index.CurrentDir(dir)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	r.BleveBytes, err = dirSize(filepath.Join(gdir, "bleve"))
-	return r, err
+	return err
 }
 
 // buildReplicated builds the replicated index in cfg.Work/replicated: in a
@@ -268,16 +274,7 @@ func buildReplicated(ctx context.Context, cfg Config, reports []*corpus.Report) 
 		}
 		r.Build, r.TextBytes, r.CPU = st.Elapsed, st.Bytes, cpuTime()-cpu0
 	}
-	var err error
-	if r.IndexBytes, err = dirSize(dir); err != nil {
-		return nil, err
-	}
-	gdir, err := index.CurrentDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	r.BleveBytes, err = dirSize(filepath.Join(gdir, "bleve"))
-	return r, err
+	return r, r.measureSize(dir)
 }
 
 // latency answers the questions Rounds times (after a warm-up round) with
