@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/govbot/govbot/store"
@@ -201,12 +200,7 @@ func (s *Store) Reports() ([]store.ReportRecord, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: list reports: %w", err)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if !out[i].Updated.Equal(out[j].Updated) {
-			return out[i].Updated.After(out[j].Updated)
-		}
-		return out[i].ID < out[j].ID
-	})
+	store.SortReports(out)
 	return out, nil
 }
 
