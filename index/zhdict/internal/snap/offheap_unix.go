@@ -14,10 +14,6 @@ import (
 // pointers: on the heap they would only double the garbage collector's heap
 // target (GOGC=100 lets the heap grow to twice the live data), which costs a
 // long-running `govbot serve` ~25 MiB of RSS for nothing.
-// madvHugepage is MADV_HUGEPAGE (linux), which package syscall does not
-// name on every unix.
-const madvHugepage = 14
-
 func offHeap[T any](n int) ([]T, func()) {
 	size := n * int(unsafe.Sizeof(*new(T)))
 	if size == 0 {
@@ -27,11 +23,6 @@ func offHeap[T any](n int) ([]T, func()) {
 	if err != nil {
 		return make([]T, n), func() {}
 	}
-	// Huge pages where the kernel allows them only on request
-	// (transparent_hugepage=madvise): the trie is filled in one pass of
-	// scattered writes, and with 4 KiB pages its ~6,000 first-touch page
-	// faults and TLB misses cost more CPU than the filling itself. An
-	// error (no THP support) changes nothing.
-	_ = syscall.Madvise(mem, madvHugepage)
+	hugePages(mem)
 	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(mem))), n), func() { _ = syscall.Munmap(mem) }
 }
