@@ -25,6 +25,9 @@ import (
 	"path/filepath"
 	"sort"
 	"syscall"
+
+	// Starts loading the dictionary during package initialisation.
+	_ "github.com/govbot/govbot/cmd/govbot/internal/dictprefetch"
 )
 
 // command is one govbot subcommand. Each lives in a file of its own and
