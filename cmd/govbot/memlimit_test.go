@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 	"log/slog"
-	"math"
 	"runtime/debug"
 	"testing"
 
@@ -56,7 +55,7 @@ func TestServeGC(t *testing.T) {
 			}
 		})
 	}
-	if defaultLimit >= math.MaxInt64 || defaultLimit < serveHeapBase {
+	if defaultLimit < serveHeapBase+index.DefaultReportCacheBytes {
 		t.Errorf("default limit %d: want the caches' bounds plus %d", defaultLimit, serveHeapBase)
 	}
 }
