@@ -5,15 +5,15 @@ import "sync"
 // DefaultReportCacheBytes bounds the parsed-report cache of an index opened
 // from a data directory unless Options.ReportCacheBytes says otherwise. A
 // report, or a chunk of its paragraphs (see reportfile.go), costs about its
-// encoded size in memory (see reportCost): the shared corpus's 117 reports
-// are ~25 MB of JSON, a nationwide corpus of 35,000 some 7 GB, of which a
-// server keeps only the parts recent answers came from. Since answers read
-// one chunk of a report rather than all of it, 64 MiB answers 2,000
-// questions over 1,000 reports about as fast as 256 MiB (11.2 s against
-// 10.8 s; with whole reports it had been twice as slow) and holds a
-// serve-like process over 10,000 reports at ~460 MiB instead of ~860 MiB:
-// see docs/performance.md.
-var DefaultReportCacheBytes int64 = 64 << 20
+// encoded size in memory (see reportCost; decoded chunks take ~5/4 of it):
+// the shared corpus's 117 reports are ~25 MB of JSON, a nationwide corpus of
+// 35,000 some 7 GB, of which a server keeps only the parts recent answers
+// came from. Answers read one chunk of a report (~96 KB) rather than all of
+// it, and a miss costs ~1 ms, so a small cache is enough: over 10,000
+// reports, 2,000 questions took 61 s with 32 MiB and 60 s with 64 MiB (side
+// by side), while a serve-like process peaked at 346 MiB instead of 413 MiB
+// (docs/performance.md, 2026-12-03).
+var DefaultReportCacheBytes int64 = 32 << 20
 
 // reportCache keeps parsed reports and parts of them (see cacheKey), least
 // recently used dropped first

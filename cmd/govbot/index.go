@@ -238,7 +238,7 @@ type cacheFlags struct {
 }
 
 func (c *cacheFlags) register(fs *flag.FlagSet) {
-	fs.IntVar(&c.reportMB, "report-cache-mb", 0, "MiB of parsed reports kept between questions (default $GOVBOT_REPORT_CACHE_MB, else 64)")
+	fs.IntVar(&c.reportMB, "report-cache-mb", 0, "MiB of parsed reports kept between questions (default $GOVBOT_REPORT_CACHE_MB, else 32)")
 	fs.IntVar(&c.postingsMB, "postings-cache-mb", 0, "MiB of decoded postings of frequent words kept between questions (default $GOVBOT_POSTINGS_CACHE_MB, else 16)")
 }
 

@@ -24,6 +24,8 @@ import (
 	"path/filepath"
 	"syscall"
 
+	// Starts loading the dictionary during package initialisation.
+	_ "github.com/govbot/govbot/cmd/govbot/internal/dictprefetch"
 	"github.com/govbot/govbot/internal/cli"
 )
 

@@ -96,10 +96,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}
 	// Set after any first-start indexing, which needs far more memory for
 	// a short while and would only be slowed by the limit.
-	defer setServeGC(e, log)()
 	if err := cf.apply(e); err != nil {
 		return err
 	}
+	defer setServeGC(e, log)()
 	ix, err := index.Open(dir)
 	if err != nil {
 		return fmt.Errorf("open index in %s: %w", dir, err)
@@ -210,21 +210,47 @@ func hasOwnIndex(dir string) (bool, error) {
 // the live heap is about 21 MiB; with the default GOGC=100 the heap grew to
 // about 42 MiB between collections, which put the process's peak RSS (with
 // the 20 MiB dictionary kept off the Go heap and the mapped binary and
-// index) at 97–99 MiB against a 100 MiB target. A fixed memory limit would
-// hold it lower, but a live heap above the limit (a far larger corpus) makes
-// the collector run all the time; a lower GOGC scales with the live heap
-// instead, at the cost of collecting twice as often, which did not show in
+// index) at 97–99 MiB against a 100 MiB target. A lower GOGC scales with the
+// live heap, at the cost of collecting twice as often, which did not show in
 // the CPU time measured.
 const serveGCPercent = 50
 
-// setServeGC sets serveGCPercent unless the environment tunes the
-// collector itself (GOGC or GOMEMLIMIT, which the runtime has applied
-// already), and returns a func that restores the previous setting.
+// serveHeapBase is the part of serve's soft memory limit that is not the
+// index's caches: the catalog list, the answer engine's paragraph and
+// document-frequency caches, spare search accumulators and a question's
+// transient data. Over 10,000 replicated reports they are ~55 MiB live.
+const serveHeapBase = 96 << 20
+
+// serveMemoryLimit is the soft memory limit (runtime/debug.SetMemoryLimit)
+// serve sets when the environment sets neither GOGC nor GOMEMLIMIT: the
+// caches' bounds (the report cache's decoded paragraphs take about 5/4 of
+// what it counts) plus serveHeapBase, 152 MiB with the default caches. It
+// caps the heap's growth between collections and makes the runtime return
+// freed memory to the system at once, where GOGC alone lets a heap of 130
+// MiB live reach ~220 MiB of RSS (docs/performance.md, 2026-12-03). It is
+// configuration, like the caches, not corpus size; should the live heap
+// outgrow it (a far larger corpus), the collector runs more often (the
+// runtime caps it at half the CPU) rather than failing: raise the limit
+// with GOMEMLIMIT then.
+func serveMemoryLimit(reportCacheBytes int64, postingsCacheBytes int) int64 {
+	return reportCacheBytes*5/4 + int64(postingsCacheBytes) + serveHeapBase
+}
+
+// setServeGC sets serveGCPercent and serveMemoryLimit (from the index's
+// cache bounds as configured, so after cacheFlags.apply) unless the
+// environment tunes the collector itself (GOGC or GOMEMLIMIT, which the
+// runtime has applied already), and returns a func that restores the
+// previous settings.
 func setServeGC(e *env, log *slog.Logger) (restore func()) {
 	if e.getenv("GOGC") != "" || e.getenv("GOMEMLIMIT") != "" {
 		return func() {}
 	}
+	limit := serveMemoryLimit(index.DefaultReportCacheBytes, index.DefaultPostingsCacheBytes)
 	prev := debug.SetGCPercent(serveGCPercent)
-	log.Debug("GC target set (GOGC or GOMEMLIMIT override it)", "percent", serveGCPercent)
-	return func() { debug.SetGCPercent(prev) }
+	prevLimit := debug.SetMemoryLimit(limit)
+	log.Debug("GC target and soft memory limit set (GOGC or GOMEMLIMIT override them)", "percent", serveGCPercent, "limit_mib", limit>>20)
+	return func() {
+		debug.SetGCPercent(prev)
+		debug.SetMemoryLimit(prevLimit)
+	}
 }

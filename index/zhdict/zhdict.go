@@ -90,17 +90,70 @@ func Load(seg *gse.Segmenter) error {
 	if seg.AlphaNum || seg.Alpha || seg.Num {
 		return errors.New("zhdict: the snapshot needs gse's default word splitting (AlphaNum, Alpha, Num false)")
 	}
-	data, err := snapshot()
-	if err != nil {
-		return fmt.Errorf("zhdict: load zh_s snapshot: %w", err)
+	d, ok := takePrefetched()
+	if !ok {
+		d = decode()
 	}
-	d, err := snap.Decode(data)
-	if err != nil {
-		return fmt.Errorf("zhdict: load zh_s snapshot: %w", err)
+	if d.err != nil {
+		return fmt.Errorf("zhdict: load zh_s snapshot: %w", d.err)
 	}
-	seg.Dict = d
+	seg.Dict = d.dict
 	seg.Init()
 	return nil
+}
+
+// decoded is the result of decoding the snapshot.
+type decoded struct {
+	dict *gse.Dictionary
+	err  error
+}
+
+// decode decompresses (once per process) and decodes the snapshot.
+func decode() decoded {
+	data, err := snapshot()
+	if err != nil {
+		return decoded{err: err}
+	}
+	d, err := snap.Decode(data)
+	return decoded{d, err}
+}
+
+// prefetch holds the dictionary Prefetch decodes for the next Load.
+var prefetch struct {
+	mu      sync.Mutex
+	started bool         // Prefetch was called; later calls do nothing
+	ch      chan decoded // the decoding in flight or done; nil once taken
+}
+
+// Prefetch starts decompressing and decoding the dictionary in the
+// background, for the next Load to take instead of doing it then: a
+// program that knows early that it will segment text (a command line's
+// first argument, read in an init function) overlaps the ~50 ms of CPU with
+// the rest of its start. Only the first call does anything, and a dictionary
+// no Load takes stays in memory (~25 MiB).
+func Prefetch() {
+	prefetch.mu.Lock()
+	defer prefetch.mu.Unlock()
+	if prefetch.started {
+		return
+	}
+	prefetch.started = true
+	ch := make(chan decoded, 1)
+	prefetch.ch = ch
+	go func() { ch <- decode() }()
+}
+
+// takePrefetched waits for and returns the dictionary Prefetch decoded, if
+// Prefetch was called and no Load took it yet.
+func takePrefetched() (decoded, bool) {
+	prefetch.mu.Lock()
+	ch := prefetch.ch
+	prefetch.ch = nil
+	prefetch.mu.Unlock()
+	if ch == nil {
+		return decoded{}, false
+	}
+	return <-ch, true
 }
 
 // Walker walks the words of a dictionary's trie byte by byte: Step(from,

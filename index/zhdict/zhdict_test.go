@@ -402,3 +402,31 @@ func TestWalkerMatchesFind(t *testing.T) {
 		check(word + "x")
 	}
 }
+
+// TestPrefetch checks that the dictionary Prefetch decodes is the next
+// Load's, that it segments as a dictionary decoded by Load itself, and that
+// the Load after it gets a dictionary of its own (words added to one do not
+// show in the other).
+func TestPrefetch(t *testing.T) {
+	Prefetch()
+	Prefetch() // a second call does nothing
+	first := mustLoad(t)
+	if prefetch.ch != nil {
+		t.Fatal("Load did not take the prefetched dictionary")
+	}
+	second := mustLoad(t)
+	if first.Dict == second.Dict {
+		t.Fatal("two Loads share one dictionary")
+	}
+	const text = "全国粮食产量达到6.5亿吨，城镇新增就业1200万人以上"
+	if a, b := first.Cut(text, true), second.Cut(text, true); !slices.Equal(a, b) {
+		t.Errorf("prefetched Cut = %q, loaded Cut = %q", a, b)
+	}
+	const word = "粮食产量达到"
+	if err := first.AddToken(word, 1e9, "n"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := second.Find(word); ok {
+		t.Errorf("a word added to the prefetched dictionary shows in the next Load's")
+	}
+}

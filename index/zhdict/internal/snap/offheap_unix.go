@@ -23,5 +23,6 @@ func offHeap[T any](n int) ([]T, func()) {
 	if err != nil {
 		return make([]T, n), func() {}
 	}
+	hugePages(mem)
 	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(mem))), n), func() { _ = syscall.Munmap(mem) }
 }
