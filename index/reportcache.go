@@ -4,15 +4,16 @@ import "sync"
 
 // DefaultReportCacheBytes bounds the parsed-report cache of an index opened
 // from a data directory unless Options.ReportCacheBytes says otherwise. A
-// report, or a chunk of its paragraphs (see reportfile.go), costs about its
-// encoded size in memory (see reportCost; decoded chunks take ~5/4 of it):
-// the shared corpus's 117 reports are ~25 MB of JSON, a nationwide corpus of
-// 35,000 some 7 GB, of which a server keeps only the parts recent answers
-// came from. Answers read one chunk of a report (~96 KB) rather than all of
-// it, and a miss costs ~1 ms, so a small cache is enough: over 10,000
-// reports, 2,000 questions took 61 s with 32 MiB and 60 s with 64 MiB (side
-// by side), while a serve-like process peaked at 346 MiB instead of 413 MiB
-// (docs/performance.md, 2026-12-03).
+// report, or a part of it (its file's head, a paragraph: see reportfile.go),
+// costs about its encoded size in memory (see reportCost): the shared
+// corpus's 117 reports are ~25 MB of JSON, a nationwide corpus of 35,000
+// some 7 GB, of which a server keeps only the parts recent answers came from.
+// An answer reads a few paragraphs of each of up to a hundred reports, and
+// the cache keeps those paragraphs alone, not the chunks they were decoded
+// from, so 32 MiB holds the paragraphs of thousands of answers: over 1,000
+// reports the bench's answers took p50 1.0 ms instead of 4.4 ms with whole
+// chunks cached, and a serve-like process over 10,000 reports stayed at
+// ~320 MiB after 2,000 questions (docs/performance.md, 2026-12-03).
 var DefaultReportCacheBytes int64 = 32 << 20
 
 // reportCache keeps parsed reports and parts of them (see cacheKey), least
@@ -22,7 +23,7 @@ var DefaultReportCacheBytes int64 = 32 << 20
 // empty cache bounded by DefaultReportCacheBytes.
 type reportCache struct {
 	mu      sync.Mutex
-	entries sizedLRU[cacheKey, any] // *loadedReport, *openHead, noHead or []corpus.Paragraph
+	entries sizedLRU[cacheKey, any] // *loadedReport, *openHead, noHead or *corpus.Paragraph
 	limit   int64
 }
 

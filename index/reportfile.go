@@ -302,7 +302,14 @@ type cacheKey struct {
 const (
 	partWhole = -2
 	partHead  = -1
+	// partParagraph - seq is the part of the report's paragraph with
+	// ordinal seq (1-based), cached alone.
+	partParagraph = -3
 )
+
+// paragraphOverhead is what a cached paragraph costs beyond its data: the
+// struct, the cache entry and its key.
+const paragraphOverhead = 256
 
 // head returns the head of report id's chunked file, cached; nil when the
 // report has no chunked file (an in-memory index, or a file written before).
@@ -350,21 +357,32 @@ func (ix *state) chunkParagraph(rid, id string) (*corpus.Report, *corpus.Paragra
 	if !ok || id != rid+"#p"+strconv.Itoa(seq) || seq > h.Paragraphs {
 		return nil, nil, true, fmt.Errorf("index: paragraph %q: %w", id, fs.ErrNotExist)
 	}
-	k := h.chunkOf(seq - 1)
-	key := cacheKey{rid, k}
-	var ps []corpus.Paragraph
+	key := cacheKey{rid, partParagraph - seq}
 	if v := ix.cache.get(key); v != nil {
-		ps = v.([]corpus.Paragraph)
-	} else {
-		got, size, err := h.readChunk(k)
-		if err != nil {
-			return nil, nil, true, fmt.Errorf("index: load report %q: %w", rid, err)
-		}
-		ps = ix.cache.put(key, got, reportCost(size, len(got))).([]corpus.Paragraph)
+		return &h.Meta, v.(*corpus.Paragraph), true, nil
+	}
+	k := h.chunkOf(seq - 1)
+	ps, size, err := h.readChunk(k)
+	if err != nil {
+		return nil, nil, true, fmt.Errorf("index: load report %q: %w", rid, err)
 	}
 	i := seq - 1 - h.Firsts[k]
 	if i < 0 || i >= len(ps) {
 		return nil, nil, true, fmt.Errorf("index: paragraph %q: corrupt chunk %d of %s", id, k, h.path)
 	}
-	return &h.Meta, &ps[i], true, nil
+	// The paragraph alone is kept, not its chunk: an answer reads a few
+	// paragraphs of each of many reports, and whole chunks filled the
+	// cache with paragraphs no answer asked for.
+	p := ps[i]
+	cost := reportCost(size, len(ps)) * int64(paraSize(&p)+1) / int64(max(chunkDataSize(ps), 1))
+	return &h.Meta, ix.cache.put(key, &p, cost+paragraphOverhead).(*corpus.Paragraph), true, nil
+}
+
+// chunkDataSize is the paragraph data of ps, as paraSize counts it.
+func chunkDataSize(ps []corpus.Paragraph) int {
+	n := 0
+	for i := range ps {
+		n += paraSize(&ps[i])
+	}
+	return n
 }

@@ -106,3 +106,42 @@ func TestReportFileOldKind(t *testing.T) {
 		t.Errorf("paragraph from an old file: %+v, %v; want %+v", p, err, want)
 	}
 }
+
+// TestParagraphCachedAlone: a paragraph read from a chunked file is cached
+// by itself, not with its chunk: read again once the file is gone, it comes
+// from the cache, while its neighbour in the same chunk, never read, is not
+// there to be found.
+func TestParagraphCachedAlone(t *testing.T) {
+	defer func(n int) { chunkBytes = n }(chunkBytes)
+	chunkBytes = 1 << 30 // one chunk holds every paragraph
+	r := sampleReport()
+	if len(r.Paragraphs) < 2 {
+		t.Fatalf("sample report has %d paragraphs, want 2 or more", len(r.Paragraphs))
+	}
+	dir := t.TempDir()
+	if _, err := Update(context.Background(), dir, []*corpus.Report{r}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	first, second := &r.Paragraphs[0], &r.Paragraphs[1]
+	if _, p, err := ix.Paragraph(docID(r, first)); err != nil || !reflect.DeepEqual(p, first) {
+		t.Fatalf("first paragraph: %+v, %v", p, err)
+	}
+	gdir, err := CurrentDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(gdir, catalogDir, catalogFileName(r.ID))); err != nil {
+		t.Fatal(err)
+	}
+	if _, p, err := ix.Paragraph(docID(r, first)); err != nil || !reflect.DeepEqual(p, first) {
+		t.Errorf("first paragraph again, file gone: %+v, %v; want it from the cache", p, err)
+	}
+	if _, _, err := ix.Paragraph(docID(r, second)); err == nil {
+		t.Error("second paragraph found with its file gone: the whole chunk was cached")
+	}
+}
