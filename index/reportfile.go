@@ -172,11 +172,10 @@ func readHead(path string) (*openHead, error) {
 	if !bytes.HasPrefix(buf, []byte(reportFileMagic)) {
 		return nil, nil
 	}
-	hlen, k := binary.Uvarint(buf[len(reportFileMagic):])
-	if k <= 0 || hlen > maxHeadBytes {
-		return nil, fmt.Errorf("%s: corrupt report file head", path)
+	start, base, err := headBounds(path, buf)
+	if err != nil {
+		return nil, err
 	}
-	base := int64(len(reportFileMagic)+k) + int64(hlen)
 	if int64(len(buf)) < base {
 		more := make([]byte, base)
 		copy(more, buf)
@@ -185,8 +184,26 @@ func readHead(path string) (*openHead, error) {
 		}
 		buf = more
 	}
+	return decodeHead(path, buf[start:base], base)
+}
+
+// headBounds reads the head's length after the magic at the start of a
+// chunked report file: the head is data[start:base] and the chunks follow
+// it from base.
+func headBounds(path string, data []byte) (start int, base int64, err error) {
+	hlen, k := binary.Uvarint(data[len(reportFileMagic):])
+	if k <= 0 || hlen > maxHeadBytes {
+		return 0, 0, fmt.Errorf("%s: corrupt report file head", path)
+	}
+	start = len(reportFileMagic) + k
+	return start, int64(start) + int64(hlen), nil
+}
+
+// decodeHead decodes the head z of the chunked report file at path, whose
+// chunks start at offset base.
+func decodeHead(path string, z []byte, base int64) (*openHead, error) {
 	h := &openHead{path: path, base: base}
-	if err := decodeZstdJSON(buf[len(reportFileMagic)+k:base], &h.reportHead); err != nil {
+	if err := decodeZstdJSON(z, &h.reportHead); err != nil {
 		return nil, fmt.Errorf("%s: head: %w", path, err)
 	}
 	if len(h.Firsts) != len(h.Ends) {
@@ -195,8 +212,7 @@ func readHead(path string) (*openHead, error) {
 	return h, nil
 }
 
-// decodeZstdJSON decodes zstd-compressed JSON into v. It returns the
-// size of the JSON.
+// decodeZstdJSON decodes zstd-compressed JSON into v.
 func decodeZstdJSON(z []byte, v any) error {
 	dec, err := zstdDec()
 	if err != nil {
@@ -265,14 +281,16 @@ func decodeChunk(z []byte) ([]corpus.Paragraph, int, error) {
 // decodeReportFile decodes a whole chunked report file; it returns the
 // report and the size of its JSON.
 func decodeReportFile(path string, data []byte) (*corpus.Report, int, error) {
-	hlen, k := binary.Uvarint(data[len(reportFileMagic):])
-	base := int64(len(reportFileMagic)+k) + int64(hlen)
-	if k <= 0 || hlen > maxHeadBytes || base > int64(len(data)) {
+	start, base, err := headBounds(path, data)
+	if err != nil {
+		return nil, 0, err
+	}
+	if base > int64(len(data)) {
 		return nil, 0, fmt.Errorf("%s: corrupt report file head", path)
 	}
-	h := &openHead{path: path, base: base}
-	if err := decodeZstdJSON(data[len(reportFileMagic)+k:base], &h.reportHead); err != nil {
-		return nil, 0, fmt.Errorf("%s: head: %w", path, err)
+	h, err := decodeHead(path, data[start:base], base)
+	if err != nil {
+		return nil, 0, err
 	}
 	r := h.Meta
 	r.Paragraphs = make([]corpus.Paragraph, 0, h.Paragraphs)
@@ -293,10 +311,10 @@ func decodeReportFile(path string, data []byte) (*corpus.Report, int, error) {
 }
 
 // cacheKey names what the report cache holds of a report: the whole report,
-// its file's head, or one chunk of its paragraphs.
+// its file's head, or one of its paragraphs.
 type cacheKey struct {
 	id   string
-	part int // partWhole, partHead, or a chunk's index
+	part int // partWhole, partHead, or partParagraph - a paragraph's ordinal
 }
 
 const (
