@@ -246,7 +246,11 @@ func (h *openHead) readChunk(k int) ([]corpus.Paragraph, int, error) {
 	if _, err := f.ReadAt(z, off); err != nil {
 		return nil, 0, fmt.Errorf("%s: chunk %d: %w", h.path, k, err)
 	}
-	return decodeChunk(z)
+	ps, size, err := decodeChunk(z)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: chunk %d: %w", h.path, k, err)
+	}
+	return ps, size, nil
 }
 
 // chunkBufs holds buffers for decompressed chunks: every paragraph not in

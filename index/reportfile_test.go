@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/govbot/govbot/corpus"
@@ -143,5 +144,79 @@ func TestParagraphCachedAlone(t *testing.T) {
 	}
 	if _, _, err := ix.Paragraph(docID(r, second)); err == nil {
 		t.Error("second paragraph found with its file gone: the whole chunk was cached")
+	}
+}
+
+// TestReportFileCorrupt: a damaged chunked report file gives an error that
+// names the file, for a paragraph read alone and for the whole report, and
+// never a panic or a wrong paragraph.
+func TestReportFileCorrupt(t *testing.T) {
+	defer func(n int) { chunkBytes = n }(chunkBytes)
+	chunkBytes = 2 << 10 // several chunks
+	r := sampleReport()
+	tests := []struct {
+		name   string
+		damage func(data []byte) []byte
+	}{
+		{"magic alone", func(d []byte) []byte { return d[:len(reportFileMagic)] }},
+		{"head length unreadable", func(d []byte) []byte {
+			return append([]byte(reportFileMagic), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff)
+		}},
+		{"head length past the end", func(d []byte) []byte {
+			return append([]byte(reportFileMagic), 0xff, 0xff, 0x03)
+		}},
+		{"head garbled", func(d []byte) []byte {
+			out := append([]byte(nil), d...)
+			for i := len(reportFileMagic) + 2; i < len(reportFileMagic)+40; i++ {
+				out[i] ^= 0x5a
+			}
+			return out
+		}},
+		{"chunks cut off", func(d []byte) []byte { return d[:len(d)-len(d)/3] }},
+		{"chunks garbled", func(d []byte) []byte {
+			out := append([]byte(nil), d...)
+			for i := len(out) - len(out)/3; i < len(out); i++ {
+				out[i] ^= 0x5a
+			}
+			return out
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if _, err := Update(context.Background(), dir, []*corpus.Report{r}); err != nil {
+				t.Fatal(err)
+			}
+			gdir, err := CurrentDir(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(gdir, catalogDir, catalogFileName(r.ID))
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, tt.damage(data), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			ix, err := OpenWith(dir, Options{ReportCacheBytes: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ix.Close()
+			last := &r.Paragraphs[len(r.Paragraphs)-1]
+			if _, p, err := ix.Paragraph(docID(r, last)); err == nil {
+				if !reflect.DeepEqual(p, last) {
+					t.Errorf("paragraph from a damaged file: %+v, want %+v or an error", p, last)
+				}
+			} else if !strings.Contains(err.Error(), catalogFileName(r.ID)) {
+				t.Errorf("paragraph error %q does not name the file", err)
+			}
+			if _, err := ix.Report(r.ID); err == nil {
+				t.Error("whole report read from a damaged file without an error")
+			} else if !strings.Contains(err.Error(), catalogFileName(r.ID)) {
+				t.Errorf("report error %q does not name the file", err)
+			}
+		})
 	}
 }
