@@ -81,7 +81,7 @@ func (e *Engine) metaReport(ctx context.Context, q *question, sc scope) (*corpus
 		// No place named among many issuers: the national report, as for
 		// other questions.
 		for _, ri := range sc.all {
-			if ri.Issuer == nationalIssuer && (len(sc.ids) == 0 || contains(sc.ids, ri.ID)) {
+			if ri.Issuer == nationalIssuer && (len(sc.ids) == 0 || sc.has(ri.ID)) {
 				return e.ix.Report(ri.ID)
 			}
 		}
@@ -89,7 +89,7 @@ func (e *Engine) metaReport(ctx context.Context, q *question, sc scope) (*corpus
 	if len(sc.ids) > 0 {
 		// Newest in scope.
 		for _, ri := range sc.all {
-			if contains(sc.ids, ri.ID) {
+			if sc.has(ri.ID) {
 				return e.ix.Report(ri.ID)
 			}
 		}

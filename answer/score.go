@@ -114,6 +114,11 @@ func (s *scorer) firstStage(hits []index.Hit) ([]firstStage, error) {
 	maxScore := hits[0].Score
 	firsts := make([]firstStage, 0, len(hits))
 	paraCov := newLeastCoverage(s.terms, minPassageCov)
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.Paragraph
+	}
+	s.e.ix.Prefetch(ids)
 	for _, h := range hits {
 		rep, para, err := s.e.ix.Paragraph(h.Paragraph)
 		if err != nil {

@@ -1,19 +1,40 @@
 package index
 
 import (
+	"math"
 	"sync"
 
 	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // cachedPosting is one posting of a frequent term, decoded: what
-// sumQuery scores it by.
+// sumQuery scores it by, in 8 bytes (at 16, the norm and length apart,
+// half as many postings fitted the cache).
 type cachedPosting struct {
-	doc    uint32  // document number in the snapshot
-	freq   uint32  // term frequency
-	norm   float32 // the norm zap gives (a float32's value, kept exactly)
-	length uint32  // the field's length the norm is computed from; 0 unknown
+	doc uint32 // document number in the snapshot
+	// fl holds the term frequency (the top 8 bits) and the field's
+	// length (the low lengthBits), from which zap computes the norm.
+	fl uint32
 }
+
+// lengthBits is how many bits of cachedPosting.fl hold the length.
+const lengthBits = 24
+
+// newCachedPosting returns the cached form of a posting of document doc;
+// ok is false when its frequency or length does not fit.
+func newCachedPosting(doc uint32, freq, length uint64) (cachedPosting, bool) {
+	if freq == 0 || freq >= 1<<(32-lengthBits) || length >= 1<<lengthBits {
+		return cachedPosting{}, false
+	}
+	return cachedPosting{doc, uint32(freq)<<lengthBits | uint32(length)}, true
+}
+
+func (p *cachedPosting) freq() uint32   { return p.fl >> lengthBits }
+func (p *cachedPosting) length() uint32 { return p.fl & (1<<lengthBits - 1) }
+
+// lengthNorm is zap's norm of a field of length n (zapx Posting.Norm):
+// decode keeps a term's postings only when every posting's norm is this.
+func lengthNorm(n uint32) float64 { return float64(float32(1.0 / math.Sqrt(float64(n)))) }
 
 // postingsCache keeps the decoded postings of a snapshot's frequent terms
 // (at least cacheMinPostings documents), least recently used dropped first
@@ -52,7 +73,7 @@ func (c *postingsCache) max() int {
 	return DefaultPostingsCacheBytes
 }
 
-const cachedPostingSize = 16
+const cachedPostingSize = 8
 
 // holds reports whether the cache keeps an entry of size bytes: none
 // larger than a quarter of it, so that one word does not evict all others.

@@ -388,16 +388,11 @@ func (ix *state) chunkParagraph(rid, id string) (*corpus.Report, *corpus.Paragra
 	if err != nil {
 		return nil, nil, true, fmt.Errorf("index: load report %q: %w", rid, err)
 	}
-	i := seq - 1 - h.Firsts[k]
-	if i < 0 || i >= len(ps) {
+	p := ix.cacheParagraph(h, rid, k, seq, ps, size)
+	if p == nil {
 		return nil, nil, true, fmt.Errorf("index: paragraph %q: corrupt chunk %d of %s", id, k, h.path)
 	}
-	// The paragraph alone is kept, not its chunk: an answer reads a few
-	// paragraphs of each of many reports, and whole chunks filled the
-	// cache with paragraphs no answer asked for.
-	p := ps[i]
-	cost := reportCost(size, len(ps)) * int64(paraSize(&p)+1) / int64(max(chunkDataSize(ps), 1))
-	return &h.Meta, ix.cache.put(key, &p, cost+paragraphOverhead).(*corpus.Paragraph), true, nil
+	return &h.Meta, p, true, nil
 }
 
 // chunkDataSize is the paragraph data of ps, as paraSize counts it.

@@ -462,8 +462,9 @@ func (s *sumSearcher) collectClause(a *accumulator, c *sumClauseState) error {
 	return nil
 }
 
-// decode reads all of c's postings, for the cache; nil when a norm is not
-// a float32's value (a zap version that keeps norms otherwise).
+// decode reads all of c's postings, for the cache; nil when one does not
+// fit a cachedPosting or its norm is not lengthNorm's (a zap version that
+// keeps norms otherwise).
 func (s *sumSearcher) decode(c *sumClauseState) ([]cachedPosting, error) {
 	posts := make([]cachedPosting, 0, c.count)
 	for i, pl := range c.postings {
@@ -477,16 +478,18 @@ func (s *sumSearcher) decode(c *sumClauseState) ([]cachedPosting, error) {
 			if p == nil {
 				break
 			}
-			norm := p.Norm()
-			if float64(float32(norm)) != norm {
+			fl, ok := p.(fieldLengther)
+			if !ok {
 				fellBack(fastNorms)
 				return nil, nil
 			}
-			cp := cachedPosting{doc: uint32(off + p.Number()), freq: uint32(min(p.Frequency(), math.MaxUint32)), norm: float32(norm)}
-			if fl, ok := p.(fieldLengther); !ok {
+			cp, ok := newCachedPosting(uint32(off+p.Number()), p.Frequency(), fl.NormUint64())
+			if !ok {
+				return nil, nil
+			}
+			if lengthNorm(cp.length()) != p.Norm() {
 				fellBack(fastNorms)
-			} else if fl.NormUint64() <= math.MaxUint32 {
-				cp.length = uint32(fl.NormUint64())
+				return nil, nil
 			}
 			posts = append(posts, cp)
 		}
@@ -544,15 +547,16 @@ func (s *sumSearcher) slot(doc uint64, r int) uint64 {
 
 // cachedScore is postingScore of a decoded posting.
 func (c *sumClauseState) cachedScore(p *cachedPosting) float64 {
-	if p.freq == 1 && p.length != 0 && p.length < cachedLengths && c.byLength != nil {
-		if x := c.byLength[p.length]; x != 0 {
+	freq, n := p.freq(), p.length()
+	if freq == 1 && n < cachedLengths && c.byLength != nil {
+		if x := c.byLength[n]; x != 0 {
 			return x
 		}
-		x := c.score(1, float64(p.norm))
-		c.byLength[p.length] = x
+		x := c.score(1, lengthNorm(n))
+		c.byLength[n] = x
 		return x
 	}
-	return c.score(uint64(p.freq), float64(p.norm))
+	return c.score(uint64(freq), lengthNorm(n))
 }
 
 // add adds a clause's score to document doc.
