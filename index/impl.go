@@ -823,7 +823,7 @@ func readReportFile(path string) (*corpus.Report, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	if bytes.HasPrefix(raw, []byte(reportFileMagic)) {
+	if chunked, _ := chunkedFile(raw); chunked {
 		return decodeReportFile(path, raw)
 	}
 	data, err := decompress(path, raw)

@@ -97,27 +97,25 @@ func (ix *state) chunkReads(ids []string) []chunkRead {
 
 // readParagraphs reads r's chunk and caches the paragraphs wanted of it.
 func (ix *state) readParagraphs(r chunkRead) {
-	ps, size, err := r.h.readChunk(r.k)
+	c, err := r.h.readChunk(r.k)
 	if err != nil {
 		return
 	}
+	defer c.release()
 	for _, seq := range r.seqs {
-		ix.cacheParagraph(r.h, r.rid, r.k, seq, ps, size)
+		ix.cacheParagraph(r.h, r.rid, r.k, seq, c)
 	}
 }
 
-// cacheParagraph caches paragraph seq of report rid, from chunk k (ps,
-// decoded from size bytes), and returns it; nil when the chunk does not
-// hold it.
-func (ix *state) cacheParagraph(h *openHead, rid string, k, seq int, ps []corpus.Paragraph, size int) *corpus.Paragraph {
-	i := seq - 1 - h.Firsts[k]
-	if i < 0 || i >= len(ps) {
-		return nil
-	}
+// cacheParagraph decodes paragraph seq of report rid from its chunk c
+// (chunk k), caches it and returns it.
+func (ix *state) cacheParagraph(h *openHead, rid string, k, seq int, c *chunk) (*corpus.Paragraph, error) {
 	// The paragraph alone is kept, not its chunk: an answer reads a few
 	// paragraphs of each of many reports, and whole chunks filled the
 	// cache with paragraphs no answer asked for.
-	p := ps[i]
-	cost := reportCost(size, len(ps)) * int64(paraSize(&p)+1) / int64(max(chunkDataSize(ps), 1))
-	return ix.cache.put(cacheKey{rid, partParagraph - seq}, &p, cost+paragraphOverhead).(*corpus.Paragraph)
+	p, cost, err := c.paragraph(seq - 1 - h.Firsts[k])
+	if err != nil {
+		return nil, err
+	}
+	return ix.cache.put(cacheKey{rid, partParagraph - seq}, p, cost+paragraphOverhead).(*corpus.Paragraph), nil
 }

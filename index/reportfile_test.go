@@ -220,3 +220,137 @@ func TestReportFileCorrupt(t *testing.T) {
 		})
 	}
 }
+
+// TestReportFileGobChunks: a chunked report file written before the
+// paragraph tables (its chunks gob-encoded; testdata/gob-chunks.report,
+// written by that code from the Fangxian sample) is still read, whole and
+// a paragraph at a time, as the report it was written from.
+func TestReportFileGobChunks(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "gob-chunks.report"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if chunked, gobChunks := chunkedFile(data); !chunked || !gobChunks {
+		t.Fatalf("chunkedFile = %v, %v; want a chunked file of gob chunks", chunked, gobChunks)
+	}
+	wantJSON, err := os.ReadFile(filepath.Join("testdata", "gob-chunks.want.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want corpus.Report
+	if err := json.Unmarshal(wantJSON, &want); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "r.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := readReportFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, &want) {
+		t.Errorf("whole report differs from the one written")
+	}
+	h, err := readHead(path)
+	if err != nil || h == nil || !h.gobChunks || len(h.Firsts) < 2 {
+		t.Fatalf("head: %+v, %v; want several gob chunks", h, err)
+	}
+	for i := range want.Paragraphs {
+		k := h.chunkOf(i)
+		c, err := h.readChunk(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _, err := c.paragraph(i - h.Firsts[k])
+		c.release()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(p, &want.Paragraphs[i]) {
+			t.Errorf("paragraph %d: %+v, want %+v", i+1, p, want.Paragraphs[i])
+		}
+	}
+}
+
+// TestChunkTable: a chunk's paragraphs are decoded one at a time, so a
+// paragraph reads even when another of its chunk is damaged; a table that
+// does not add up is an error, never a panic or another paragraph.
+func TestChunkTable(t *testing.T) {
+	ps := sampleReport().Paragraphs[:3]
+	good, err := encodeChunk(ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The table's head (the count and the lengths) comes before the
+	// paragraphs' JSON.
+	head := len(good)
+	for i := range ps {
+		head -= len(mustJSON(t, &ps[i]))
+	}
+	tests := []struct {
+		name  string
+		table []byte
+		ok    []bool // which paragraphs decode
+		bad   bool   // the table itself is refused
+	}{
+		{"whole", good, []bool{true, true, true}, false},
+		{"second paragraph garbled", garble(good, head+len(mustJSON(t, &ps[0]))+3), []bool{true, false, true}, false},
+		{"empty", nil, nil, true},
+		{"count past the data", append([]byte{0xff, 0xff, 0x03}, good[1:]...), nil, true},
+		{"cut short", good[:len(good)-5], nil, true},
+		{"bytes after the last", append(append([]byte(nil), good...), '}'), nil, true},
+		{"lengths cut off", good[:2], nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			z, err := compressBytes(tt.table)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := decodeChunk(z, false)
+			if tt.bad {
+				if err == nil {
+					c.release()
+					t.Fatal("table accepted")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.release()
+			for i, ok := range tt.ok {
+				p, _, err := c.paragraph(i)
+				switch {
+				case ok && err != nil:
+					t.Errorf("paragraph %d: %v", i, err)
+				case ok && !reflect.DeepEqual(p, &ps[i]):
+					t.Errorf("paragraph %d: %+v, want %+v", i, p, ps[i])
+				case !ok && err == nil:
+					t.Errorf("paragraph %d decoded from garbage: %+v", i, p)
+				}
+			}
+			if _, _, err := c.paragraph(len(tt.ok)); err == nil {
+				t.Error("a paragraph past the table decoded")
+			}
+		})
+	}
+}
+
+// garble returns data with the byte at i replaced by one no JSON value
+// holds there.
+func garble(data []byte, i int) []byte {
+	out := append([]byte(nil), data...)
+	out[i] = 0x01
+	return out
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	j, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
