@@ -3,7 +3,9 @@ package index
 import (
 	"cmp"
 	"context"
+	"errors"
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -120,14 +122,9 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 	if err != nil {
 		return nil, err
 	}
-	s := &sumSearcher{clauses: make([]sumClauseState, 0, len(q.clauses)), ranges: ranges, docTotal: max(docTotal, 1)}
+	s := &sumSearcher{clauses: make([]sumClauseState, 0, len(q.clauses)), docTotal: max(docTotal, 1)}
 	if ranges != nil {
-		s.bases = make([]uint64, len(ranges))
-		var n uint64
-		for i, r := range ranges {
-			s.bases[i], n = n, n+r.end-r.start
-		}
-		s.slots = n
+		s.setRanges(ranges)
 	}
 	for _, k := range q.keep {
 		ks := keepState{n: k.n}
@@ -402,8 +399,12 @@ func (s *sumSearcher) collect() error {
 	for i := range s.clauses {
 		s.clauses[i].byLength = s.acc.cache[i*cachedLengths : (i+1)*cachedLengths]
 	}
+	if parts := s.parts(); len(parts) > 1 {
+		return s.collectParallel(parts)
+	}
+	whole := part{s.ranges, s.bases}
 	for i := range s.clauses {
-		if err := s.collectClause(s.acc, &s.clauses[i]); err != nil {
+		if err := s.collectClause(s.acc, &s.clauses[i], whole); err != nil {
 			return err
 		}
 	}
@@ -411,18 +412,114 @@ func (s *sumSearcher) collect() error {
 	return nil
 }
 
+// setRanges restricts the search to ranges, numbering their documents
+// from slot 0.
+func (s *sumSearcher) setRanges(ranges []docRange) {
+	s.ranges = ranges
+	s.bases = make([]uint64, len(ranges))
+	var slots uint64
+	for i, r := range ranges {
+		s.bases[i], slots = slots, slots+r.end-r.start
+	}
+	s.slots = slots
+}
+
+// part is the documents one goroutine of a search collects: ranges of
+// document numbers with their first slots (nil ranges: every document, its
+// number its slot).
+type part struct {
+	ranges []docRange
+	bases  []uint64
+}
+
+// parallelPostings is how many postings a search reads, at least, before
+// it splits them between goroutines (GOMAXPROCS of them): starting one costs
+// a few microseconds, and a question's postings over 10,000 reports take
+// tens of milliseconds to add up on one core.
+var parallelPostings uint64 = 1 << 17
+
+// parts splits the search's slots into as many parts as it has cores to
+// collect with, of equal numbers of slots; one part when the search is
+// small.
+func (s *sumSearcher) parts() []part {
+	n := uint64(runtime.GOMAXPROCS(0))
+	var postings uint64
+	for i := range s.clauses {
+		postings += s.clauses[i].count
+	}
+	if n < 2 || postings < parallelPostings || s.slots < n {
+		return nil
+	}
+	ranges, bases := s.ranges, s.bases
+	if ranges == nil {
+		ranges, bases = []docRange{{0, s.slots}}, []uint64{0}
+	}
+	parts := make([]part, 0, n)
+	r, off := 0, uint64(0) // the next slot to assign: off into ranges[r]
+	for k := range n {
+		want := s.slots * (k + 1) / n // the first slot of the next part
+		var p part
+		for r < len(ranges) && bases[r]+off < want {
+			start := ranges[r].start + off
+			take := min(ranges[r].end-start, want-(bases[r]+off))
+			p.ranges = append(p.ranges, docRange{start, start + take})
+			p.bases = append(p.bases, bases[r]+off)
+			if off += take; ranges[r].start+off == ranges[r].end {
+				r, off = r+1, 0
+			}
+		}
+		parts = append(parts, p)
+	}
+	return parts
+}
+
+// collectParallel collects every clause over each of parts in a goroutine
+// of its own: the parts' slots are apart, and each paragraph's clauses are
+// added in the same order as one goroutine adds them, so its score is the
+// same to the bit.
+func (s *sumSearcher) collectParallel(parts []part) error {
+	errs := make([]error, len(parts))
+	matched := make([]uint64, len(parts))
+	var wg sync.WaitGroup
+	for k, p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// The part's own counts and score caches; the slots are
+			// shared, each part's its own.
+			a := &accumulator{n: s.acc.n, score: s.acc.score}
+			clauses := slices.Clone(s.clauses)
+			cache := make([]float64, len(clauses)*cachedLengths)
+			for i := range clauses {
+				clauses[i].byLength = cache[i*cachedLengths : (i+1)*cachedLengths]
+				if err := s.collectClause(a, &clauses[i], p); err != nil {
+					errs[k] = err
+					return
+				}
+			}
+			matched[k] = a.matched
+		}()
+	}
+	wg.Wait()
+	for k := range parts {
+		s.acc.matched += matched[k]
+	}
+	s.count = s.acc.matched
+	return errors.Join(errs...)
+}
+
 // advanceOver is how many postings a clause skips by Advance rather than
 // by Next (an estimate, from the clause's share of the documents): an
 // Advance of scorch's postings costs about as much as a few dozen Nexts.
 const advanceOver = 32
 
-// collectClause adds one clause's scores, of the documents in s.ranges. It
+// collectClause adds one clause's scores, of the documents of part p. It
 // reads the segments' postings itself: scorch's TermFieldReader costs
 // about as much again per posting (a global ID of bytes, the norm's square
 // root) as reading them.
-func (s *sumSearcher) collectClause(a *accumulator, c *sumClauseState) error {
+func (s *sumSearcher) collectClause(a *accumulator, c *sumClauseState, pt part) error {
 	if c.cached != nil {
-		s.collectCached(a, c)
+		collectCached(a, c, pt)
 		return nil
 	}
 	for i, pl := range c.postings {
@@ -436,14 +533,14 @@ func (s *sumSearcher) collectClause(a *accumulator, c *sumClauseState) error {
 		r := 0 // the range p is in or before
 		for p != nil && err == nil {
 			doc := off + p.Number()
-			if s.ranges != nil {
-				for r < len(s.ranges) && doc >= s.ranges[r].end {
+			if pt.ranges != nil {
+				for r < len(pt.ranges) && doc >= pt.ranges[r].end {
 					r++
 				}
-				if r == len(s.ranges) || s.ranges[r].start >= end {
+				if r == len(pt.ranges) || pt.ranges[r].start >= end {
 					break // none in this segment
 				}
-				if start := s.ranges[r].start; doc < start {
+				if start := pt.ranges[r].start; doc < start {
 					if (start-doc)*c.count > advanceOver*s.docTotal {
 						p, err = it.Advance(start - off)
 					} else {
@@ -452,7 +549,7 @@ func (s *sumSearcher) collectClause(a *accumulator, c *sumClauseState) error {
 					continue
 				}
 			}
-			a.add(s.slot(doc, r), c.postingScore(p))
+			a.add(pt.slot(doc, r), c.postingScore(p))
 			p, err = it.Next()
 		}
 		if err != nil {
@@ -499,9 +596,9 @@ func (s *sumSearcher) decode(c *sumClauseState) ([]cachedPosting, error) {
 
 // collectCached is collectClause over c's decoded postings: a restriction
 // finds each range's first posting by binary search.
-func (s *sumSearcher) collectCached(a *accumulator, c *sumClauseState) {
+func collectCached(a *accumulator, c *sumClauseState, pt part) {
 	posts := c.cached
-	if s.ranges == nil {
+	if pt.ranges == nil {
 		for i := range posts {
 			a.add(uint64(posts[i].doc), c.cachedScore(&posts[i]))
 		}
@@ -511,7 +608,7 @@ func (s *sumSearcher) collectCached(a *accumulator, c *sumClauseState) {
 	// range's last, and first among the next few postings: the ranges of
 	// a scope are often near one another.
 	i := 0
-	for ri, r := range s.ranges {
+	for ri, r := range pt.ranges {
 		if j := min(i+gallop, len(posts)); j == len(posts) || uint64(posts[j-1].doc) >= r.start {
 			for i < j && uint64(posts[i].doc) < r.start {
 				i++
@@ -520,7 +617,7 @@ func (s *sumSearcher) collectCached(a *accumulator, c *sumClauseState) {
 			k, _ := slices.BinarySearchFunc(posts[j:], r.start, func(p cachedPosting, doc uint64) int { return cmp.Compare(uint64(p.doc), doc) })
 			i = j + k
 		}
-		base := s.bases[ri] - r.start
+		base := pt.bases[ri] - r.start
 		for ; i < len(posts) && uint64(posts[i].doc) < r.end; i++ {
 			a.add(base+uint64(posts[i].doc), c.cachedScore(&posts[i]))
 		}
@@ -535,14 +632,14 @@ func (s *sumSearcher) collectCached(a *accumulator, c *sumClauseState) {
 const gallop = 8
 
 // slot returns the accumulator slot of document doc, which is in range r
-// of a restricted search: the scope's documents are numbered from 0, so a
+// of a restricted search or part: the scope's documents are numbered from 0, so a
 // restricted search clears and scans an accumulator the size of its scope,
 // not of the index.
-func (s *sumSearcher) slot(doc uint64, r int) uint64 {
-	if s.ranges == nil {
+func (p part) slot(doc uint64, r int) uint64 {
+	if p.ranges == nil {
 		return doc
 	}
-	return s.bases[r] + doc - s.ranges[r].start
+	return p.bases[r] + doc - p.ranges[r].start
 }
 
 // cachedScore is postingScore of a decoded posting.

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"slices"
 	"strconv"
 	"testing"
@@ -260,6 +261,129 @@ func TestKeepBestSameHits(t *testing.T) {
 		for k := range subsets {
 			if !reflect.DeepEqual(gotMore[k], wantMore[k]) {
 				t.Errorf("%q: subset %d hits %v, without keeping %v", q.Text, k, gotMore[k], wantMore[k])
+			}
+		}
+	}
+}
+
+// TestParallelSameHits checks that collecting a search's postings in
+// several goroutines (each over its own part of the documents) gives the
+// hits and scores of collecting them in one, to the bit, with two and with
+// three cores, unrestricted, restricted and with subsets.
+func TestParallelSameHits(t *testing.T) {
+	all, _ := sharedReports(t)
+	var reports []*corpus.Report
+	for i := 0; i < len(all); i += 3 {
+		reports = append(reports, all[i])
+	}
+	ix, err := OpenMemory(reports)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var half []string
+	for i, r := range reports {
+		if i%2 == 1 {
+			half = append(half, r.ID)
+		}
+	}
+	search := func(q Query, subsets []Subset, parallel bool) ([]Hit, [][]Hit) {
+		defer func(n uint64) { parallelPostings = n }(parallelPostings)
+		parallelPostings = math.MaxUint64
+		if parallel {
+			parallelPostings = 1
+		}
+		hits, more, err := ix.SearchSubsets(context.Background(), q, subsets...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hits, more
+	}
+	for _, procs := range []int{2, 3} {
+		t.Run(fmt.Sprint(procs), func(t *testing.T) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			rng := rand.New(rand.NewPCG(7, uint64(procs)))
+			for i := range 60 {
+				r := reports[rng.IntN(len(reports))]
+				text := []rune(r.Paragraphs[rng.IntN(len(r.Paragraphs))].Text)
+				start := rng.IntN(max(1, len(text)-10))
+				q := Query{Text: string(text[start:min(len(text), start+4+rng.IntN(20))]), Size: 1 + rng.IntN(60)}
+				if i%3 == 1 {
+					q.Reports = half
+				}
+				subsets := []Subset{{Reports: []string{r.ID}, Size: 1 + rng.IntN(20)}, {Reports: half, Size: 30}}
+				gotHits, gotMore := search(q, subsets, true)
+				wantHits, wantMore := search(q, subsets, false)
+				if len(wantHits) == 0 {
+					t.Fatalf("%q: no hits", q.Text)
+				}
+				if !reflect.DeepEqual(gotHits, wantHits) {
+					t.Errorf("%q: hits %v, in one goroutine %v", q.Text, gotHits, wantHits)
+				}
+				if !reflect.DeepEqual(gotMore, wantMore) {
+					t.Errorf("%q: subset hits %v, in one goroutine %v", q.Text, gotMore, wantMore)
+				}
+			}
+		})
+	}
+}
+
+// TestParts checks that a search's slots are split into parts that cover
+// each slot once, in order, each part's ranges numbering their documents
+// with the search's own slots.
+func TestParts(t *testing.T) {
+	defer func(n uint64) { parallelPostings = n }(parallelPostings)
+	parallelPostings = 1
+	rng := rand.New(rand.NewPCG(8, 9))
+	for _, procs := range []int{2, 3, 5} {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		for trial := range 100 {
+			s := &sumSearcher{clauses: []sumClauseState{{count: 1}}}
+			if trial%4 == 0 {
+				s.slots = uint64(procs) + rng.Uint64N(1000) // unrestricted
+			} else {
+				var b bitset
+				for range 1 + rng.IntN(50) {
+					n := rng.Uint64N(2000)
+					for k := range rng.Uint64N(40) + 1 {
+						b.add(n + k)
+					}
+				}
+				s.setRanges(b.ranges())
+				if s.slots < uint64(procs) {
+					continue
+				}
+			}
+			parts := s.parts()
+			if len(parts) != procs {
+				t.Fatalf("%d parts of %d slots, want %d", len(parts), s.slots, procs)
+			}
+			whole := part{s.ranges, s.bases}
+			next := uint64(0) // the next slot expected
+			for _, p := range parts {
+				if len(p.ranges) == 0 {
+					t.Fatalf("an empty part of %d slots", s.slots)
+				}
+				for ri, r := range p.ranges {
+					if p.bases[ri] != next {
+						t.Fatalf("part range %v starts at slot %d, want %d", r, p.bases[ri], next)
+					}
+					for doc := r.start; doc < r.end; doc++ {
+						wr := 0
+						if whole.ranges != nil {
+							for whole.ranges[wr].end <= doc {
+								wr++
+							}
+						}
+						if got, want := p.slot(doc, ri), whole.slot(doc, wr); got != want {
+							t.Fatalf("document %d: slot %d, the search's %d", doc, got, want)
+						}
+					}
+					next += r.end - r.start
+				}
+			}
+			if next != s.slots {
+				t.Fatalf("parts cover %d slots of %d", next, s.slots)
 			}
 		}
 	}
