@@ -118,9 +118,9 @@ func (s *scorer) firstStage(hits []index.Hit) ([]firstStage, error) {
 	for i, h := range hits {
 		ids[i] = h.Paragraph
 	}
-	s.e.ix.Prefetch(ids)
-	for _, h := range hits {
-		rep, para, err := s.e.ix.Paragraph(h.Paragraph)
+	reads := s.e.ix.Paragraphs(ids)
+	for i, h := range hits {
+		rep, para, err := reads[i].Report, reads[i].Paragraph, reads[i].Err
 		if err != nil {
 			return nil, fmt.Errorf("paragraph %s: %w", h.Paragraph, err)
 		}

@@ -9,66 +9,96 @@ import (
 	"github.com/govbot/govbot/corpus"
 )
 
-// Prefetch reads into the report cache the paragraphs of ids it does not
-// hold, each chunk of a report file once however many of them it holds, up
-// to GOMAXPROCS chunks at a time: an answer reads the paragraphs of its
-// sixty-odd hits, from about as many reports, and over 10,000 reports
-// reading and decoding their chunks one after another was a fifth of
-// answering. The Paragraph calls that follow find them cached. Errors are
-// left for those calls to report.
-func (ix *Index) Prefetch(ids []string) {
+// Read is a paragraph read by Paragraphs, with its report, or the error
+// Paragraph would have given.
+type Read struct {
+	Report    *corpus.Report
+	Paragraph *corpus.Paragraph
+	Err       error
+}
+
+// Paragraphs reads the paragraphs with IDs ids, as Paragraph does one at a
+// time, but each chunk of a report file once however many of them it
+// holds, and up to GOMAXPROCS chunks at a time: an answer reads the
+// paragraphs of its sixty-odd hits, from about as many reports, and over
+// 10,000 reports reading and decoding their chunks one after another was a
+// fifth of answering.
+func (ix *Index) Paragraphs(ids []string) []Read {
 	s := ix.acquire()
 	defer s.release()
-	s.prefetch(ids)
+	ahead := s.readAhead(ids)
+	out := make([]Read, len(ids))
+	for i, id := range ids {
+		if r, ok := ahead[id]; ok {
+			out[i] = r
+			continue
+		}
+		out[i].Report, out[i].Paragraph, out[i].Err = s.paragraph(id)
+	}
+	return out
 }
 
 // chunkRead is one chunk of a report file to read, with the ordinals of
-// the paragraphs wanted from it.
+// the paragraphs wanted from it, and what was read.
 type chunkRead struct {
 	h    *openHead
 	rid  string
 	k    int
 	seqs []int
+	read []*corpus.Paragraph // by seqs; nil when the chunk was not read
 }
 
-func (ix *state) prefetch(ids []string) {
+// readAhead reads the paragraphs of ids that are in chunked report files
+// and not in the report cache, a chunk at a time, in parallel; it returns
+// them by ID. The others, and those whose chunk failed, are left to
+// Paragraph.
+func (ix *state) readAhead(ids []string) map[string]Read {
 	if ix.dir == "" || len(ids) == 0 {
-		return
+		return nil
 	}
 	reads := ix.chunkReads(ids)
 	workers := min(runtime.GOMAXPROCS(0), len(reads))
 	if workers <= 1 {
-		for _, r := range reads {
-			ix.readParagraphs(r)
+		for i := range reads {
+			ix.readParagraphs(&reads[i])
 		}
-		return
+	} else {
+		next := make(chan *chunkRead)
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for r := range next {
+					ix.readParagraphs(r)
+				}
+			}()
+		}
+		for i := range reads {
+			next <- &reads[i]
+		}
+		close(next)
+		wg.Wait()
 	}
-	next := make(chan chunkRead)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for r := range next {
-				ix.readParagraphs(r)
-			}
-		}()
-	}
+	out := make(map[string]Read)
 	for _, r := range reads {
-		next <- r
+		for i, p := range r.read {
+			if p != nil {
+				out[r.rid+"#p"+strconv.Itoa(r.seqs[i])] = Read{Report: &r.h.Meta, Paragraph: p}
+			}
+		}
 	}
-	close(next)
-	wg.Wait()
+	return out
 }
 
 // chunkReads groups the paragraphs of ids the cache does not hold by the
 // chunk that holds them, in the order first wanted.
 func (ix *state) chunkReads(ids []string) []chunkRead {
-	type chunk struct {
+	type chunkID struct {
 		rid string
 		k   int
 	}
-	at := make(map[chunk]int)
+	at := make(map[chunkID]int)
 	var reads []chunkRead
 	for _, id := range ids {
 		i := strings.LastIndexByte(id, '#')
@@ -84,7 +114,7 @@ func (ix *state) chunkReads(ids []string) []chunkRead {
 		if err != nil || h == nil || !h.BySeq || seq > h.Paragraphs {
 			continue
 		}
-		c := chunk{rid, h.chunkOf(seq - 1)}
+		c := chunkID{rid, h.chunkOf(seq - 1)}
 		if j, ok := at[c]; ok {
 			reads[j].seqs = append(reads[j].seqs, seq)
 			continue
@@ -96,14 +126,15 @@ func (ix *state) chunkReads(ids []string) []chunkRead {
 }
 
 // readParagraphs reads r's chunk and caches the paragraphs wanted of it.
-func (ix *state) readParagraphs(r chunkRead) {
+func (ix *state) readParagraphs(r *chunkRead) {
 	c, err := r.h.readChunk(r.k)
 	if err != nil {
 		return
 	}
 	defer c.release()
-	for _, seq := range r.seqs {
-		ix.cacheParagraph(r.h, r.rid, r.k, seq, c)
+	r.read = make([]*corpus.Paragraph, len(r.seqs))
+	for i, seq := range r.seqs {
+		r.read[i], _ = ix.cacheParagraph(r.h, r.rid, r.k, seq, c)
 	}
 }
 

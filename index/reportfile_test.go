@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -353,4 +354,53 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return j
+}
+
+// TestParagraphsAsParagraph: Paragraphs gives for each ID what Paragraph
+// gives (the paragraph and its report, or the same error), whether the
+// chunks are read ahead in parallel or the cache keeps nothing, for IDs
+// repeated, of several chunks of one report, of a report whose paragraphs
+// are not found by ordinal, and of none.
+func TestParagraphsAsParagraph(t *testing.T) {
+	defer func(n int) { chunkBytes = n }(chunkBytes)
+	chunkBytes = 2 << 10 // several chunks
+	a := sampleReport()
+	b := parseTestReport("2023-other", "另一份报告\n一、行政复议\n行政复议案件办理12件，行政执法规范化。\n二、执法\n执法检查30次。\n")
+	renumbered := parseTestReport("2022-renumbered", "第三份报告\n一、概况\n全年办理案件8件。\n")
+	renumbered.Paragraphs[0].ID = renumbered.ID + "#intro"
+	dir := t.TempDir()
+	if _, err := Update(context.Background(), dir, []*corpus.Report{a, b, renumbered}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range []*corpus.Report{a, b, renumbered} {
+		for i := range r.Paragraphs {
+			ids = append(ids, docID(r, &r.Paragraphs[i]))
+		}
+	}
+	ids = append(ids, ids[0], ids[len(ids)/2], a.ID+"#p9999", "2099-none#p1", "no-hash")
+	for _, cacheBytes := range []int64{0, 1} {
+		t.Run(fmt.Sprint(cacheBytes), func(t *testing.T) {
+			ix, err := OpenWith(dir, Options{ReportCacheBytes: cacheBytes})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ix.Close()
+			got := ix.Paragraphs(ids)
+			if len(got) != len(ids) {
+				t.Fatalf("%d reads for %d IDs", len(got), len(ids))
+			}
+			for i, id := range ids {
+				rep, p, err := ix.Paragraph(id)
+				g := got[i]
+				if (err == nil) != (g.Err == nil) || err != nil && err.Error() != g.Err.Error() {
+					t.Errorf("%s: error %v, Paragraph's %v", id, g.Err, err)
+					continue
+				}
+				if !reflect.DeepEqual(g.Paragraph, p) || g.Report != nil && rep != nil && g.Report.ID != rep.ID || (g.Report == nil) != (rep == nil) {
+					t.Errorf("%s: %+v of %v, Paragraph's %+v of %v", id, g.Paragraph, g.Report, p, rep)
+				}
+			}
+		})
+	}
 }
