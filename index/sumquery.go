@@ -438,6 +438,10 @@ type part struct {
 // tens of milliseconds to add up on one core.
 var parallelPostings uint64 = 1 << 17
 
+// parallelSlots is how many slots a search has, at least, before final
+// looks at them in parts.
+var parallelSlots uint64 = 1 << 18
+
 // parts splits the search's slots into as many parts as it has cores to
 // collect with, of equal numbers of slots; one part when the search is
 // small.
@@ -698,59 +702,117 @@ func (c *sumClauseState) postingScore(p segment.Posting) float64 {
 // factor: the share of the clauses matched), sets each keep's least score
 // to keep, and lists the documents that may be wanted, in order: those
 // that scored at least every keep's least so far when they were seen
-// (the least only grows).
+// (the least only grows). Large searches look at their parts in
+// goroutines of their own, each with its own least scores (never above the
+// whole search's): the keeps' least are then those of the parts' best
+// together, and Next hands the collector the same documents.
 func (s *sumSearcher) final() {
-	a := s.acc
 	coord := make([]float64, len(s.clauses)+1)
 	for k := range coord {
 		coord[k] = float64(k) / float64(len(s.clauses))
 	}
-	heaps := make([]minHeap, len(s.keeps))
-	for i := range s.keeps {
-		s.keeps[i].least = math.Inf(-1)
+	var parts []part
+	if s.slots >= parallelSlots {
+		parts = s.parts()
 	}
-	s.cands = a.cands[:0]
-	if s.ranges == nil {
-		for doc, k := range a.n {
-			if k != 0 {
-				s.consider(uint64(doc), a.score[doc]*coord[k], heaps)
-			}
+	if len(parts) < 2 {
+		st := s.finalPart(part{s.ranges, s.bases}, coord, s.acc.cands[:0])
+		s.cands = st.cands
+		for i := range s.keeps {
+			s.keeps[i].least = st.least[i]
 		}
 		return
 	}
-	for ri, r := range s.ranges {
-		base := s.bases[ri]
-		end := min(base+r.end-r.start, uint64(len(a.n)))
-		for i := base; i < end; i++ {
-			if k := a.n[i]; k != 0 {
-				s.consider(r.start+i-base, a.score[i]*coord[k], heaps)
+	states := make([]finalState, len(parts))
+	var wg sync.WaitGroup
+	for k, p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf []candidate
+			if k == 0 {
+				buf = s.acc.cands[:0]
 			}
+			states[k] = s.finalPart(p, coord, buf)
+		}()
+	}
+	wg.Wait()
+	s.cands = states[0].cands
+	for _, st := range states[1:] {
+		s.cands = append(s.cands, st.cands...)
+	}
+	for i := range s.keeps {
+		ks := &s.keeps[i]
+		var best minHeap
+		for _, st := range states {
+			for _, x := range st.heaps[i] {
+				best.offer(x, ks.n)
+			}
+		}
+		ks.least = math.Inf(-1)
+		if len(best) == ks.n && ks.n > 0 {
+			ks.least = best[0]
 		}
 	}
 }
 
+// finalState is final's work over one part: the keeps' best scores and
+// least so far, and the candidates.
+type finalState struct {
+	heaps []minHeap
+	least []float64
+	cands []candidate
+}
+
+// finalPart looks at part p's documents, listing candidates into cands.
+func (s *sumSearcher) finalPart(p part, coord []float64, cands []candidate) finalState {
+	a := s.acc
+	st := finalState{heaps: make([]minHeap, len(s.keeps)), least: make([]float64, len(s.keeps)), cands: cands}
+	for i := range st.least {
+		st.least[i] = math.Inf(-1)
+	}
+	if p.ranges == nil {
+		for doc, k := range a.n {
+			if k != 0 {
+				s.consider(&st, uint64(doc), a.score[doc]*coord[k])
+			}
+		}
+		return st
+	}
+	for ri, r := range p.ranges {
+		base := p.bases[ri]
+		end := min(base+r.end-r.start, uint64(len(a.n)))
+		for i := base; i < end; i++ {
+			if k := a.n[i]; k != 0 {
+				s.consider(&st, r.start+i-base, a.score[i]*coord[k])
+			}
+		}
+	}
+	return st
+}
+
 // consider lists document doc of score as a candidate if a keep may want
 // it, updating the keeps' least scores.
-func (s *sumSearcher) consider(doc uint64, score float64, heaps []minHeap) {
+func (s *sumSearcher) consider(st *finalState, doc uint64, score float64) {
 	if len(s.keeps) == 0 {
-		s.cands = append(s.cands, candidate{doc, score})
+		st.cands = append(st.cands, candidate{doc, score})
 		return
 	}
 	taken := false
 	for i := range s.keeps {
 		ks := &s.keeps[i]
-		if score < ks.least || ks.some && !ks.in.has(doc) {
+		if score < st.least[i] || ks.some && !ks.in.has(doc) {
 			continue
 		}
 		taken = true
-		h := &heaps[i]
+		h := &st.heaps[i]
 		h.offer(score, ks.n)
 		if len(*h) == ks.n && ks.n > 0 {
-			ks.least = (*h)[0]
+			st.least[i] = (*h)[0]
 		}
 	}
 	if taken {
-		s.cands = append(s.cands, candidate{doc, score})
+		st.cands = append(st.cands, candidate{doc, score})
 	}
 }
 

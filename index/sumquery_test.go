@@ -288,10 +288,10 @@ func TestParallelSameHits(t *testing.T) {
 		}
 	}
 	search := func(q Query, subsets []Subset, parallel bool) ([]Hit, [][]Hit) {
-		defer func(n uint64) { parallelPostings = n }(parallelPostings)
-		parallelPostings = math.MaxUint64
+		defer func(n, m uint64) { parallelPostings, parallelSlots = n, m }(parallelPostings, parallelSlots)
+		parallelPostings, parallelSlots = math.MaxUint64, math.MaxUint64
 		if parallel {
-			parallelPostings = 1
+			parallelPostings, parallelSlots = 1, 1
 		}
 		hits, more, err := ix.SearchSubsets(context.Background(), q, subsets...)
 		if err != nil {
