@@ -10,11 +10,13 @@ import "sync"
 // some 7 GB, of which a server keeps only the parts recent answers came from.
 // An answer reads a few paragraphs of each of up to a hundred reports, and
 // the cache keeps those paragraphs alone, not the chunks they were decoded
-// from, so 32 MiB holds the paragraphs of thousands of answers: over 1,000
+// from, so 48 MiB holds the paragraphs of thousands of answers: over 1,000
 // reports the bench's answers took p50 1.0 ms instead of 4.4 ms with whole
-// chunks cached, and a serve-like process over 10,000 reports stayed at
-// ~320 MiB after 2,000 questions (docs/performance.md, 2026-12-03).
-var DefaultReportCacheBytes int64 = 32 << 20
+// chunks cached. Over 10,000 replicated reports the bench's 232 questions,
+// asked in turn, read ~40 MB of paragraphs: with 32 MiB every round read
+// them all again (p50 14 ms, 48 MiB: 5 ms), and a serve-like process stays
+// at ~340 MiB after 2,000 questions (docs/performance.md, 2026-12-03).
+var DefaultReportCacheBytes int64 = 48 << 20
 
 // reportCache keeps parsed reports and parts of them (see cacheKey), least
 // recently used dropped first

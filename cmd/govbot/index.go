@@ -238,8 +238,8 @@ type cacheFlags struct {
 }
 
 func (c *cacheFlags) register(fs *flag.FlagSet) {
-	fs.IntVar(&c.reportMB, "report-cache-mb", 0, "MiB of parsed reports kept between questions (default $GOVBOT_REPORT_CACHE_MB, else 32)")
-	fs.IntVar(&c.postingsMB, "postings-cache-mb", 0, "MiB of decoded postings of frequent words kept between questions (default $GOVBOT_POSTINGS_CACHE_MB, else 16)")
+	fs.IntVar(&c.reportMB, "report-cache-mb", 0, "MiB of parsed reports kept between questions (default $GOVBOT_REPORT_CACHE_MB, else 48)")
+	fs.IntVar(&c.postingsMB, "postings-cache-mb", 0, "MiB of decoded postings of frequent words kept between questions (default $GOVBOT_POSTINGS_CACHE_MB, else 32)")
 }
 
 // apply sets the index package's cache bounds from the flags or the

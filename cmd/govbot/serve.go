@@ -224,7 +224,7 @@ const serveHeapBase = 96 << 20
 // serveMemoryLimit is the soft memory limit (runtime/debug.SetMemoryLimit)
 // serve sets when the environment sets neither GOGC nor GOMEMLIMIT: the
 // caches' bounds (the report cache's decoded paragraphs take about 5/4 of
-// what it counts) plus serveHeapBase, 152 MiB with the default caches. It
+// what it counts) plus serveHeapBase, 188 MiB with the default caches. It
 // caps the heap's growth between collections and makes the runtime return
 // freed memory to the system at once, where GOGC alone lets a heap of 130
 // MiB live reach ~220 MiB of RSS (docs/performance.md, 2026-12-03). It is
