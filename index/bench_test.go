@@ -149,3 +149,37 @@ func BenchmarkParagraphMiss(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkParagraphs reads the paragraphs an answer reads (one from the
+// middle of each of 60 reports) through a cache too small to keep them:
+// one at a time with Paragraph, and with Paragraphs, which reads their
+// chunks ahead on every core.
+func BenchmarkParagraphs(b *testing.B) {
+	ix := benchIndex(b, Options{ReportCacheBytes: 1 << 20})
+	var ids []string
+	for _, r := range ix.Reports() {
+		if r.Paragraphs > 0 && len(ids) < 60 {
+			ids = append(ids, r.ID+"#p"+strconv.Itoa(r.Paragraphs/2+1))
+		}
+	}
+	b.Run("one at a time", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, id := range ids {
+				if _, _, err := ix.Paragraph(id); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("ahead", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, r := range ix.Paragraphs(ids) {
+				if r.Err != nil {
+					b.Fatal(r.Err)
+				}
+			}
+		}
+	})
+}

@@ -245,20 +245,25 @@ func reportDocs(ctx context.Context, r bindex.IndexReader, reports []string) (in
 	return in, true, nil
 }
 
-// docSetCache keeps the bitsets of the last few report sets restricted to,
-// for the index snapshot they were read from: reading the national reports'
-// postings took a tenth of a question's time over 1,000 reports. Document
-// numbers hold only within a snapshot (a batch or a merge makes a new one),
-// so a new snapshot empties the cache.
+// docSetCache keeps the bitsets of the report sets searches were restricted
+// to, least recently used dropped first beyond docSetCacheBytes, for the
+// index snapshot they were read from: reading the national reports'
+// postings took a tenth of a question's time over 1,000 reports, and over
+// 10,000 replicated reports a scope (a place's reports, ~85 copies each)
+// takes milliseconds to read. Document numbers hold only within a snapshot
+// (a batch or a merge makes a new one), so a new snapshot empties the
+// cache.
 type docSetCache struct {
 	mu   sync.Mutex
 	snap *scorch.IndexSnapshot // the snapshot of sets; compared, never used
-	sets map[string]bitset
+	sets sizedLRU[string, bitset]
 }
 
-// docSetCacheSize bounds the sets kept: the national reports, each issuer's
-// newest reports, a few year scopes.
-const docSetCacheSize = 16
+// docSetCacheBytes bounds the sets kept: over 10,000 reports a set is at
+// most 120 KB (a bit per paragraph up to its last), and the bench's 232
+// questions restrict to ~150 sets; a count of 16, emptied when full, had
+// them read again on almost every question.
+const docSetCacheBytes = 8 << 20
 
 // get returns the document numbers of reports' paragraphs in r, as
 // reportDocs does. A nil cache reads them every time.
@@ -270,7 +275,7 @@ func (c *docSetCache) get(ctx context.Context, r bindex.IndexReader, reports []s
 	key := strings.Join(reports, "\x00")
 	c.mu.Lock()
 	if snap != nil && c.snap == snap {
-		if in, ok := c.sets[key]; ok {
+		if in, ok := c.sets.get(key); ok {
 			c.mu.Unlock()
 			return in, true, nil
 		}
@@ -281,10 +286,14 @@ func (c *docSetCache) get(ctx context.Context, r bindex.IndexReader, reports []s
 		return in, ok, err
 	}
 	c.mu.Lock()
-	if c.snap != snap || len(c.sets) >= docSetCacheSize {
-		c.snap, c.sets = snap, make(map[string]bitset)
+	if c.snap != snap {
+		c.snap = snap
+		c.sets.reset()
 	}
-	c.sets[key] = in
+	if !c.sets.has(key) {
+		c.sets.add(key, in, int64(len(in)*8+len(key)))
+		c.sets.evict(docSetCacheBytes, 1)
+	}
 	c.mu.Unlock()
 	return in, true, nil
 }

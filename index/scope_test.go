@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -159,4 +160,47 @@ func TestScopeAfterUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after removing the second", 1)
+}
+
+// TestDocSetCacheKeepsSets: the document sets of more report sets than a
+// count-bounded cache held are all kept (the bound is in bytes), each the
+// set reportDocs reads, and a second round finds them cached.
+func TestDocSetCacheKeepsSets(t *testing.T) {
+	all, _ := sharedReports(t)
+	ix, err := OpenMemory(all[:50])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	s := ix.st()
+	adv, err := s.bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx := context.Background()
+	var c docSetCache
+	var scopes [][]string
+	for i := range 40 {
+		scopes = append(scopes, []string{all[i].ID, all[i+10].ID})
+	}
+	for round := range 2 {
+		for _, sc := range scopes {
+			got, ok, err := c.get(ctx, r, sc)
+			if err != nil || !ok {
+				t.Fatalf("get %v: %v, %v", sc, ok, err)
+			}
+			want, _, _ := reportDocs(ctx, r, sc)
+			if !slices.Equal(got, want) {
+				t.Fatalf("round %d: the set of %v differs from reportDocs'", round, sc)
+			}
+		}
+		if n := c.sets.len(); n != len(scopes) {
+			t.Errorf("round %d: %d sets kept of %d", round, n, len(scopes))
+		}
+	}
 }
