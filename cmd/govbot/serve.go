@@ -219,12 +219,16 @@ const serveGCPercent = 50
 // index's caches: the catalog list, the answer engine's paragraph and
 // document-frequency caches, spare search accumulators and a question's
 // transient data. Over 10,000 replicated reports they are ~55 MiB live.
-const serveHeapBase = 96 << 20
+// At 96 MiB, with the caches' defaults of 2026-12-03 (48 + 32 MiB), a
+// serve-like process over 10,000 reports reached 425 MiB after 2,000
+// questions (206 MiB anonymous, 219 MiB of mapped index); at 64 MiB 395 MiB,
+// the collector taking ~15 % more CPU; at 48 MiB it ran all the time.
+const serveHeapBase = 64 << 20
 
 // serveMemoryLimit is the soft memory limit (runtime/debug.SetMemoryLimit)
 // serve sets when the environment sets neither GOGC nor GOMEMLIMIT: the
 // caches' bounds (the report cache's decoded paragraphs take about 5/4 of
-// what it counts) plus serveHeapBase, 188 MiB with the default caches. It
+// what it counts) plus serveHeapBase, 156 MiB with the default caches. It
 // caps the heap's growth between collections and makes the runtime return
 // freed memory to the system at once, where GOGC alone lets a heap of 130
 // MiB live reach ~220 MiB of RSS (docs/performance.md, 2026-12-03). It is
