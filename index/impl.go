@@ -1028,7 +1028,10 @@ var (
 			zstd.WithWindowSize(1<<20), zstd.WithEncoderConcurrency(runtime.GOMAXPROCS(0)))
 	})
 	zstdDec = sync.OnceValues(func() (*zstd.Decoder, error) {
-		return zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		// DecodeAll calls run at once up to the decoder's concurrency:
+		// Index.Paragraphs reads report files on every core, and at 1
+		// they took turns.
+		return zstd.NewReader(nil, zstd.WithDecoderConcurrency(runtime.GOMAXPROCS(0)), zstd.WithDecoderLowmem(true))
 	})
 )
 

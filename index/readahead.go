@@ -2,6 +2,7 @@ package index
 
 import (
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,39 +39,39 @@ func (ix *Index) Paragraphs(ids []string) []Read {
 	return out
 }
 
-// chunkRead is one chunk of a report file to read, with the ordinals of
-// the paragraphs wanted from it, and what was read.
-type chunkRead struct {
-	h    *openHead
+// reportRead is the paragraphs of one report to read ahead, by ordinal,
+// and what was read (nil where a paragraph was not).
+type reportRead struct {
 	rid  string
-	k    int
 	seqs []int
-	read []*corpus.Paragraph // by seqs; nil when the chunk was not read
+	h    *openHead
+	read []*corpus.Paragraph
 }
 
 // readAhead reads the paragraphs of ids that are in chunked report files
-// and not in the report cache, a chunk at a time, in parallel; it returns
-// them by ID. The others, and those whose chunk failed, are left to
+// and not in the report cache, a report at a time (its file's head, then
+// each chunk holding some of them, once), several reports at a time; it
+// returns them by ID. The others, and those whose file failed, are left to
 // Paragraph.
 func (ix *state) readAhead(ids []string) map[string]Read {
 	if ix.dir == "" || len(ids) == 0 {
 		return nil
 	}
-	reads := ix.chunkReads(ids)
+	reads := ix.reportReads(ids)
 	workers := min(runtime.GOMAXPROCS(0), len(reads))
 	if workers <= 1 {
 		for i := range reads {
-			ix.readParagraphs(&reads[i])
+			ix.readReport(&reads[i])
 		}
 	} else {
-		next := make(chan *chunkRead)
+		next := make(chan *reportRead)
 		var wg sync.WaitGroup
 		for range workers {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
 				for r := range next {
-					ix.readParagraphs(r)
+					ix.readReport(r)
 				}
 			}()
 		}
@@ -91,15 +92,11 @@ func (ix *state) readAhead(ids []string) map[string]Read {
 	return out
 }
 
-// chunkReads groups the paragraphs of ids the cache does not hold by the
-// chunk that holds them, in the order first wanted.
-func (ix *state) chunkReads(ids []string) []chunkRead {
-	type chunkID struct {
-		rid string
-		k   int
-	}
-	at := make(map[chunkID]int)
-	var reads []chunkRead
+// reportReads groups the paragraphs of ids the cache does not hold (and
+// that are named by ordinal) by report, in the order first wanted.
+func (ix *state) reportReads(ids []string) []reportRead {
+	at := make(map[string]int)
+	var reads []reportRead
 	for _, id := range ids {
 		i := strings.LastIndexByte(id, '#')
 		if i <= 0 {
@@ -110,31 +107,48 @@ func (ix *state) chunkReads(ids []string) []chunkRead {
 		if !ok || id != rid+"#p"+strconv.Itoa(seq) || ix.cache.get(cacheKey{rid, partParagraph - seq}) != nil {
 			continue
 		}
-		h, err := ix.head(rid)
-		if err != nil || h == nil || !h.BySeq || seq > h.Paragraphs {
-			continue
+		j, ok := at[rid]
+		if !ok {
+			j = len(reads)
+			at[rid] = j
+			reads = append(reads, reportRead{rid: rid})
 		}
-		c := chunkID{rid, h.chunkOf(seq - 1)}
-		if j, ok := at[c]; ok {
+		if !slices.Contains(reads[j].seqs, seq) {
 			reads[j].seqs = append(reads[j].seqs, seq)
-			continue
 		}
-		at[c] = len(reads)
-		reads = append(reads, chunkRead{h: h, rid: rid, k: c.k, seqs: []int{seq}})
 	}
 	return reads
 }
 
-// readParagraphs reads r's chunk and caches the paragraphs wanted of it.
-func (ix *state) readParagraphs(r *chunkRead) {
-	c, err := r.h.readChunk(r.k)
-	if err != nil {
+// readReport reads r's paragraphs: its file's head, then each chunk that
+// holds some of them, once.
+func (ix *state) readReport(r *reportRead) {
+	h, err := ix.head(r.rid)
+	if err != nil || h == nil || !h.BySeq {
 		return
 	}
-	defer c.release()
-	r.read = make([]*corpus.Paragraph, len(r.seqs))
+	r.h, r.read = h, make([]*corpus.Paragraph, len(r.seqs))
+	byChunk := make(map[int][]int) // chunk → indexes into r.seqs
+	var chunks []int
 	for i, seq := range r.seqs {
-		r.read[i], _ = ix.cacheParagraph(r.h, r.rid, r.k, seq, c)
+		if seq > h.Paragraphs {
+			continue
+		}
+		k := h.chunkOf(seq - 1)
+		if _, ok := byChunk[k]; !ok {
+			chunks = append(chunks, k)
+		}
+		byChunk[k] = append(byChunk[k], i)
+	}
+	for _, k := range chunks {
+		c, err := h.readChunk(k)
+		if err != nil {
+			continue
+		}
+		for _, i := range byChunk[k] {
+			r.read[i], _ = ix.cacheParagraph(h, r.rid, k, r.seqs[i], c)
+		}
+		c.release()
 	}
 }
 
