@@ -103,14 +103,14 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 	}
 	var ranges []docRange
 	if len(q.reports) > 0 {
-		in, ok, err := q.sets.get(ctx, r, q.reports)
+		rs, ok, err := q.sets.ranges(ctx, r, q.reports)
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			return fallback()
 		}
-		if ranges = in.ranges(); len(ranges) == 0 {
+		if ranges = rs; len(ranges) == 0 {
 			return searcher.NewMatchNoneSearcher(r)
 		}
 	}
@@ -295,6 +295,9 @@ type sumSearcher struct {
 	offsets []uint64 // the first document number of each segment
 	cands   []candidate
 	ci      int // the next of cands to look at
+	// splitParts are the search's parts, once split (splitDone).
+	splitParts []part
+	splitDone  bool
 }
 
 // keepState is a sumKeep with its document set, and the least score it
@@ -399,7 +402,7 @@ func (s *sumSearcher) collect() error {
 	for i := range s.clauses {
 		s.clauses[i].byLength = s.acc.cache[i*cachedLengths : (i+1)*cachedLengths]
 	}
-	if parts := s.parts(); len(parts) > 1 {
+	if parts := s.split(); len(parts) > 1 {
 		return s.collectParallel(parts)
 	}
 	whole := part{s.ranges, s.bases}
@@ -437,6 +440,15 @@ type part struct {
 // a few microseconds, and a question's postings over 10,000 reports take
 // tens of milliseconds to add up on one core.
 var parallelPostings uint64 = 1 << 17
+
+// split returns s.parts(), computed once (collect and final both split
+// the search).
+func (s *sumSearcher) split() []part {
+	if !s.splitDone {
+		s.splitParts, s.splitDone = s.parts(), true
+	}
+	return s.splitParts
+}
 
 // parallelSlots is how many slots a search has, at least, before final
 // looks at them in parts.
@@ -713,7 +725,7 @@ func (s *sumSearcher) final() {
 	}
 	var parts []part
 	if s.slots >= parallelSlots {
-		parts = s.parts()
+		parts = s.split()
 	}
 	if len(parts) < 2 {
 		st := s.finalPart(part{s.ranges, s.bases}, coord, s.acc.cands[:0])
