@@ -1,11 +1,9 @@
 package index
 
 import (
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/govbot/govbot/corpus"
 )
@@ -58,29 +56,7 @@ func (ix *state) readAhead(ids []string) map[string]Read {
 		return nil
 	}
 	reads := ix.reportReads(ids)
-	workers := min(runtime.GOMAXPROCS(0), len(reads))
-	if workers <= 1 {
-		for i := range reads {
-			ix.readReport(&reads[i])
-		}
-	} else {
-		next := make(chan *reportRead)
-		var wg sync.WaitGroup
-		for range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for r := range next {
-					ix.readReport(r)
-				}
-			}()
-		}
-		for i := range reads {
-			next <- &reads[i]
-		}
-		close(next)
-		wg.Wait()
-	}
+	parallel(len(reads), func(i int) { ix.readReport(&reads[i]) })
 	out := make(map[string]Read)
 	for _, r := range reads {
 		for i, p := range r.read {

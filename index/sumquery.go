@@ -405,9 +405,8 @@ func (s *sumSearcher) collect() error {
 	if parts := s.split(); len(parts) > 1 {
 		return s.collectParallel(parts)
 	}
-	whole := part{s.ranges, s.bases}
 	for i := range s.clauses {
-		if err := s.collectClause(s.acc, &s.clauses[i], whole); err != nil {
+		if err := s.collectClause(s.acc, &s.clauses[i], s.whole()); err != nil {
 			return err
 		}
 	}
@@ -434,6 +433,9 @@ type part struct {
 	ranges []docRange
 	bases  []uint64
 }
+
+// whole is the search's documents as one part.
+func (s *sumSearcher) whole() part { return part{s.ranges, s.bases} }
 
 // parallelPostings is how many postings a search reads, at least, before
 // it splits them between goroutines (GOMAXPROCS of them): starting one costs
@@ -496,27 +498,21 @@ func (s *sumSearcher) parts() []part {
 func (s *sumSearcher) collectParallel(parts []part) error {
 	errs := make([]error, len(parts))
 	matched := make([]uint64, len(parts))
-	var wg sync.WaitGroup
-	for k, p := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// The part's own counts and score caches; the slots are
-			// shared, each part's its own.
-			a := &accumulator{n: s.acc.n, score: s.acc.score}
-			clauses := slices.Clone(s.clauses)
-			cache := make([]float64, len(clauses)*cachedLengths)
-			for i := range clauses {
-				clauses[i].byLength = cache[i*cachedLengths : (i+1)*cachedLengths]
-				if err := s.collectClause(a, &clauses[i], p); err != nil {
-					errs[k] = err
-					return
-				}
+	parallel(len(parts), func(k int) {
+		// The part's own counts and score caches; the slots are shared,
+		// each part's its own.
+		a := &accumulator{n: s.acc.n, score: s.acc.score}
+		clauses := slices.Clone(s.clauses)
+		cache := make([]float64, len(clauses)*cachedLengths)
+		for i := range clauses {
+			clauses[i].byLength = cache[i*cachedLengths : (i+1)*cachedLengths]
+			if err := s.collectClause(a, &clauses[i], parts[k]); err != nil {
+				errs[k] = err
+				return
 			}
-			matched[k] = a.matched
-		}()
-	}
-	wg.Wait()
+		}
+		matched[k] = a.matched
+	})
 	for k := range parts {
 		s.acc.matched += matched[k]
 	}
@@ -728,7 +724,7 @@ func (s *sumSearcher) final() {
 		parts = s.split()
 	}
 	if len(parts) < 2 {
-		st := s.finalPart(part{s.ranges, s.bases}, coord, s.acc.cands[:0])
+		st := s.finalPart(s.whole(), coord, s.acc.cands[:0])
 		s.cands = st.cands
 		for i := range s.keeps {
 			s.keeps[i].least = st.least[i]
@@ -736,19 +732,13 @@ func (s *sumSearcher) final() {
 		return
 	}
 	states := make([]finalState, len(parts))
-	var wg sync.WaitGroup
-	for k, p := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf []candidate
-			if k == 0 {
-				buf = s.acc.cands[:0]
-			}
-			states[k] = s.finalPart(p, coord, buf)
-		}()
-	}
-	wg.Wait()
+	parallel(len(parts), func(k int) {
+		var buf []candidate
+		if k == 0 {
+			buf = s.acc.cands[:0]
+		}
+		states[k] = s.finalPart(parts[k], coord, buf)
+	})
 	s.cands = states[0].cands
 	for _, st := range states[1:] {
 		s.cands = append(s.cands, st.cands...)
