@@ -80,14 +80,7 @@ func TestReportFileParagraphs(t *testing.T) {
 // files (zstd JSON of the whole report) is still read.
 func TestReportFileOldKind(t *testing.T) {
 	r := sampleReport()
-	dir := t.TempDir()
-	if _, err := Update(context.Background(), dir, []*corpus.Report{r}); err != nil {
-		t.Fatal(err)
-	}
-	gdir, err := CurrentDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, path := indexOne(t, r)
 	data, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +88,7 @@ func TestReportFileOldKind(t *testing.T) {
 	if data, err = compressBytes(data); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(gdir, catalogDir, catalogFileName(r.ID)), data, 0o600); err != nil {
+	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := Open(dir)
@@ -120,10 +113,7 @@ func TestParagraphCachedAlone(t *testing.T) {
 	if len(r.Paragraphs) < 2 {
 		t.Fatalf("sample report has %d paragraphs, want 2 or more", len(r.Paragraphs))
 	}
-	dir := t.TempDir()
-	if _, err := Update(context.Background(), dir, []*corpus.Report{r}); err != nil {
-		t.Fatal(err)
-	}
+	dir, path := indexOne(t, r)
 	ix, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -133,11 +123,7 @@ func TestParagraphCachedAlone(t *testing.T) {
 	if _, p, err := ix.Paragraph(docID(r, first)); err != nil || !reflect.DeepEqual(p, first) {
 		t.Fatalf("first paragraph: %+v, %v", p, err)
 	}
-	gdir, err := CurrentDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Remove(filepath.Join(gdir, catalogDir, catalogFileName(r.ID))); err != nil {
+	if err := os.Remove(path); err != nil {
 		t.Fatal(err)
 	}
 	if _, p, err := ix.Paragraph(docID(r, first)); err != nil || !reflect.DeepEqual(p, first) {
@@ -184,15 +170,7 @@ func TestReportFileCorrupt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			if _, err := Update(context.Background(), dir, []*corpus.Report{r}); err != nil {
-				t.Fatal(err)
-			}
-			gdir, err := CurrentDir(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join(gdir, catalogDir, catalogFileName(r.ID))
+			dir, path := indexOne(t, r)
 			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -403,4 +381,19 @@ func TestParagraphsAsParagraph(t *testing.T) {
 			}
 		})
 	}
+}
+
+// indexOne indexes r alone into a new data directory; it returns the
+// directory and the path of r's catalog file.
+func indexOne(t *testing.T, r *corpus.Report) (dir, path string) {
+	t.Helper()
+	dir = t.TempDir()
+	if _, err := Update(context.Background(), dir, []*corpus.Report{r}); err != nil {
+		t.Fatal(err)
+	}
+	gdir, err := CurrentDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, filepath.Join(gdir, catalogDir, catalogFileName(r.ID))
 }

@@ -245,14 +245,7 @@ func TestKeepBestSameHits(t *testing.T) {
 		return hits, more
 	}
 	for i := range 80 {
-		r := reports[rng.IntN(len(reports))]
-		text := []rune(r.Paragraphs[rng.IntN(len(r.Paragraphs))].Text)
-		start := rng.IntN(max(1, len(text)-10))
-		q := Query{Text: string(text[start:min(len(text), start+4+rng.IntN(20))]), Size: 1 + rng.IntN(60)}
-		if i%3 == 1 {
-			q.Reports = half
-		}
-		subsets := []Subset{{Reports: []string{r.ID}, Size: 1 + rng.IntN(20)}, {Reports: half, Size: 30}}
+		q, subsets := randomSearch(rng, reports, half, i)
 		gotHits, gotMore := search(q, subsets, true)
 		wantHits, wantMore := search(q, subsets, false)
 		if !reflect.DeepEqual(gotHits, wantHits) {
@@ -304,14 +297,7 @@ func TestParallelSameHits(t *testing.T) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 			rng := rand.New(rand.NewPCG(7, uint64(procs)))
 			for i := range 60 {
-				r := reports[rng.IntN(len(reports))]
-				text := []rune(r.Paragraphs[rng.IntN(len(r.Paragraphs))].Text)
-				start := rng.IntN(max(1, len(text)-10))
-				q := Query{Text: string(text[start:min(len(text), start+4+rng.IntN(20))]), Size: 1 + rng.IntN(60)}
-				if i%3 == 1 {
-					q.Reports = half
-				}
-				subsets := []Subset{{Reports: []string{r.ID}, Size: 1 + rng.IntN(20)}, {Reports: half, Size: 30}}
+				q, subsets := randomSearch(rng, reports, half, i)
 				gotHits, gotMore := search(q, subsets, true)
 				wantHits, wantMore := search(q, subsets, false)
 				if len(wantHits) == 0 {
@@ -387,4 +373,18 @@ func TestParts(t *testing.T) {
 			}
 		}
 	}
+}
+
+// randomSearch returns a search for a piece (4 to 23 runes) of a random
+// paragraph of reports, for 1 to 60 hits, restricted to half every third
+// time (by i), with two subsets: the paragraph's report and half.
+func randomSearch(rng *rand.Rand, reports []*corpus.Report, half []string, i int) (Query, []Subset) {
+	r := reports[rng.IntN(len(reports))]
+	text := []rune(r.Paragraphs[rng.IntN(len(r.Paragraphs))].Text)
+	start := rng.IntN(max(1, len(text)-10))
+	q := Query{Text: string(text[start:min(len(text), start+4+rng.IntN(20))]), Size: 1 + rng.IntN(60)}
+	if i%3 == 1 {
+		q.Reports = half
+	}
+	return q, []Subset{{Reports: []string{r.ID}, Size: 1 + rng.IntN(20)}, {Reports: half, Size: 30}}
 }
