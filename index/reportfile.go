@@ -208,12 +208,8 @@ func readHead(path string) (*openHead, error) {
 	}
 	defer f.Close()
 	const first = 16 << 10
-	bp := readBufs.Get().(*[]byte)
-	defer readBufs.Put(bp)
-	if cap(*bp) < first {
-		*bp = make([]byte, first)
-	}
-	buf := (*bp)[:first]
+	bp, buf := fileBuf(first)
+	defer fileBufs.Put(bp)
 	n, err := io.ReadFull(f, buf)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -295,12 +291,8 @@ func (h *openHead) readChunk(k int) (*chunk, error) {
 	defer f.Close()
 	// The compressed chunk is not kept: DecodeAll decompresses it into a
 	// buffer of its own.
-	bp := readBufs.Get().(*[]byte)
-	defer readBufs.Put(bp)
-	if int64(cap(*bp)) < n {
-		*bp = make([]byte, n)
-	}
-	z := (*bp)[:n]
+	bp, z := fileBuf(int(n))
+	defer fileBufs.Put(bp)
 	if _, err := f.ReadAt(z, off); err != nil {
 		return nil, fmt.Errorf("%s: chunk %d: %w", h.path, k, err)
 	}
@@ -311,20 +303,27 @@ func (h *openHead) readChunk(k int) (*chunk, error) {
 	return c, nil
 }
 
-// readBufs holds buffers for what is read from report files before it is
-// decompressed (heads, chunks): answers over 10,000 reports allocated a
-// quarter of their bytes for them.
-var readBufs = sync.Pool{New: func() any { return new([]byte) }}
+// fileBufs holds buffers for report files' bytes, read (heads, chunks)
+// and decompressed (chunks): every paragraph not in the report cache
+// costs some, and answers over 10,000 reports read hundreds of megabytes
+// of chunks per thousand questions (a quarter of the bytes they allocated
+// before the buffers were pooled).
+var fileBufs = sync.Pool{New: func() any { return new([]byte) }}
 
-// chunkBufs holds buffers for decompressed chunks: every paragraph not in
-// the report cache costs one, and answers over 10,000 reports read hundreds
-// of megabytes of chunks per thousand questions.
-var chunkBufs = sync.Pool{New: func() any { return new([]byte) }}
+// fileBuf returns a buffer of fileBufs and n bytes of it; the caller puts
+// the buffer back.
+func fileBuf(n int) (*[]byte, []byte) {
+	bp := fileBufs.Get().(*[]byte)
+	if cap(*bp) < n {
+		*bp = make([]byte, n)
+	}
+	return bp, (*bp)[:n]
+}
 
 // chunk is a decompressed chunk of a report file, whose paragraphs are
 // decoded one at a time (a table) or were all decoded (gob).
 type chunk struct {
-	buf  *[]byte // from chunkBufs, holding data
+	buf  *[]byte // from fileBufs, holding data
 	data []byte  // a table's paragraphs' JSON
 	ends []int   // where each paragraph's JSON ends in data
 	// ps are a gob chunk's paragraphs, decoded from size bytes.
@@ -339,10 +338,10 @@ func decodeChunk(z []byte, gobChunks bool) (*chunk, error) {
 	if err != nil {
 		return nil, err
 	}
-	bp := chunkBufs.Get().(*[]byte)
+	bp := fileBufs.Get().(*[]byte)
 	data, err := dec.DecodeAll(z, (*bp)[:0])
 	if err != nil {
-		chunkBufs.Put(bp)
+		fileBufs.Put(bp)
 		return nil, err
 	}
 	*bp = data
@@ -448,7 +447,7 @@ func (c *chunk) all() ([]corpus.Paragraph, int, error) {
 // release returns the chunk's buffer; the chunk is not used after.
 func (c *chunk) release() {
 	if c.buf != nil {
-		chunkBufs.Put(c.buf)
+		fileBufs.Put(c.buf)
 		c.buf, c.data = nil, nil
 	}
 }
