@@ -245,6 +245,20 @@ func seqFromID(id string) (int, bool) {
 	return n, err == nil && n > 0
 }
 
+// ordinalID splits a paragraph ID of exactly the form "<report>#p<seq>"
+// (the ordinal as strconv writes it) into the report's ID and the ordinal.
+func ordinalID(id string) (rid string, seq int, ok bool) {
+	i := strings.LastIndexByte(id, '#')
+	if i <= 0 {
+		return "", 0, false
+	}
+	seq, ok = seqFromID(id)
+	if !ok || id[i:] != "#p"+strconv.Itoa(seq) {
+		return "", 0, false
+	}
+	return id[:i], seq, true
+}
+
 // openGen opens the generation in directory gdir read-only: other
 // processes may open it too, and only a Builder writes, into a generation
 // of its own.

@@ -3,7 +3,6 @@ package index
 import (
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/govbot/govbot/corpus"
 )
@@ -74,13 +73,8 @@ func (ix *state) reportReads(ids []string) []reportRead {
 	at := make(map[string]int)
 	var reads []reportRead
 	for _, id := range ids {
-		i := strings.LastIndexByte(id, '#')
-		if i <= 0 {
-			continue
-		}
-		rid := id[:i]
-		seq, ok := seqFromID(id)
-		if !ok || id != rid+"#p"+strconv.Itoa(seq) || ix.cache.get(cacheKey{rid, partParagraph - seq}) != nil {
+		rid, seq, ok := ordinalID(id)
+		if !ok || ix.cache.get(cacheKey{rid, partParagraph - seq}) != nil {
 			continue
 		}
 		j, ok := at[rid]

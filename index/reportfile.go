@@ -556,8 +556,8 @@ func (ix *state) chunkParagraph(rid, id string) (*corpus.Report, *corpus.Paragra
 	if err != nil || h == nil || !h.BySeq {
 		return nil, nil, false, err
 	}
-	seq, ok := seqFromID(id)
-	if !ok || id != rid+"#p"+strconv.Itoa(seq) || seq > h.Paragraphs {
+	r, seq, ok := ordinalID(id)
+	if !ok || r != rid || seq > h.Paragraphs {
 		return nil, nil, true, fmt.Errorf("index: paragraph %q: %w", id, fs.ErrNotExist)
 	}
 	key := cacheKey{rid, partParagraph - seq}
