@@ -1,7 +1,6 @@
 package index
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"math"
@@ -137,7 +136,11 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 				s.keeps = nil
 				break
 			}
-			ks.in, ks.some = in, true
+			rs, _, err := q.sets.ranges(ctx, r, k.reports)
+			if err != nil {
+				return nil, err
+			}
+			ks.in, ks.ranges, ks.some = in, rs, true
 		}
 		s.keeps = append(s.keeps, ks)
 	}
@@ -150,9 +153,20 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 	avgLen := make(map[string]float64)
 	for _, c := range q.clauses {
 		cs := sumClauseState{boost: c.boost}
+		if bm25 {
+			avg, ok := avgLen[c.field]
+			if !ok {
+				if avg, err = bm25AvgLength(ctx, r, c.field, docTotal); err != nil {
+					return nil, err
+				}
+				avgLen[c.field] = avg
+			}
+			cs.avgLen = avg
+		}
 		key := postingsKey(c.field, c.term)
-		if posts, ok := q.cache.get(r, key); ok {
-			cs.cached, cs.count = posts, uint64(len(posts))
+		t, cached := q.cache.get(r, key)
+		if cached {
+			cs.count = uint64(len(t.docs))
 		} else {
 			// The field's dictionaries are opened for the first term the
 			// cache does not hold (a vellum reader per segment).
@@ -176,31 +190,23 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 				cs.postings[i] = pl
 				cs.count += pl.Count()
 			}
-			// Postings the cache would not keep are read from the
-			// segments: decoded, they were garbage at once (over 10,000
-			// reports a word like 年 has half a million, 8 MB).
-			if q.cache != nil && cs.count >= cacheMinPostings && running <= math.MaxUint32 && q.cache.holds(int(cs.count)*cachedPostingSize+len(key)) {
-				posts, err := s.decode(&cs)
-				if err != nil {
-					return nil, err
-				}
-				if posts != nil {
-					q.cache.put(r, key, posts)
-					cs.cached, cs.postings = posts, nil
-				}
-			}
-		}
-		if bm25 {
-			avg, ok := avgLen[c.field]
-			if !ok {
-				if avg, err = bm25AvgLength(ctx, r, c.field, docTotal); err != nil {
-					return nil, err
-				}
-				avgLen[c.field] = avg
-			}
-			cs.avgLen = avg
 		}
 		cs.idf = idf(cs.avgLen, docTotal, cs.count)
+		// Postings the cache would not keep are read from the segments:
+		// decoded, they were garbage at once (over 10,000 reports a word
+		// like 年 has half a million, 3 MB).
+		if !cached && q.cache != nil && cs.count >= cacheMinPostings && running <= math.MaxUint32 && q.cache.holds(cachedTermSize(int(cs.count), 0)+len(key)) {
+			if t, err = s.decode(&cs); err != nil {
+				return nil, err
+			}
+			if t != nil {
+				q.cache.put(r, key, t)
+				cached, cs.postings = true, nil
+			}
+		}
+		if cached {
+			cs.cached, cs.base = t, t.bases(&cs)
+		}
 		s.clauses = append(s.clauses, cs)
 	}
 	// A disjunction's own query norm; a conjunction around it sets its own
@@ -240,7 +246,8 @@ func idf(avgLen float64, docTotal, docTerm uint64) float64 {
 
 type sumClauseState struct {
 	postings []segment.PostingsList // by segment
-	cached   []cachedPosting        // instead of postings, decoded
+	cached   *cachedTerm            // instead of postings, decoded
+	base     []float64              // cached's classes' scores before weight
 	count    uint64                 // documents, as bleve's TermFieldReader counts them
 	// byLength caches the score of a posting of frequency 1 by its
 	// field's length (what the norm is computed from): most postings. It
@@ -255,6 +262,18 @@ type sumClauseState struct {
 // score is bleve's TermQueryScorer.Score of one posting, the operations in
 // the same order.
 func (c *sumClauseState) score(freq uint64, norm float64) float64 {
+	score := c.baseScore(freq, norm)
+	if c.weight != 1.0 {
+		score = score * c.weight
+	}
+	return score
+}
+
+// scoring returns what c's scores depend on besides its weight.
+func (c *sumClauseState) scoring() termScoring { return termScoring{c.idf, c.avgLen} }
+
+// baseScore is score before the clause's weight.
+func (c *sumClauseState) baseScore(freq uint64, norm float64) float64 {
 	var tf float64
 	if freq < scorer.MaxSqrtCache {
 		tf = scorer.SqrtCache[int(freq)]
@@ -268,9 +287,6 @@ func (c *sumClauseState) score(freq uint64, norm float64) float64 {
 			(tf + search.BM25_k1*(1-search.BM25_b+(search.BM25_b*fieldLength/c.avgLen)))
 	} else {
 		score = tf * norm * c.idf
-	}
-	if c.weight != 1.0 {
-		score = score * c.weight
 	}
 	return score
 }
@@ -303,10 +319,11 @@ type sumSearcher struct {
 // keepState is a sumKeep with its document set, and the least score it
 // keeps once the postings are read.
 type keepState struct {
-	in    bitset
-	some  bool // in applies; else every document
-	n     int
-	least float64
+	in     bitset
+	ranges []docRange // in's ranges
+	some   bool       // in applies; else every document
+	n      int
+	least  float64
 }
 
 // accumulator holds a search's scores and matched-clause counts by
@@ -571,48 +588,72 @@ func (s *sumSearcher) collectClause(a *accumulator, c *sumClauseState, pt part) 
 	return nil
 }
 
-// decode reads all of c's postings, for the cache; nil when one does not
-// fit a cachedPosting or its norm is not lengthNorm's (a zap version that
-// keeps norms otherwise).
-func (s *sumSearcher) decode(c *sumClauseState) ([]cachedPosting, error) {
-	posts := make([]cachedPosting, 0, c.count)
+// decode reads all of c's postings, for the cache, with their classes'
+// scores for c; nil when one does not fit a class or a norm is not
+// lengthNorm's (a zap version that keeps norms otherwise; checked once a
+// class: a norm is zap's function of the stored length).
+func (s *sumSearcher) decode(c *sumClauseState) (*cachedTerm, error) {
+	cl := classifiers.Get().(*classifier)
+	defer classifiers.Put(cl)
+	t := &cachedTerm{docs: make([]uint32, 0, c.count), class: make([]uint16, 0, c.count)}
+	ok, err := s.decodeInto(c, t, cl)
+	classes := cl.reset()
+	if !ok || err != nil {
+		return nil, err
+	}
+	t.classes = slices.Clip(classes)
+	t.base, t.scoring = t.bases(c), c.scoring()
+	return t, nil
+}
+
+func (s *sumSearcher) decodeInto(c *sumClauseState, t *cachedTerm, cl *classifier) (bool, error) {
 	for i, pl := range c.postings {
 		off := s.offsets[i]
 		it := pl.Iterator(true, true, false, nil)
+		var err error
 		for {
-			p, err := it.Next()
-			if err != nil {
-				return nil, err
-			}
-			if p == nil {
+			var p segment.Posting
+			if p, err = it.Next(); p == nil || err != nil {
 				break
 			}
 			fl, ok := p.(fieldLengther)
 			if !ok {
 				fellBack(fastNorms)
-				return nil, nil
+				return false, nil
 			}
-			cp, ok := newCachedPosting(uint32(off+p.Number()), p.Frequency(), fl.NormUint64())
+			n := fl.NormUint64()
+			packed, ok := packFL(p.Frequency(), n)
 			if !ok {
-				return nil, nil
+				return false, nil
 			}
-			if lengthNorm(cp.length()) != p.Norm() {
+			k, added, ok := cl.class(packed)
+			if !ok {
+				return false, nil
+			}
+			// zap's norm is a function of the length: checked once a
+			// length.
+			if added && lengthNorm(uint32(n)) != p.Norm() {
 				fellBack(fastNorms)
-				return nil, nil
+				return false, nil
 			}
-			posts = append(posts, cp)
+			t.docs = append(t.docs, uint32(off+p.Number()))
+			t.class = append(t.class, k)
+		}
+		if err != nil {
+			return false, err
 		}
 	}
-	return posts, nil
+	return true, nil
 }
 
 // collectCached is collectClause over c's decoded postings: a restriction
 // finds each range's first posting by binary search.
 func collectCached(a *accumulator, c *sumClauseState, pt part) {
-	posts := c.cached
+	docs, class, base, w := c.cached.docs, c.cached.class, c.base, c.weight
+	class = class[:len(docs)]
 	if pt.ranges == nil {
-		for i := range posts {
-			a.add(uint64(posts[i].doc), c.cachedScore(&posts[i]))
+		for i, doc := range docs {
+			a.add(uint64(doc), base[class[i]]*w)
 		}
 		return
 	}
@@ -621,19 +662,19 @@ func collectCached(a *accumulator, c *sumClauseState, pt part) {
 	// a scope are often near one another.
 	i := 0
 	for ri, r := range pt.ranges {
-		if j := min(i+gallop, len(posts)); j == len(posts) || uint64(posts[j-1].doc) >= r.start {
-			for i < j && uint64(posts[i].doc) < r.start {
+		if j := min(i+gallop, len(docs)); j == len(docs) || uint64(docs[j-1]) >= r.start {
+			for i < j && uint64(docs[i]) < r.start {
 				i++
 			}
 		} else {
-			k, _ := slices.BinarySearchFunc(posts[j:], r.start, func(p cachedPosting, doc uint64) int { return cmp.Compare(uint64(p.doc), doc) })
+			k, _ := slices.BinarySearch(docs[j:], uint32(min(r.start, math.MaxUint32)))
 			i = j + k
 		}
-		base := pt.bases[ri] - r.start
-		for ; i < len(posts) && uint64(posts[i].doc) < r.end; i++ {
-			a.add(base+uint64(posts[i].doc), c.cachedScore(&posts[i]))
+		slot := pt.bases[ri] - r.start
+		for ; i < len(docs) && uint64(docs[i]) < r.end; i++ {
+			a.add(slot+uint64(docs[i]), base[class[i]]*w)
 		}
-		if i == len(posts) {
+		if i == len(docs) {
 			return
 		}
 	}
@@ -654,29 +695,14 @@ func (p part) slot(doc uint64, r int) uint64 {
 	return p.bases[r] + doc - p.ranges[r].start
 }
 
-// cachedScore is postingScore of a decoded posting.
-func (c *sumClauseState) cachedScore(p *cachedPosting) float64 {
-	freq, n := p.freq(), p.length()
-	if freq == 1 && n < cachedLengths && c.byLength != nil {
-		if x := c.byLength[n]; x != 0 {
-			return x
-		}
-		x := c.score(1, lengthNorm(n))
-		c.byLength[n] = x
-		return x
-	}
-	return c.score(uint64(freq), lengthNorm(n))
-}
-
 // add adds a clause's score to document doc.
 func (a *accumulator) add(doc uint64, score float64) {
 	if doc >= uint64(len(a.n)) {
 		a.grow(doc)
 	}
-	if a.n[doc] == 0 {
-		a.matched++
-	}
-	a.n[doc]++
+	n := a.n[doc]
+	a.matched += uint64((uint32(n) - 1) >> 31) // 1 when n is 0: no branch to mispredict
+	a.n[doc] = n + 1
 	a.score[doc] += score
 }
 
@@ -766,55 +792,125 @@ type finalState struct {
 	cands []candidate
 }
 
-// finalPart looks at part p's documents, listing candidates into cands.
+// finalPart looks at part p's documents, listing candidates into cands:
+// every matched document when the search keeps all, else each keep's
+// (scanKeep), merged in document order.
 func (s *sumSearcher) finalPart(p part, coord []float64, cands []candidate) finalState {
 	a := s.acc
 	st := finalState{heaps: make([]minHeap, len(s.keeps)), least: make([]float64, len(s.keeps)), cands: cands}
-	for i := range st.least {
-		st.least[i] = math.Inf(-1)
-	}
-	if p.ranges == nil {
-		for doc, k := range a.n {
-			if k != 0 {
-				s.consider(&st, uint64(doc), a.score[doc]*coord[k])
+	slots := uint64(len(a.n))
+	if len(s.keeps) == 0 {
+		p.runs(slots, nil, func(doc, slot, n uint64) {
+			for j, k := range a.n[slot : slot+n] {
+				if k != 0 {
+					st.cands = append(st.cands, candidate{doc + uint64(j), a.score[slot+uint64(j)] * coord[k]})
+				}
 			}
-		}
+		})
 		return st
 	}
-	for ri, r := range p.ranges {
-		base := p.bases[ri]
-		end := min(base+r.end-r.start, uint64(len(a.n)))
-		for i := base; i < end; i++ {
-			if k := a.n[i]; k != 0 {
-				s.consider(&st, r.start+i-base, a.score[i]*coord[k])
-			}
+	lists := make([][]candidate, len(s.keeps))
+	for i := range s.keeps {
+		ks := &s.keeps[i]
+		var within []docRange
+		if ks.some {
+			within = ks.ranges
 		}
+		st.least[i], lists[i] = s.scanKeep(p, within, coord, &st.heaps[i], ks.n)
 	}
+	st.cands = mergeCandidates(st.cands, lists)
 	return st
 }
 
-// consider lists document doc of score as a candidate if a keep may want
-// it, updating the keeps' least scores.
-func (s *sumSearcher) consider(st *finalState, doc uint64, score float64) {
-	if len(s.keeps) == 0 {
-		st.cands = append(st.cands, candidate{doc, score})
+// scanKeep looks at part p's documents, within the ranges given (nil: all),
+// for a keep of the n best: it returns the least score the keep keeps and,
+// in document order, the documents that scored at least its least so far
+// when they were seen (the least only grows). A document's score is its
+// sum times its coordination factor, at most 1, so a sum below the least
+// rules it out unread: over a large index most matched documents are, and
+// the scan is a comparison per slot.
+func (s *sumSearcher) scanKeep(p part, within []docRange, coord []float64, h *minHeap, n int) (float64, []candidate) {
+	a := s.acc
+	least := math.Inf(-1)
+	var out []candidate
+	p.runs(uint64(len(a.n)), within, func(doc, slot, m uint64) {
+		counts := a.n[slot : slot+m]
+		for j, x := range a.score[slot : slot+m] {
+			if x < least {
+				continue
+			}
+			k := counts[j]
+			if k == 0 {
+				continue
+			}
+			score := x * coord[k]
+			if score < least {
+				continue
+			}
+			h.offer(score, n)
+			if len(*h) == n && n > 0 {
+				least = (*h)[0]
+			}
+			out = append(out, candidate{doc + uint64(j), score})
+		}
+	})
+	return least, out
+}
+
+// mergeCandidates appends lists, each in document order, to out in
+// document order, each document once.
+func mergeCandidates(out []candidate, lists [][]candidate) []candidate {
+	if len(lists) == 1 {
+		return append(out, lists[0]...)
+	}
+	for {
+		best := -1
+		for i, l := range lists {
+			if len(l) > 0 && (best < 0 || l[0].doc < lists[best][0].doc) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return out
+		}
+		c := lists[best][0]
+		for i, l := range lists {
+			if len(l) > 0 && l[0].doc == c.doc {
+				lists[i] = l[1:]
+			}
+		}
+		out = append(out, c)
+	}
+}
+
+// runs calls f with each run of p's documents below slot slots, within
+// the ranges given when not nil (in order): its first document and slot,
+// and its length.
+func (p part) runs(slots uint64, within []docRange, f func(doc, slot, n uint64)) {
+	ranges, bases := p.ranges, p.bases
+	if ranges == nil {
+		ranges, bases = []docRange{{0, slots}}, []uint64{0}
+	}
+	run := func(doc, slot, end uint64) {
+		if end = min(end, slots); end > slot {
+			f(doc, slot, end-slot)
+		}
+	}
+	if within == nil {
+		for i, r := range ranges {
+			run(r.start, bases[i], bases[i]+r.end-r.start)
+		}
 		return
 	}
-	taken := false
-	for i := range s.keeps {
-		ks := &s.keeps[i]
-		if score < st.least[i] || ks.some && !ks.in.has(doc) {
-			continue
+	k := 0
+	for i, r := range ranges {
+		for k < len(within) && within[k].end <= r.start {
+			k++
 		}
-		taken = true
-		h := &st.heaps[i]
-		h.offer(score, ks.n)
-		if len(*h) == ks.n && ks.n > 0 {
-			st.least[i] = (*h)[0]
+		for j := k; j < len(within) && within[j].start < r.end; j++ {
+			start, end := max(r.start, within[j].start), min(r.end, within[j].end)
+			run(start, bases[i]+start-r.start, bases[i]+end-r.start)
 		}
-	}
-	if taken {
-		st.cands = append(st.cands, candidate{doc, score})
 	}
 }
 
