@@ -1,22 +1,36 @@
 package index
 
 import (
+	"encoding/binary"
 	"math"
+	"slices"
+	"sort"
 	"sync"
+	"unsafe"
 
 	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // cachedTerm is a frequent term's postings, decoded: what sumQuery scores
-// them by, in 6 bytes a posting. A posting's score depends only on its
+// them by, in about 2 bytes a posting. A posting's score depends only on its
 // frequency and its field's length, and a term's postings have a few
 // thousand pairs of them at most: each pair is a class, whose score before
 // the clause's weight (base) is computed once for the cache, where a
 // posting's was computed anew in every search (a fifth of a question's
 // time over 10,000 reports, with three divisions a posting).
+//
+// The postings are a stream: for each, its document number less the
+// previous one's (a uvarint: one byte for a frequent term) and its class (a
+// byte; the classes are numbered most used first, and past the 255th a
+// byte escapeClass and two more). Every skipEvery postings a skip gives
+// where a posting starts, so that a restricted search finds its ranges'
+// postings without reading the others. At 8 bytes a posting the bench's
+// frequent words over 10,000 replicated reports took 92 MiB, and a 32 MiB
+// cache, the questions asked in turn, kept none of them.
 type cachedTerm struct {
-	docs  []uint32 // document numbers in the snapshot, in order
-	class []uint16 // by posting: its class
+	n      int // postings
+	stream []byte
+	skips  []termSkip
 	// classes are the classes' frequencies and lengths, as packFL packs
 	// them.
 	classes []uint32
@@ -26,18 +40,120 @@ type cachedTerm struct {
 	scoring termScoring
 }
 
+// termSkip is where posting k·skipEvery of a cachedTerm starts: its
+// document, the previous posting's, and its offset in the stream.
+type termSkip struct{ first, prev, off uint32 }
+
+const (
+	skipEvery   = 128
+	escapeClass = 255 // the classes numbered in one byte are 0 to 254
+)
+
+// size is the bytes t takes.
+func (t *cachedTerm) size() int {
+	return len(t.stream) + len(t.skips)*int(unsafe.Sizeof(termSkip{})) + len(t.classes)*(4+8) + int(unsafe.Sizeof(*t))
+}
+
+// estimatedPostingSize is the bytes a cached posting is taken to need before
+// it is decoded (whether the cache would take the term in): two for most,
+// more for sparse terms and rare classes.
+const estimatedPostingSize = 3
+
+// encodeTerm returns the cached form of postings docs (in order) of classes
+// cls, classes being the classes' packed frequencies and lengths.
+func encodeTerm(docs []uint32, cls []uint16, classes []uint32) *cachedTerm {
+	// Number the classes most used first.
+	uses := make([]int, len(classes))
+	for _, k := range cls {
+		uses[k]++
+	}
+	order := make([]uint16, len(classes))
+	for i := range order {
+		order[i] = uint16(i)
+	}
+	slices.SortStableFunc(order, func(a, b uint16) int { return uses[b] - uses[a] })
+	renumber := make([]uint16, len(classes))
+	t := &cachedTerm{n: len(docs), classes: make([]uint32, len(classes))}
+	for k, old := range order {
+		renumber[old] = uint16(k)
+		t.classes[k] = classes[old]
+	}
+	stream := make([]byte, 0, 2*len(docs)+len(docs)/8)
+	var prev uint32
+	for i, doc := range docs {
+		if i%skipEvery == 0 {
+			t.skips = append(t.skips, termSkip{doc, prev, uint32(len(stream))})
+		}
+		stream = binary.AppendUvarint(stream, uint64(doc-prev))
+		if k := renumber[cls[i]]; k < escapeClass {
+			stream = append(stream, byte(k))
+		} else {
+			stream = append(stream, escapeClass)
+			stream = binary.LittleEndian.AppendUint16(stream, k)
+		}
+		prev = doc
+	}
+	t.stream = slices.Clip(stream)
+	return t
+}
+
+// termCursor reads a cachedTerm's postings in order.
+type termCursor struct {
+	t     *cachedTerm
+	off   int    // where the next posting starts in the stream
+	k     int    // the next posting's number
+	doc   uint64 // the posting read last: its document and class
+	class uint16
+}
+
+// next reads the next posting; false when there are no more.
+func (c *termCursor) next() bool {
+	p := c.t.stream
+	if c.off >= len(p) {
+		return false
+	}
+	if d := p[c.off]; d < 0x80 {
+		c.doc += uint64(d)
+		c.off++
+	} else {
+		d, n := binary.Uvarint(p[c.off:])
+		c.doc += d
+		c.off += n
+	}
+	k := uint16(p[c.off])
+	c.off++
+	if k == escapeClass {
+		k = binary.LittleEndian.Uint16(p[c.off:])
+		c.off += 2
+	}
+	c.class = k
+	c.k++
+	return true
+}
+
+// seek reads on to the first posting of document target or after, by way of
+// the skips past the current posting's block; false when there is none.
+// The posting read last is before target.
+func (c *termCursor) seek(target uint64) bool {
+	sk := c.t.skips
+	cur := (c.k - 1) / skipEvery // the block of the posting read last
+	if cur+1 < len(sk) && uint64(sk[cur+1].first) <= target {
+		rest := sk[cur+1:]
+		b := cur + sort.Search(len(rest), func(i int) bool { return uint64(rest[i].first) > target })
+		c.off, c.doc, c.k = int(sk[b].off), uint64(sk[b].prev), b*skipEvery
+	}
+	for c.next() {
+		if c.doc >= target {
+			return true
+		}
+	}
+	return false
+}
+
 // termScoring is what a clause's scores depend on besides its weight.
 type termScoring struct {
 	idf, avgLen float64 // avgLen > 0 for BM25
 }
-
-// cachedTermSize is the bytes a cached term of n postings and k classes
-// takes.
-func cachedTermSize(n, k int) int { return n*cachedPostingSize + k*(4+8) }
-
-// cachedPostingSize is the bytes a cached posting takes: its document
-// number and its class.
-const cachedPostingSize = 6
 
 // lengthBits is how many bits of a packed frequency and length hold the
 // length.
@@ -68,11 +184,14 @@ func (t *cachedTerm) bases(c *sumClauseState) []float64 {
 }
 
 // classifier numbers a term's (frequency, length) classes as its postings
-// are decoded: small ones through a table, the rest a map.
+// are decoded (small ones through a table, the rest a map), and holds the
+// postings until they are encoded.
 type classifier struct {
 	small   []uint32 // by smallClass: class+1; 0 for none yet
 	large   map[uint32]uint16
 	classes []uint32
+	docs    []uint32
+	cls     []uint16
 }
 
 const (
@@ -119,16 +238,15 @@ func (c *classifier) class(fl uint32) (k uint16, added, ok bool) {
 	return uint16(n), true, true
 }
 
-// reset empties c for another term, handing back its classes.
-func (c *classifier) reset() []uint32 {
+// reset empties c for another term.
+func (c *classifier) reset() {
 	for _, fl := range c.classes {
 		if i, ok := smallClass(fl); ok {
 			c.small[i] = 0
 		}
 	}
-	classes := c.classes
-	c.classes, c.large = nil, nil
-	return classes
+	c.classes, c.large = c.classes[:0], nil
+	c.docs, c.cls = c.docs[:0], c.cls[:0]
 }
 
 // lengthNorm is zap's norm of a field of length n (zapx Posting.Norm):
@@ -154,7 +272,8 @@ var lengthNorms = func() (t [4096]float64) {
 
 // postingsCache keeps the decoded postings of a snapshot's frequent terms
 // (at least cacheMinPostings documents), least recently used dropped first
-// beyond its bound (DefaultPostingsCacheBytes). Questions share their common words (增长,
+// beyond its bound (DefaultPostingsCacheBytes), a term taken in only when it
+// was asked for more lately than those it would drop (sizedLRU.admits). Questions share their common words (增长,
 // 生产总值, 地区, 年): decoding those postings from zap's chunks (roaring
 // containers, varint frequencies and norms) was half of a search over
 // 1,000 reports, where reading them from an array is a few nanoseconds a
@@ -165,9 +284,17 @@ type postingsCache struct {
 	mu      sync.Mutex
 	snap    bindex.IndexReader // the snapshot of the entries; compared, never used
 	entries sizedLRU[string, *cachedTerm]
+	used    useCounts[string] // terms' recent uses, kept across snapshots
 	// limit bounds the cache in bytes; 0 means DefaultPostingsCacheBytes.
 	limit int
 }
+
+// useSample is how many uses of terms pass between halvings of their counts:
+// ten per entry held (TinyLFU's sample), at least minUseSample.
+func (c *postingsCache) useSample() int { return 10 * max(c.entries.len(), minUseSample/10) }
+
+// minUseSample is the least useSample: a question asks for a dozen terms.
+const minUseSample = 1000
 
 // cacheMinPostings is the least document frequency of a cached term:
 // shorter postings cost little to decode and would crowd the cache.
@@ -195,6 +322,23 @@ func (c *postingsCache) max() int {
 // larger than a quarter of it, so that one word does not evict all others.
 func (c *postingsCache) holds(size int) bool { return size <= c.max()/4 }
 
+// wants counts a use of key, which snap's cache does not hold, and reports
+// whether the cache would take in its postings of about size bytes: a
+// search decodes them for the cache only then (else it reads them from
+// the segments, which for a small scope is much less).
+func (c *postingsCache) wants(snap bindex.IndexReader, key string, size int) bool {
+	if c == nil || snap == nil || !c.holds(size) {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.used.use(key, c.useSample())
+	if c.snap != snap {
+		return true // put empties the cache
+	}
+	return c.entries.admits(int64(size), int64(c.max()), c.used.count(key), c.used.count)
+}
+
 func postingsKey(field, term string) string { return field + "\x00" + term }
 
 // get returns the cached postings of key in snap.
@@ -207,12 +351,16 @@ func (c *postingsCache) get(snap bindex.IndexReader, key string) (*cachedTerm, b
 	if c.snap != snap {
 		return nil, false
 	}
-	return c.entries.get(key)
+	t, ok := c.entries.get(key)
+	if ok {
+		c.used.use(key, c.useSample())
+	}
+	return t, ok
 }
 
 // put caches t as key's postings in snap.
 func (c *postingsCache) put(snap bindex.IndexReader, key string, t *cachedTerm) {
-	size := cachedTermSize(len(t.docs), len(t.classes)) + len(key)
+	size := t.size() + len(key)
 	if c == nil || snap == nil || !c.holds(size) {
 		return
 	}
@@ -224,6 +372,9 @@ func (c *postingsCache) put(snap bindex.IndexReader, key string, t *cachedTerm) 
 	}
 	if c.entries.has(key) {
 		return // a concurrent search decoded it too
+	}
+	if !c.entries.admits(int64(size), int64(c.max()), c.used.count(key), c.used.count) {
+		return // concurrent searches took in others
 	}
 	c.entries.add(key, t, int64(size))
 	c.entries.evict(int64(c.max()), 0)

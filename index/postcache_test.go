@@ -2,6 +2,7 @@ package index
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -31,9 +32,10 @@ func TestClassifier(t *testing.T) {
 			t.Fatalf("class %d is %d/%d, want %v", k, f, n, p)
 		}
 	}
-	if got := cl.reset(); len(got) != len(seen) {
-		t.Fatalf("%d classes, want %d", len(got), len(seen))
+	if len(cl.classes) != len(seen) {
+		t.Fatalf("%d classes, want %d", len(cl.classes), len(seen))
 	}
+	cl.reset()
 	for _, p := range pairs {
 		fl, _ := packFL(p[0], p[1])
 		if _, added, _ := cl.class(fl); !added {
@@ -85,6 +87,68 @@ func TestCachedTermBases(t *testing.T) {
 			f, n := unpackFL(fl)
 			if got, want := base[i]*c.weight, c.score(uint64(f), lengthNorm(n)); got != want {
 				t.Errorf("idf %g avgLen %g: class %d/%d scores %.17g, want %.17g", c.idf, c.avgLen, f, n, got, want)
+			}
+		}
+	}
+}
+
+// TestCachedTermStream checks that a cached term gives back its postings,
+// in order, read one by one and sought to, over terms dense and sparse, of
+// few classes and of more than a byte numbers.
+func TestCachedTermStream(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for trial := range 60 {
+		n := 1 + rng.IntN(3000)
+		gap := 1 + rng.Uint32N([]uint32{2, 50, 1 << 20}[trial%3])
+		nclasses := 1 + rng.IntN([]int{3, 300, 2000}[trial/3%3])
+		classes := make([]uint32, nclasses)
+		for i := range classes {
+			classes[i], _ = packFL(uint64(1+i%7), uint64(i))
+		}
+		docs := make([]uint32, n)
+		cls := make([]uint16, n)
+		var doc uint32
+		for i := range docs {
+			doc += 1 + rng.Uint32N(gap)
+			if i == 0 {
+				doc = rng.Uint32N(1 << 24)
+			}
+			docs[i] = doc
+			// Skewed: low classes are used most.
+			cls[i] = uint16(min(rng.IntN(nclasses), rng.IntN(nclasses)))
+		}
+		term := encodeTerm(docs, cls, classes)
+		if term.n != n {
+			t.Fatalf("%d postings, want %d", term.n, n)
+		}
+		cur := termCursor{t: term}
+		for i := range docs {
+			if !cur.next() || cur.doc != uint64(docs[i]) || term.classes[cur.class] != classes[cls[i]] {
+				t.Fatalf("trial %d: posting %d is %d/%d, want %d/%d", trial, i, cur.doc, cur.class, docs[i], cls[i])
+			}
+		}
+		if cur.next() {
+			t.Fatalf("trial %d: a posting past the last", trial)
+		}
+		// Seeks to increasing targets, from a posting before each.
+		cur = termCursor{t: term}
+		cur.next()
+		for target := uint64(docs[0]) + 1; ; target += 1 + rng.Uint64N(uint64(gap)*uint64(1+rng.IntN(400))) {
+			if cur.doc >= target {
+				continue
+			}
+			i := 0
+			for i < n && uint64(docs[i]) < target {
+				i++
+			}
+			if ok := cur.seek(target); ok != (i < n) {
+				t.Fatalf("trial %d: seek %d: %v, want %v", trial, target, ok, i < n)
+			}
+			if i == n {
+				break
+			}
+			if cur.doc != uint64(docs[i]) || term.classes[cur.class] != classes[cls[i]] {
+				t.Fatalf("trial %d: seek %d gives %d, want %d", trial, target, cur.doc, docs[i])
 			}
 		}
 	}

@@ -2,11 +2,15 @@ package index
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
+	"math"
 	bits64 "math/bits"
 	"sort"
-	"strings"
 	"sync"
+	"unsafe"
+
+	"github.com/RoaringBitmap/roaring/v2"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -118,7 +122,7 @@ type tapQuery struct {
 type subsetTop struct {
 	reports []string
 	size    int
-	in      bitset
+	in      docNums
 	top     []tapHit // at most size, best first
 	found   []scored // top with the paragraph IDs, once the search is done
 }
@@ -236,6 +240,11 @@ func reportDocs(ctx context.Context, r bindex.IndexReader, reports []string) (in
 				tfr.Close()
 				return nil, false, nil
 			}
+			if d.ID.Value() > math.MaxUint32 {
+				fellBack(fastScorch) // past a roaring bitmap's numbers
+				tfr.Close()
+				return nil, false, nil
+			}
 			in.add(d.ID.Value())
 		}
 		if err := tfr.Close(); err != nil {
@@ -245,8 +254,10 @@ func reportDocs(ctx context.Context, r bindex.IndexReader, reports []string) (in
 	return in, true, nil
 }
 
-// docSetCache keeps the bitsets of the report sets searches were restricted
-// to, least recently used dropped first beyond docSetCacheBytes, for the
+// docSetCache keeps the document sets of the report sets searches were
+// restricted to, least recently used dropped first beyond docSetCacheBytes
+// (a set taken in only when asked for more lately than those it would
+// drop, sizedLRU.admits), for the
 // index snapshot they were read from: reading the national reports'
 // postings took a tenth of a question's time over 1,000 reports, and over
 // 10,000 replicated reports a scope (a place's reports, ~85 copies each)
@@ -257,29 +268,89 @@ type docSetCache struct {
 	mu   sync.Mutex
 	snap *scorch.IndexSnapshot // the snapshot of sets; compared, never used
 	sets sizedLRU[string, *docSet]
+	used useCounts[string] // sets' recent uses, for admission
 }
 
 // docSet is a cached report set's documents, and their ranges once asked
-// for (a restricted search's; computing them from the bitset every search
-// was a tenth of the bytes a search over 10,000 reports allocated).
+// for (a restricted search's; computing them every search was a tenth of
+// the bytes a search over 10,000 reports allocated).
 type docSet struct {
-	in     bitset
+	in     docNums
 	ranges []docRange
 	ranged bool
 }
 
-// docSetCacheBytes bounds the sets kept: over 10,000 reports a set is at
-// most 120 KB (a bit per paragraph up to its last), and the bench's 232
-// questions restrict to ~150 sets; a count of 16, emptied when full, had
-// them read again on almost every question.
-const docSetCacheBytes = 8 << 20
+// docNums is a set of document numbers kept compact: a roaring bitmap with
+// runs, where a bitset up to the last number took 118 KB for any set over
+// 10,000 replicated reports, and the sets of the bench's questions (a
+// place's ~85 reports, ~8,000 runs of paragraphs) took 17.5 MiB against
+// 6.4. The zero value is empty.
+type docNums struct{ b *roaring.Bitmap }
+
+// newDocNums returns the numbers of in, compacted.
+func newDocNums(in bitset) docNums {
+	b := roaring.FromDense(in, false)
+	b.RunOptimize()
+	return docNums{b}
+}
+
+func (d docNums) has(n uint64) bool {
+	return d.b != nil && n <= math.MaxUint32 && d.b.Contains(uint32(n))
+}
+
+// ranges returns the numbers' runs, in order.
+func (d docNums) ranges() []docRange {
+	if d.b == nil {
+		return nil
+	}
+	return bitset(d.b.ToDense()).ranges()
+}
+
+// count returns how many numbers d holds.
+func (d docNums) count() uint64 {
+	if d.b == nil {
+		return 0
+	}
+	return d.b.GetCardinality()
+}
+
+// size is the bytes d takes, about.
+func (d docNums) size() int64 {
+	if d.b == nil {
+		return 0
+	}
+	return int64(d.b.GetSizeInBytes())
+}
+
+// size is the bytes d takes under key, about.
+func (d *docSet) size(key string) int64 {
+	return d.in.size() + int64(len(d.ranges))*int64(unsafe.Sizeof(docRange{})) + int64(len(key))
+}
+
+// docSetCacheBytes bounds the sets kept. Over 10,000 replicated reports
+// the bench's 232 questions use ~156 sets: 6.4 MiB of bitmaps, and the
+// ranges of the ~70 that restrict a search (a place's reports: ~8,000
+// ranges, 135 KB) 9 MiB more. At 8 MiB they were read again every round,
+// ~12 % of the bench's time.
+const docSetCacheBytes = 16 << 20
+
+// setKey is the cache key of a set of reports: a digest of their IDs,
+// which for the national reports of 10,000 replicated reports are 126 KB.
+func setKey(reports []string) string {
+	h := sha256.New()
+	for _, id := range reports {
+		h.Write([]byte(id))
+		h.Write([]byte{0})
+	}
+	return string(h.Sum(nil))
+}
 
 // get returns the document numbers of reports' paragraphs in r, as
 // reportDocs does. A nil cache reads them every time.
-func (c *docSetCache) get(ctx context.Context, r bindex.IndexReader, reports []string) (bitset, bool, error) {
+func (c *docSetCache) get(ctx context.Context, r bindex.IndexReader, reports []string) (docNums, bool, error) {
 	d, ok, err := c.set(ctx, r, reports)
 	if d == nil {
-		return nil, ok, err
+		return docNums{}, ok, err
 	}
 	return d.in, ok, err
 }
@@ -297,6 +368,13 @@ func (c *docSetCache) ranges(ctx context.Context, r bindex.IndexReader, reports 
 	}
 	if !d.ranged {
 		d.ranges, d.ranged = d.in.ranges(), true
+		if c != nil && c.snap == scorchSnapshot(r) {
+			// The ranges count with the set: a place's are ~8,000.
+			key := setKey(reports)
+			if c.sets.resize(key, d.size(key)) {
+				c.sets.evict(docSetCacheBytes, 1)
+			}
+		}
 	}
 	return d.ranges, true, nil
 }
@@ -305,11 +383,12 @@ func (c *docSetCache) ranges(ctx context.Context, r bindex.IndexReader, reports 
 func (c *docSetCache) set(ctx context.Context, r bindex.IndexReader, reports []string) (*docSet, bool, error) {
 	if c == nil {
 		in, ok, err := reportDocs(ctx, r, reports)
-		return &docSet{in: in}, ok, err
+		return &docSet{in: newDocNums(in)}, ok, err
 	}
 	snap := scorchSnapshot(r)
-	key := strings.Join(reports, "\x00")
+	key := setKey(reports)
 	c.mu.Lock()
+	c.used.use(key, 10*max(c.sets.len(), minUseSample/10))
 	if snap != nil && c.snap == snap {
 		if d, ok := c.sets.get(key); ok {
 			c.mu.Unlock()
@@ -318,7 +397,7 @@ func (c *docSetCache) set(ctx context.Context, r bindex.IndexReader, reports []s
 	}
 	c.mu.Unlock()
 	in, ok, err := reportDocs(ctx, r, reports)
-	d := &docSet{in: in}
+	d := &docSet{in: newDocNums(in)}
 	if err != nil || !ok || snap == nil {
 		return d, ok, err
 	}
@@ -329,8 +408,12 @@ func (c *docSetCache) set(ctx context.Context, r bindex.IndexReader, reports []s
 	}
 	if held, ok := c.sets.get(key); ok {
 		d = held // a concurrent search read it too
-	} else {
-		c.sets.add(key, d, int64(len(in)*8+len(key)))
+	} else if size := d.size(key); c.sets.admits(size, docSetCacheBytes, c.used.count(key), c.used.count) {
+		// Taken in only when asked for more lately than the sets it
+		// drops: the bench's questions, asked in turn, use more sets than
+		// the cache holds, and the national reports' (~5,000 of 10,000
+		// replicated reports) take 20–30 ms to read.
+		c.sets.add(key, d, size)
 		c.sets.evict(docSetCacheBytes, 1)
 	}
 	c.mu.Unlock()

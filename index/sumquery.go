@@ -136,11 +136,7 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 				s.keeps = nil
 				break
 			}
-			rs, _, err := q.sets.ranges(ctx, r, k.reports)
-			if err != nil {
-				return nil, err
-			}
-			ks.in, ks.ranges, ks.some = in, rs, true
+			ks.in, ks.some = in, true
 		}
 		s.keeps = append(s.keeps, ks)
 	}
@@ -166,7 +162,7 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 		key := postingsKey(c.field, c.term)
 		t, cached := q.cache.get(r, key)
 		if cached {
-			cs.count = uint64(len(t.docs))
+			cs.count = uint64(t.n)
 		} else {
 			// The field's dictionaries are opened for the first term the
 			// cache does not hold (a vellum reader per segment).
@@ -195,7 +191,7 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 		// Postings the cache would not keep are read from the segments:
 		// decoded, they were garbage at once (over 10,000 reports a word
 		// like 年 has half a million, 3 MB).
-		if !cached && q.cache != nil && cs.count >= cacheMinPostings && running <= math.MaxUint32 && q.cache.holds(cachedTermSize(int(cs.count), 0)+len(key)) {
+		if !cached && cs.count >= cacheMinPostings && running <= math.MaxUint32 && q.cache.wants(r, key, int(cs.count)*estimatedPostingSize+len(key)) {
 			if t, err = s.decode(&cs); err != nil {
 				return nil, err
 			}
@@ -319,11 +315,10 @@ type sumSearcher struct {
 // keepState is a sumKeep with its document set, and the least score it
 // keeps once the postings are read.
 type keepState struct {
-	in     bitset
-	ranges []docRange // in's ranges
-	some   bool       // in applies; else every document
-	n      int
-	least  float64
+	in    docNums
+	some  bool // in applies; else every document
+	n     int
+	least float64
 }
 
 // accumulator holds a search's scores and matched-clause counts by
@@ -595,18 +590,17 @@ func (s *sumSearcher) collectClause(a *accumulator, c *sumClauseState, pt part) 
 func (s *sumSearcher) decode(c *sumClauseState) (*cachedTerm, error) {
 	cl := classifiers.Get().(*classifier)
 	defer classifiers.Put(cl)
-	t := &cachedTerm{docs: make([]uint32, 0, c.count), class: make([]uint16, 0, c.count)}
-	ok, err := s.decodeInto(c, t, cl)
-	classes := cl.reset()
+	defer cl.reset()
+	ok, err := s.decodeInto(c, cl)
 	if !ok || err != nil {
 		return nil, err
 	}
-	t.classes = slices.Clip(classes)
+	t := encodeTerm(cl.docs, cl.cls, cl.classes)
 	t.base, t.scoring = t.bases(c), c.scoring()
 	return t, nil
 }
 
-func (s *sumSearcher) decodeInto(c *sumClauseState, t *cachedTerm, cl *classifier) (bool, error) {
+func (s *sumSearcher) decodeInto(c *sumClauseState, cl *classifier) (bool, error) {
 	for i, pl := range c.postings {
 		off := s.offsets[i]
 		it := pl.Iterator(true, true, false, nil)
@@ -636,8 +630,8 @@ func (s *sumSearcher) decodeInto(c *sumClauseState, t *cachedTerm, cl *classifie
 				fellBack(fastNorms)
 				return false, nil
 			}
-			t.docs = append(t.docs, uint32(off+p.Number()))
-			t.class = append(t.class, k)
+			cl.docs = append(cl.docs, uint32(off+p.Number()))
+			cl.cls = append(cl.cls, k)
 		}
 		if err != nil {
 			return false, err
@@ -647,42 +641,31 @@ func (s *sumSearcher) decodeInto(c *sumClauseState, t *cachedTerm, cl *classifie
 }
 
 // collectCached is collectClause over c's decoded postings: a restriction
-// finds each range's first posting by binary search.
+// reads each range's postings only, by way of the skips.
 func collectCached(a *accumulator, c *sumClauseState, pt part) {
-	docs, class, base, w := c.cached.docs, c.cached.class, c.base, c.weight
-	class = class[:len(docs)]
+	base, w := c.base, c.weight
+	cur := termCursor{t: c.cached}
 	if pt.ranges == nil {
-		for i, doc := range docs {
-			a.add(uint64(doc), base[class[i]]*w)
+		for cur.next() {
+			a.add(cur.doc, base[cur.class]*w)
 		}
 		return
 	}
-	// Each range's first posting is searched for after the previous
-	// range's last, and first among the next few postings: the ranges of
-	// a scope are often near one another.
-	i := 0
+	have := cur.next()
 	for ri, r := range pt.ranges {
-		if j := min(i+gallop, len(docs)); j == len(docs) || uint64(docs[j-1]) >= r.start {
-			for i < j && uint64(docs[i]) < r.start {
-				i++
-			}
-		} else {
-			k, _ := slices.BinarySearch(docs[j:], uint32(min(r.start, math.MaxUint32)))
-			i = j + k
+		if have && cur.doc < r.start {
+			have = cur.seek(r.start)
 		}
 		slot := pt.bases[ri] - r.start
-		for ; i < len(docs) && uint64(docs[i]) < r.end; i++ {
-			a.add(slot+uint64(docs[i]), base[class[i]]*w)
+		for have && cur.doc < r.end {
+			a.add(slot+cur.doc, base[cur.class]*w)
+			have = cur.next()
 		}
-		if i == len(docs) {
+		if !have {
 			return
 		}
 	}
 }
-
-// gallop is how many postings collectCached steps through before it
-// searches for a range's first.
-const gallop = 8
 
 // slot returns the accumulator slot of document doc, which is in range r
 // of a restricted search or part: the scope's documents are numbered from 0, so a
@@ -800,7 +783,7 @@ func (s *sumSearcher) finalPart(p part, coord []float64, cands []candidate) fina
 	st := finalState{heaps: make([]minHeap, len(s.keeps)), least: make([]float64, len(s.keeps)), cands: cands}
 	slots := uint64(len(a.n))
 	if len(s.keeps) == 0 {
-		p.runs(slots, nil, func(doc, slot, n uint64) {
+		p.runs(slots, func(doc, slot, n uint64) {
 			for j, k := range a.n[slot : slot+n] {
 				if k != 0 {
 					st.cands = append(st.cands, candidate{doc + uint64(j), a.score[slot+uint64(j)] * coord[k]})
@@ -811,29 +794,55 @@ func (s *sumSearcher) finalPart(p part, coord []float64, cands []candidate) fina
 	}
 	lists := make([][]candidate, len(s.keeps))
 	for i := range s.keeps {
-		ks := &s.keeps[i]
-		var within []docRange
-		if ks.some {
-			within = ks.ranges
-		}
-		st.least[i], lists[i] = s.scanKeep(p, within, coord, &st.heaps[i], ks.n)
+		st.least[i], lists[i] = s.scanKeep(p, &s.keeps[i], coord, &st.heaps[i])
 	}
 	st.cands = mergeCandidates(st.cands, lists)
 	return st
 }
 
-// scanKeep looks at part p's documents, within the ranges given (nil: all),
-// for a keep of the n best: it returns the least score the keep keeps and,
-// in document order, the documents that scored at least its least so far
-// when they were seen (the least only grows). A document's score is its
-// sum times its coordination factor, at most 1, so a sum below the least
-// rules it out unread: over a large index most matched documents are, and
-// the scan is a comparison per slot.
-func (s *sumSearcher) scanKeep(p part, within []docRange, coord []float64, h *minHeap, n int) (float64, []candidate) {
+// memberScanShare: a keep of a subset with fewer documents than a
+// memberScanShare-th of the search's slots looks at its own documents;
+// a larger one scans the slots as the whole scope's keep does.
+const memberScanShare = 8
+
+// scanKeep looks at part p's documents of keep ks: it returns the least
+// score the keep keeps and, in document order, the documents that scored at
+// least its least so far when they were seen (the least only grows). A
+// document's score is its sum times its coordination factor, at most 1, so
+// a sum below the least rules it out unread: over a large index most
+// matched documents are, and the scan is a comparison per slot.
+func (s *sumSearcher) scanKeep(p part, ks *keepState, coord []float64, h *minHeap) (float64, []candidate) {
 	a := s.acc
 	least := math.Inf(-1)
 	var out []candidate
-	p.runs(uint64(len(a.n)), within, func(doc, slot, m uint64) {
+	slots := uint64(len(a.n))
+	if ks.some && ks.in.count() < slots/memberScanShare {
+		it := ks.in.b.Iterator()
+		p.runs(slots, func(doc, slot, m uint64) {
+			it.AdvanceIfNeeded(uint32(doc))
+			for it.HasNext() {
+				d := uint64(it.PeekNext())
+				if d >= doc+m {
+					break
+				}
+				it.Next()
+				i := slot + d - doc
+				k := a.n[i]
+				if k == 0 || a.score[i] < least {
+					continue
+				}
+				if score := a.score[i] * coord[k]; score >= least {
+					h.offer(score, ks.n)
+					if len(*h) == ks.n && ks.n > 0 {
+						least = (*h)[0]
+					}
+					out = append(out, candidate{d, score})
+				}
+			}
+		})
+		return least, out
+	}
+	p.runs(slots, func(doc, slot, m uint64) {
 		counts := a.n[slot : slot+m]
 		for j, x := range a.score[slot : slot+m] {
 			if x < least {
@@ -844,11 +853,11 @@ func (s *sumSearcher) scanKeep(p part, within []docRange, coord []float64, h *mi
 				continue
 			}
 			score := x * coord[k]
-			if score < least {
+			if score < least || ks.some && !ks.in.has(doc+uint64(j)) {
 				continue
 			}
-			h.offer(score, n)
-			if len(*h) == n && n > 0 {
+			h.offer(score, ks.n)
+			if len(*h) == ks.n && ks.n > 0 {
 				least = (*h)[0]
 			}
 			out = append(out, candidate{doc + uint64(j), score})
@@ -883,33 +892,18 @@ func mergeCandidates(out []candidate, lists [][]candidate) []candidate {
 	}
 }
 
-// runs calls f with each run of p's documents below slot slots, within
-// the ranges given when not nil (in order): its first document and slot,
-// and its length.
-func (p part) runs(slots uint64, within []docRange, f func(doc, slot, n uint64)) {
-	ranges, bases := p.ranges, p.bases
-	if ranges == nil {
-		ranges, bases = []docRange{{0, slots}}, []uint64{0}
-	}
-	run := func(doc, slot, end uint64) {
-		if end = min(end, slots); end > slot {
-			f(doc, slot, end-slot)
-		}
-	}
-	if within == nil {
-		for i, r := range ranges {
-			run(r.start, bases[i], bases[i]+r.end-r.start)
+// runs calls f with each run of p's documents below slot slots: its first
+// document and slot, and its length.
+func (p part) runs(slots uint64, f func(doc, slot, n uint64)) {
+	if p.ranges == nil {
+		if slots > 0 {
+			f(0, 0, slots)
 		}
 		return
 	}
-	k := 0
-	for i, r := range ranges {
-		for k < len(within) && within[k].end <= r.start {
-			k++
-		}
-		for j := k; j < len(within) && within[j].start < r.end; j++ {
-			start, end := max(r.start, within[j].start), min(r.end, within[j].end)
-			run(start, bases[i]+start-r.start, bases[i]+end-r.start)
+	for i, r := range p.ranges {
+		if end := min(p.bases[i]+r.end-r.start, slots); end > p.bases[i] {
+			f(r.start, p.bases[i], end-p.bases[i])
 		}
 	}
 }
