@@ -2,7 +2,9 @@ package index
 
 import (
 	"context"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -198,5 +200,82 @@ func BenchmarkParagraphs(b *testing.B) {
 			}
 			i++
 		}
+	})
+}
+
+// BenchmarkSearchCommonWords runs unscoped questions of common words with
+// the subsets the answer engine asks for (the national reports' best, the
+// newest reports' best), the slowest searches over a large index: every
+// posting of 政府, 工作, 发展 is added up and every matched paragraph looked
+// at. Run twice over GOVBOT_BENCH_INDEX to see the postings cache warm.
+func BenchmarkSearchCommonWords(b *testing.B) {
+	ix := benchIndex(b, Options{})
+	var national, newest []string
+	latest := map[string]ReportInfo{}
+	for _, r := range ix.Reports() {
+		if r.Issuer == "国务院" {
+			national = append(national, r.ID)
+		}
+		if l, ok := latest[r.Issuer]; !ok || r.Year > l.Year {
+			latest[r.Issuer] = r
+		}
+	}
+	for _, r := range latest {
+		newest = append(newest, r.ID)
+	}
+	slices.Sort(newest)
+	ctx := context.Background()
+	texts := []string{"政府工作报告里关于延迟退休是怎么说的", "地区生产总值增长多少", "去年高技术制造业增加值增长了多少", "今年的主要预期目标是什么"}
+	b.ReportAllocs()
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		q := Query{Text: texts[i%len(texts)], Size: 60}
+		if _, _, err := ix.SearchSubsets(ctx, q, Subset{Reports: newest, Size: 20}, Subset{Reports: national, Size: 30}); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkCachedTerm reads a cached term of half a million postings (a
+// word in every other paragraph of 10,000 replicated reports) the way an
+// unscoped search does, per posting; and encodes one, as a search that
+// decodes a term for the cache does.
+func BenchmarkCachedTerm(b *testing.B) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const n = 500_000
+	docs := make([]uint32, n)
+	cls := make([]uint16, n)
+	var classes []uint32
+	for k := range 3000 {
+		fl, _ := packFL(uint64(1+k/1000), uint64(1+k%1000))
+		classes = append(classes, fl)
+	}
+	var doc uint32
+	for i := range docs {
+		doc += 1 + rng.Uint32N(3)
+		docs[i] = doc
+		cls[i] = uint16(min(rng.IntN(len(classes)), rng.IntN(len(classes)), rng.IntN(len(classes))))
+	}
+	b.Run("read", func(b *testing.B) {
+		t := encodeTerm(docs, cls, classes)
+		b.ReportMetric(float64(t.size())/n, "B/posting")
+		var sum uint64
+		for b.Loop() {
+			cur := termCursor{t: t}
+			for cur.next() {
+				sum += cur.doc + uint64(cur.class)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/posting")
+		_ = sum
+	})
+	b.Run("encode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			encodeTerm(docs, cls, classes)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/posting")
 	})
 }

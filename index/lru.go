@@ -107,7 +107,7 @@ func (c *sizedLRU[K, V]) admits(size, limit int64, used int, usedOf func(K) int)
 		freed += le.size
 		weight += int64(usedOf(le.key)) * le.size
 	}
-	return freed >= need && int64(used)*size > weight || need <= 0
+	return need <= 0 || freed >= need && int64(used)*freed > weight
 }
 
 // useCounts counts the recent uses of keys, for an admission policy: a use

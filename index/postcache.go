@@ -138,8 +138,15 @@ func (c *termCursor) seek(target uint64) bool {
 	sk := c.t.skips
 	cur := (c.k - 1) / skipEvery // the block of the posting read last
 	if cur+1 < len(sk) && uint64(sk[cur+1].first) <= target {
-		rest := sk[cur+1:]
-		b := cur + sort.Search(len(rest), func(i int) bool { return uint64(rest[i].first) > target })
+		// The last block starting at or before target: galloping from
+		// the current one (a scope's ranges are often near one another),
+		// then a binary search.
+		step := 1
+		for cur+2*step < len(sk) && uint64(sk[cur+2*step].first) <= target {
+			step *= 2
+		}
+		rest := sk[cur+step+1 : min(cur+2*step+1, len(sk))]
+		b := cur + step + sort.Search(len(rest), func(i int) bool { return uint64(rest[i].first) > target })
 		c.off, c.doc, c.k = int(sk[b].off), uint64(sk[b].prev), b*skipEvery
 	}
 	for c.next() {

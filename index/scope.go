@@ -255,15 +255,14 @@ func reportDocs(ctx context.Context, r bindex.IndexReader, reports []string) (in
 }
 
 // docSetCache keeps the document sets of the report sets searches were
-// restricted to, least recently used dropped first beyond docSetCacheBytes
-// (a set taken in only when asked for more lately than those it would
-// drop, sizedLRU.admits), for the
-// index snapshot they were read from: reading the national reports'
-// postings took a tenth of a question's time over 1,000 reports, and over
-// 10,000 replicated reports a scope (a place's reports, ~85 copies each)
-// takes milliseconds to read. Document numbers hold only within a snapshot
-// (a batch or a merge makes a new one), so a new snapshot empties the
-// cache.
+// restricted to, for the index snapshot they were read from: reading the
+// national reports' postings took a tenth of a question's time over 1,000
+// reports, and over 10,000 replicated reports a place's reports (~85 copies
+// each) take milliseconds to read, the national ones 20–30 ms. Beyond
+// docSetCacheBytes the least recently used are dropped, and a set is taken
+// in only when it was asked for more lately than those it would drop
+// (sizedLRU.admits). Document numbers hold only within a snapshot (a batch
+// or a merge makes a new one), so a new snapshot empties the cache.
 type docSetCache struct {
 	mu   sync.Mutex
 	snap *scorch.IndexSnapshot // the snapshot of sets; compared, never used
@@ -283,8 +282,8 @@ type docSet struct {
 // docNums is a set of document numbers kept compact: a roaring bitmap with
 // runs, where a bitset up to the last number took 118 KB for any set over
 // 10,000 replicated reports, and the sets of the bench's questions (a
-// place's ~85 reports, ~8,000 runs of paragraphs) took 17.5 MiB against
-// 6.4. The zero value is empty.
+// place's ~85 reports, ~8,000 runs of paragraphs; 28 KB as a bitmap) took
+// 17.5 MiB against 4.7. The zero value is empty.
 type docNums struct{ b *roaring.Bitmap }
 
 // newDocNums returns the numbers of in, compacted.
@@ -328,11 +327,12 @@ func (d *docSet) size(key string) int64 {
 }
 
 // docSetCacheBytes bounds the sets kept. Over 10,000 replicated reports
-// the bench's 232 questions use ~156 sets: 6.4 MiB of bitmaps, and the
+// the bench's 232 questions use ~156 sets: 4.7 MiB of bitmaps, and the
 // ranges of the ~70 that restrict a search (a place's reports: ~8,000
-// ranges, 135 KB) 9 MiB more. At 8 MiB they were read again every round,
-// ~12 % of the bench's time.
-const docSetCacheBytes = 16 << 20
+// ranges, 135 KB) 9 MiB more; admission keeps the most used of them. At
+// 16 MiB serve's live heap came 6 MiB nearer its soft memory limit (whose
+// base counts this cache) and its collector ran twice as often.
+const docSetCacheBytes = 8 << 20
 
 // setKey is the cache key of a set of reports: a digest of their IDs,
 // which for the national reports of 10,000 replicated reports are 126 KB.
