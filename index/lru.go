@@ -143,3 +143,91 @@ func (u *useCounts[K]) use(key K, sample int) {
 
 // count returns key's recent uses.
 func (u *useCounts[K]) count(key K) int { return int(u.n[key]) }
+
+// tinyLFU is a cache bounded in bytes that keeps what is used most, not
+// only what was used last (W-TinyLFU): a new entry goes into a window of
+// the most recently added (a windowShare-th of the bound), and when the
+// window overflows, its least recently used entry moves on to the main
+// part only if sizedLRU.admits it there. The window keeps what a few
+// questions in a row share (the same question asked again in other words);
+// the admission keeps a share of a working set larger than the cache (the
+// bench's questions, asked in turn), where least recently used alone keeps
+// nothing. Every get counts a use of its key, found or not. Not safe for
+// concurrent use; the zero value is empty.
+type tinyLFU[K comparable, V any] struct {
+	window, main sizedLRU[K, V]
+	used         useCounts[K]
+}
+
+// windowShare: the window is a windowShare-th of the cache's bound.
+const windowShare = 8
+
+// get counts a use of key and returns its value.
+func (c *tinyLFU[K, V]) get(key K) (V, bool) {
+	c.used.use(key, 10*max(c.len(), minUseSample/10))
+	if v, ok := c.window.get(key); ok {
+		return v, true
+	}
+	return c.main.get(key)
+}
+
+// minUseSample is the least number of uses between halvings of the counts:
+// ten per entry held (TinyLFU's sample), and at least this many.
+const minUseSample = 1000
+
+func (c *tinyLFU[K, V]) has(key K) bool { return c.window.has(key) || c.main.has(key) }
+
+// peek returns the value under key without counting a use or marking it
+// used.
+func (c *tinyLFU[K, V]) peek(key K) (V, bool) {
+	for _, part := range []*sizedLRU[K, V]{&c.window, &c.main} {
+		if e, ok := part.byKey[key]; ok {
+			return e.Value.(*lruEntry[K, V]).v, true
+		}
+	}
+	var zero V
+	return zero, false
+}
+
+// add holds v under key (which holds nothing yet) at size bytes in the
+// window, and makes room within limit bytes: the window's overflow goes
+// to the main part when admitted, else is dropped, and the main part's
+// least recently used make room for what it admits.
+func (c *tinyLFU[K, V]) add(key K, v V, size, limit int64) {
+	c.window.add(key, v, size)
+	c.balance(limit)
+}
+
+func (c *tinyLFU[K, V]) balance(limit int64) {
+	windowLimit := limit / windowShare
+	mainLimit := limit - windowLimit
+	for c.window.bytes > windowLimit {
+		e := c.window.order.Back().Value.(*lruEntry[K, V])
+		c.window.remove(c.window.order.Back())
+		if c.main.admits(e.size, mainLimit, c.used.count(e.key), c.used.count) {
+			c.main.add(e.key, e.v, e.size)
+			c.main.evict(mainLimit, 0)
+		}
+	}
+	c.main.evict(mainLimit, 0)
+}
+
+// resize sets the size of key's entry, if held, and makes room within
+// limit bytes.
+func (c *tinyLFU[K, V]) resize(key K, size, limit int64) {
+	if c.window.resize(key, size) || c.main.resize(key, size) {
+		c.balance(limit)
+	}
+}
+
+// reset drops every entry; the counts of uses stay.
+func (c *tinyLFU[K, V]) reset() {
+	c.window.reset()
+	c.main.reset()
+}
+
+// len returns the number of entries held.
+func (c *tinyLFU[K, V]) len() int { return c.window.len() + c.main.len() }
+
+// bytes returns the bytes held.
+func (c *tinyLFU[K, V]) bytes() int64 { return c.window.bytes + c.main.bytes }

@@ -47,33 +47,32 @@ func heldKeys(c *sizedLRU[string, int]) []string {
 	return keys
 }
 
-// TestAdmissionKeepsPartOfCycle asks for a set of keys in turn, round after
+// TestTinyLFUKeepsPartOfCycle asks for a set of keys in turn, round after
 // round, a set twice the cache's size: least recently used alone hits
-// nothing (each key is evicted before it comes round again); with
-// admission about half the set stays and is hit every round. When some
-// keys are asked for twice a round, those are the ones kept.
-func TestAdmissionKeepsPartOfCycle(t *testing.T) {
+// nothing (each key is evicted before it comes round again); tinyLFU
+// keeps most of what its main part holds and hits it every round. When
+// some keys are asked for twice a round, those are the ones kept.
+func TestTinyLFUKeepsPartOfCycle(t *testing.T) {
 	const limit, size = 100, 5 // 20 keys fit
-	cycle := func(admit bool, order []int) (hits map[int]int) {
-		var c sizedLRU[int, int]
-		var used useCounts[int]
+	type cache interface {
+		get(int) (int, bool)
+		add(k, v int)
+		bytes() int64
+	}
+	cycle := func(c cache, order []int) (hits map[int]int) {
 		hits = map[int]int{}
 		for round := range 10 {
 			for _, k := range order {
-				used.use(k, 10*max(c.len(), 20))
 				if _, ok := c.get(k); ok {
 					if round >= 2 {
 						hits[k]++
 					}
 					continue
 				}
-				if !admit || c.admits(size, limit, used.count(k), used.count) {
-					c.add(k, k, size)
-					c.evict(limit, 0)
-				}
+				c.add(k, k)
 			}
-			if c.bytes > limit {
-				t.Fatalf("%d bytes held, limit %d", c.bytes, limit)
+			if c.bytes() > limit {
+				t.Fatalf("%d bytes held, limit %d", c.bytes(), limit)
 			}
 		}
 		return hits
@@ -91,20 +90,60 @@ func TestAdmissionKeepsPartOfCycle(t *testing.T) {
 	for k := range 40 {
 		order = append(order, k)
 	}
-	if n := sum(cycle(false, order), all); n != 0 {
+	if n := sum(cycle(&lruCache{}, order), all); n != 0 {
 		t.Errorf("least recently used alone: %d hits over a cycle twice its size, want 0", n)
 	}
-	if n := sum(cycle(true, order), all) / 8; n < 15 {
-		t.Errorf("with admission: %d hits a round of the 20 keys the cache holds, want at least 15", n)
+	if n := sum(cycle(&lfuCache{}, order), all) / 8; n < 12 {
+		t.Errorf("tinyLFU: %d hits a round, want most of the 17 keys its main part holds", n)
 	}
 	// Keys 30 to 39 are asked for again at the end of each round.
 	hot := func(k int) bool { return k >= 30 }
 	order = append(order, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39)
-	hits := cycle(true, order)
+	hits := cycle(&lfuCache{}, order)
 	if n := sum(hits, hot) / 8; n < 15 {
-		t.Errorf("with admission: %d hits a round of the 10 keys asked for twice (of %d hits), want most of their 20", n, sum(hits, all)/8)
+		t.Errorf("tinyLFU: %d hits a round of the 10 keys asked for twice (of %d hits), want most of their 20", n, sum(hits, all)/8)
 	}
 }
+
+// TestTinyLFUWindow checks that keys asked for again soon after they were
+// added are found, though the main part is full of keys used more, and
+// that those keys stay.
+func TestTinyLFUWindow(t *testing.T) {
+	c := &lfuCache{}
+	for range 5 {
+		for k := range 17 {
+			if _, ok := c.get(k); !ok {
+				c.add(k, k)
+			}
+		}
+	}
+	for k := 100; k < 110; k++ {
+		c.get(k)
+		c.add(k, k)
+		if _, ok := c.get(k); !ok {
+			t.Fatalf("key %d, just added, is not found", k)
+		}
+	}
+	for _, k := range []int{108, 109} { // the window holds two
+		if _, ok := c.get(k); !ok {
+			t.Fatalf("key %d, among the last added, is not found", k)
+		}
+	}
+	if _, ok := c.get(3); !ok {
+		t.Error("a key used five times was dropped for keys used twice")
+	}
+}
+
+// lruCache and lfuCache are a least recently used cache and a tinyLFU of
+// 100 bytes, entries of 5.
+type lruCache struct{ sizedLRU[int, int] }
+
+func (c *lruCache) add(k, v int) { c.sizedLRU.add(k, v, 5); c.evict(100, 0) }
+func (c *lruCache) bytes() int64 { return c.sizedLRU.bytes }
+
+type lfuCache struct{ tinyLFU[int, int] }
+
+func (c *lfuCache) add(k, v int) { c.tinyLFU.add(k, v, 5, 100) }
 
 func TestAdmitsWithRoom(t *testing.T) {
 	var c sizedLRU[string, int]

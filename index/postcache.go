@@ -278,30 +278,22 @@ var lengthNorms = func() (t [4096]float64) {
 }()
 
 // postingsCache keeps the decoded postings of a snapshot's frequent terms
-// (at least cacheMinPostings documents), least recently used dropped first
-// beyond its bound (DefaultPostingsCacheBytes), a term taken in only when it
-// was asked for more lately than those it would drop (sizedLRU.admits). Questions share their common words (增长,
-// 生产总值, 地区, 年): decoding those postings from zap's chunks (roaring
-// containers, varint frequencies and norms) was half of a search over
-// 1,000 reports, where reading them from an array is a few nanoseconds a
-// posting. Document numbers hold only within a snapshot, so a new
-// snapshot empties the cache. The zero value is an empty cache; a nil one
-// caches nothing.
+// (at least cacheMinPostings documents) within a bound
+// (DefaultPostingsCacheBytes): the most recently decoded, and of the
+// others those asked for most (tinyLFU). Questions share their common
+// words (增长, 生产总值, 地区, 年): decoding those postings from zap's chunks
+// (roaring containers, varint frequencies and norms) was half of a search
+// over 1,000 reports, where reading them from the cache is a few
+// nanoseconds a posting. Document numbers hold only within a snapshot, so
+// a new snapshot empties the cache. The zero value is an empty cache; a
+// nil one caches nothing.
 type postingsCache struct {
 	mu      sync.Mutex
 	snap    bindex.IndexReader // the snapshot of the entries; compared, never used
-	entries sizedLRU[string, *cachedTerm]
-	used    useCounts[string] // terms' recent uses, kept across snapshots
+	entries tinyLFU[string, *cachedTerm]
 	// limit bounds the cache in bytes; 0 means DefaultPostingsCacheBytes.
 	limit int
 }
-
-// useSample is how many uses of terms pass between halvings of their counts:
-// ten per entry held (TinyLFU's sample), at least minUseSample.
-func (c *postingsCache) useSample() int { return 10 * max(c.entries.len(), minUseSample/10) }
-
-// minUseSample is the least useSample: a question asks for a dozen terms.
-const minUseSample = 1000
 
 // cacheMinPostings is the least document frequency of a cached term:
 // shorter postings cost little to decode and would crowd the cache.
@@ -309,13 +301,13 @@ const minUseSample = 1000
 var cacheMinPostings uint64 = 2048
 
 // DefaultPostingsCacheBytes bounds an index's postings cache unless
-// Options.PostingsCacheBytes says otherwise. Over the shared corpus the frequent
-// words of the bench's 159 questions take under 1 MiB (its longest
-// postings, 年, are 11,000 paragraphs: 176 KB); over 1,000 reports 9 MiB,
-// where an 8 MiB bound had the questions, asked in turn, evict each
-// other's words and decode them again (slower than no cache). Over 10,000
-// replicated reports 32 MiB (four million postings of 8 bytes) took the
-// bench's p50 from 5.2 to 3.6 ms against 16 MiB.
+// Options.PostingsCacheBytes says otherwise. Over 10,000 replicated reports
+// the frequent words of the bench's 232 questions are 12 million postings:
+// 92 MiB at the 8 bytes a posting they took before the stream, ~27 MiB
+// now, and 32 MiB (against 16) took the bench's p50 from 5.2 to 3.6 ms
+// even then. Over 1,000 reports, an 8 MiB bound had the questions, asked
+// in turn, evict each other's words and decode them again (slower than no
+// cache).
 var DefaultPostingsCacheBytes = 32 << 20
 
 func (c *postingsCache) max() int {
@@ -329,23 +321,6 @@ func (c *postingsCache) max() int {
 // larger than a quarter of it, so that one word does not evict all others.
 func (c *postingsCache) holds(size int) bool { return size <= c.max()/4 }
 
-// wants counts a use of key, which snap's cache does not hold, and reports
-// whether the cache would take in its postings of about size bytes: a
-// search decodes them for the cache only then (else it reads them from
-// the segments, which for a small scope is much less).
-func (c *postingsCache) wants(snap bindex.IndexReader, key string, size int) bool {
-	if c == nil || snap == nil || !c.holds(size) {
-		return false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.used.use(key, c.useSample())
-	if c.snap != snap {
-		return true // put empties the cache
-	}
-	return c.entries.admits(int64(size), int64(c.max()), c.used.count(key), c.used.count)
-}
-
 func postingsKey(field, term string) string { return field + "\x00" + term }
 
 // get returns the cached postings of key in snap.
@@ -358,11 +333,7 @@ func (c *postingsCache) get(snap bindex.IndexReader, key string) (*cachedTerm, b
 	if c.snap != snap {
 		return nil, false
 	}
-	t, ok := c.entries.get(key)
-	if ok {
-		c.used.use(key, c.useSample())
-	}
-	return t, ok
+	return c.entries.get(key)
 }
 
 // put caches t as key's postings in snap.
@@ -380,9 +351,5 @@ func (c *postingsCache) put(snap bindex.IndexReader, key string, t *cachedTerm) 
 	if c.entries.has(key) {
 		return // a concurrent search decoded it too
 	}
-	if !c.entries.admits(int64(size), int64(c.max()), c.used.count(key), c.used.count) {
-		return // concurrent searches took in others
-	}
-	c.entries.add(key, t, int64(size))
-	c.entries.evict(int64(c.max()), 0)
+	c.entries.add(key, t, int64(size), int64(c.max()))
 }

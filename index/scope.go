@@ -258,16 +258,15 @@ func reportDocs(ctx context.Context, r bindex.IndexReader, reports []string) (in
 // restricted to, for the index snapshot they were read from: reading the
 // national reports' postings took a tenth of a question's time over 1,000
 // reports, and over 10,000 replicated reports a place's reports (~85 copies
-// each) take milliseconds to read, the national ones 20–30 ms. Beyond
-// docSetCacheBytes the least recently used are dropped, and a set is taken
-// in only when it was asked for more lately than those it would drop
-// (sizedLRU.admits). Document numbers hold only within a snapshot (a batch
-// or a merge makes a new one), so a new snapshot empties the cache.
+// each) take milliseconds to read, the national ones 20–30 ms. It keeps
+// within docSetCacheBytes the sets used last and, of the others, those
+// used most (tinyLFU: the bench's questions, asked in turn, use more sets
+// than it holds). Document numbers hold only within a snapshot (a batch or
+// a merge makes a new one), so a new snapshot empties the cache.
 type docSetCache struct {
 	mu   sync.Mutex
 	snap *scorch.IndexSnapshot // the snapshot of sets; compared, never used
-	sets sizedLRU[string, *docSet]
-	used useCounts[string] // sets' recent uses, for admission
+	sets tinyLFU[string, *docSet]
 }
 
 // docSet is a cached report set's documents, and their ranges once asked
@@ -371,9 +370,7 @@ func (c *docSetCache) ranges(ctx context.Context, r bindex.IndexReader, reports 
 		if c != nil && c.snap == scorchSnapshot(r) {
 			// The ranges count with the set: a place's are ~8,000.
 			key := setKey(reports)
-			if c.sets.resize(key, d.size(key)) {
-				c.sets.evict(docSetCacheBytes, 1)
-			}
+			c.sets.resize(key, d.size(key), docSetCacheBytes)
 		}
 	}
 	return d.ranges, true, nil
@@ -388,7 +385,6 @@ func (c *docSetCache) set(ctx context.Context, r bindex.IndexReader, reports []s
 	snap := scorchSnapshot(r)
 	key := setKey(reports)
 	c.mu.Lock()
-	c.used.use(key, 10*max(c.sets.len(), minUseSample/10))
 	if snap != nil && c.snap == snap {
 		if d, ok := c.sets.get(key); ok {
 			c.mu.Unlock()
@@ -406,15 +402,10 @@ func (c *docSetCache) set(ctx context.Context, r bindex.IndexReader, reports []s
 		c.snap = snap
 		c.sets.reset()
 	}
-	if held, ok := c.sets.get(key); ok {
+	if held, ok := c.sets.peek(key); ok {
 		d = held // a concurrent search read it too
-	} else if size := d.size(key); c.sets.admits(size, docSetCacheBytes, c.used.count(key), c.used.count) {
-		// Taken in only when asked for more lately than the sets it
-		// drops: the bench's questions, asked in turn, use more sets than
-		// the cache holds, and the national reports' (~5,000 of 10,000
-		// replicated reports) take 20–30 ms to read.
-		c.sets.add(key, d, size)
-		c.sets.evict(docSetCacheBytes, 1)
+	} else {
+		c.sets.add(key, d, d.size(key), docSetCacheBytes)
 	}
 	c.mu.Unlock()
 	return d, true, nil

@@ -192,7 +192,7 @@ func (q *sumQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping
 		// Postings the cache would not keep are read from the segments:
 		// decoded, they were garbage at once (over 10,000 reports a word
 		// like 年 has half a million, 3 MB).
-		if !cached && cs.count >= cacheMinPostings && running <= math.MaxUint32 && q.cache.wants(r, key, int(cs.count)*estimatedPostingSize+len(key)) {
+		if !cached && cs.count >= cacheMinPostings && running <= math.MaxUint32 && q.cache != nil && q.cache.holds(int(cs.count)*estimatedPostingSize+len(key)) {
 			if t, err = s.decode(&cs); err != nil {
 				return nil, err
 			}
