@@ -198,6 +198,8 @@ func (c *tinyLFU[K, V]) add(key K, v V, size, limit int64) {
 	c.balance(limit)
 }
 
+// balance moves the window's overflow on (or drops it) and evicts the main
+// part's least recently used beyond their shares of limit bytes.
 func (c *tinyLFU[K, V]) balance(limit int64) {
 	windowLimit := limit / windowShare
 	mainLimit := limit - windowLimit

@@ -246,9 +246,10 @@ type sumClauseState struct {
 	cached   *cachedTerm            // instead of postings, decoded
 	base     []float64              // cached's classes' scores before weight
 	count    uint64                 // documents, as bleve's TermFieldReader counts them
-	// byLength caches the score of a posting of frequency 1 by its
-	// field's length (what the norm is computed from): most postings. It
-	// is a piece of the accumulator's cache.
+	// byLength caches the score of a posting read from the segments (not
+	// cached) of frequency 1 by its field's length (what the norm is
+	// computed from): most postings. It is a piece of the accumulator's
+	// cache.
 	byLength []float64
 	boost    float64
 	idf      float64
