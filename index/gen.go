@@ -457,6 +457,7 @@ func (b *Builder) Commit(ctx context.Context) (UpdateStats, error) {
 			return UpdateStats{}, err
 		}
 	}
+	dropPageCache(filepath.Join(s.dir, bleveDir, "store"))
 	if testHookBeforeSwitch != nil {
 		testHookBeforeSwitch()
 	}
