@@ -273,6 +273,7 @@ type docSetCache struct {
 // for (a restricted search's; computing them every search was a tenth of
 // the bytes a search over 10,000 reports allocated).
 type docSet struct {
+	key    string // its cache key (setKey), "" when not cached
 	in     docNums
 	ranges []docRange
 	ranged bool
@@ -320,9 +321,9 @@ func (d docNums) size() int64 {
 	return int64(d.b.GetSizeInBytes())
 }
 
-// size is the bytes d takes under key, about.
-func (d *docSet) size(key string) int64 {
-	return d.in.size() + int64(len(d.ranges))*int64(unsafe.Sizeof(docRange{})) + int64(len(key))
+// size is the bytes d takes in the cache, about.
+func (d *docSet) size() int64 {
+	return d.in.size() + int64(len(d.ranges))*int64(unsafe.Sizeof(docRange{})) + int64(len(d.key))
 }
 
 // docSetCacheBytes bounds the sets kept. Over 10,000 replicated reports
@@ -369,8 +370,7 @@ func (c *docSetCache) ranges(ctx context.Context, r bindex.IndexReader, reports 
 		d.ranges, d.ranged = d.in.ranges(), true
 		if c != nil && c.snap == scorchSnapshot(r) {
 			// The ranges count with the set: a place's are ~8,000.
-			key := setKey(reports)
-			c.sets.resize(key, d.size(key), docSetCacheBytes)
+			c.sets.resize(d.key, d.size(), docSetCacheBytes)
 		}
 	}
 	return d.ranges, true, nil
@@ -393,7 +393,7 @@ func (c *docSetCache) set(ctx context.Context, r bindex.IndexReader, reports []s
 	}
 	c.mu.Unlock()
 	in, ok, err := reportDocs(ctx, r, reports)
-	d := &docSet{in: newDocNums(in)}
+	d := &docSet{key: key, in: newDocNums(in)}
 	if err != nil || !ok || snap == nil {
 		return d, ok, err
 	}
@@ -405,7 +405,7 @@ func (c *docSetCache) set(ctx context.Context, r bindex.IndexReader, reports []s
 	if held, ok := c.sets.peek(key); ok {
 		d = held // a concurrent search read it too
 	} else {
-		c.sets.add(key, d, d.size(key), docSetCacheBytes)
+		c.sets.add(key, d, d.size(), docSetCacheBytes)
 	}
 	c.mu.Unlock()
 	return d, true, nil
