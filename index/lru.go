@@ -204,8 +204,9 @@ func (c *tinyLFU[K, V]) balance(limit int64) {
 	windowLimit := limit / windowShare
 	mainLimit := limit - windowLimit
 	for c.window.bytes > windowLimit {
-		e := c.window.order.Back().Value.(*lruEntry[K, V])
-		c.window.remove(c.window.order.Back())
+		back := c.window.order.Back()
+		e := back.Value.(*lruEntry[K, V])
+		c.window.remove(back)
 		if c.main.admits(e.size, mainLimit, c.used.count(e.key), c.used.count) {
 			c.main.add(e.key, e.v, e.size)
 			c.main.evict(mainLimit, 0)

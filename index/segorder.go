@@ -36,26 +36,25 @@ func (p orderedZap) NewUsing(results []bindex.Document, config map[string]any) (
 }
 
 // sortByID orders documents by report, then paragraph number (IDs of the
-// form ordinalID parses; others by ID after them).
+// form ordinalID parses; others by ID, as a report of their own).
 func sortByID(docs []bindex.Document) {
-	type key struct {
+	type keyed struct {
 		rid string
 		seq int
-		ok  bool
+		doc bindex.Document
 	}
-	keys := make(map[bindex.Document]key, len(docs))
-	for _, d := range docs {
+	ks := make([]keyed, len(docs))
+	for i, d := range docs {
 		rid, seq, ok := ordinalID(d.ID())
 		if !ok {
-			rid = d.ID()
+			rid, seq = d.ID(), 0
 		}
-		keys[d] = key{rid, seq, ok}
+		ks[i] = keyed{rid, seq, d}
 	}
-	slices.SortStableFunc(docs, func(a, b bindex.Document) int {
-		ka, kb := keys[a], keys[b]
-		if c := cmp.Compare(ka.rid, kb.rid); c != 0 {
-			return c
-		}
-		return cmp.Compare(ka.seq, kb.seq)
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		return cmp.Or(cmp.Compare(a.rid, b.rid), cmp.Compare(a.seq, b.seq))
 	})
+	for i, k := range ks {
+		docs[i] = k.doc
+	}
 }
