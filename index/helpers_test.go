@@ -11,6 +11,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
+	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/govbot/govbot/corpus"
 	"github.com/govbot/govbot/corpus/sample"
@@ -114,3 +115,18 @@ type (
 	analysisToken = analysis.Token
 	searchHit     = search.DocumentMatch
 )
+
+// indexReader returns a reader of ix's current bleve index, for the
+// caller to close before ix.
+func indexReader(t *testing.T, ix *Index) bindex.IndexReader {
+	t.Helper()
+	adv, err := ix.st().bi.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

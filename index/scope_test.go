@@ -172,15 +172,7 @@ func TestDocSetCacheKeepsSets(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	s := ix.st()
-	adv, err := s.bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := indexReader(t, ix)
 	defer r.Close()
 	ctx := context.Background()
 	var c docSetCache

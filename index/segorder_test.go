@@ -26,14 +26,7 @@ func TestReportsAreRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	adv, err := ix.st().bi.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := indexReader(t, ix)
 	defer r.Close()
 	for _, rep := range reports {
 		in, ok, err := reportDocs(ctx, r, []string{rep.ID})

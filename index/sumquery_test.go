@@ -328,14 +328,7 @@ func TestParts(t *testing.T) {
 			if trial%4 == 0 {
 				s.slots = uint64(procs) + rng.Uint64N(1000) // unrestricted
 			} else {
-				var b bitset
-				for range 1 + rng.IntN(50) {
-					n := rng.Uint64N(2000)
-					for k := range rng.Uint64N(40) + 1 {
-						b.add(n + k)
-					}
-				}
-				s.setRanges(b.ranges())
+				s.setRanges(randomRanges(rng, 50, 2000, 40))
 				if s.slots < uint64(procs) {
 					continue
 				}
@@ -398,14 +391,7 @@ func TestPartRuns(t *testing.T) {
 		if trial%3 == 0 {
 			s.slots = rng.Uint64N(1200) // unrestricted
 		} else {
-			var b bitset
-			for range 1 + rng.IntN(20) {
-				n := rng.Uint64N(1000)
-				for k := range rng.Uint64N(30) + 1 {
-					b.add(n + k)
-				}
-			}
-			s.setRanges(b.ranges())
+			s.setRanges(randomRanges(rng, 20, 1000, 30))
 		}
 		p := s.whole()
 		limit := s.slots - rng.Uint64N(s.slots/4+1) // the accumulator may be shorter
@@ -458,4 +444,17 @@ func TestMergeCandidates(t *testing.T) {
 			t.Errorf("merge: %v, want %v", got, tt.want)
 		}
 	}
+}
+
+// randomRanges returns the ranges of 1 to maxRuns runs of 1 to maxRun
+// numbers, each starting below span.
+func randomRanges(rng *rand.Rand, maxRuns int, span, maxRun uint64) []docRange {
+	var b bitset
+	for range 1 + rng.IntN(maxRuns) {
+		n := rng.Uint64N(span)
+		for k := range rng.Uint64N(maxRun) + 1 {
+			b.add(n + k)
+		}
+	}
+	return b.ranges()
 }
