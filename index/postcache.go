@@ -106,7 +106,11 @@ type termCursor struct {
 	class uint16
 }
 
-// next reads the next posting; false when there are no more.
+// next reads the next posting; false when there are no more. collectCached
+// has this body inlined in its loop over a whole term: the compiler does not
+// inline it (cost 164), and a call a posting made large searches 10–20 %
+// slower (a non-inlined shared reader measured 1.29 → 1.56 ms for half a
+// million postings in BenchmarkCachedTerm).
 func (c *termCursor) next() bool {
 	p := c.t.stream
 	if c.off >= len(p) {
