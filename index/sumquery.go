@@ -834,13 +834,6 @@ func (s *sumSearcher) scanKeep(p part, ks *keepState, coord []float64, h *minHea
 	a := s.acc
 	least := math.Inf(-1)
 	var out []candidate
-	take := func(doc uint64, score float64) {
-		h.offer(score, ks.n)
-		if len(*h) == ks.n && ks.n > 0 {
-			least = (*h)[0]
-		}
-		out = append(out, candidate{doc, score})
-	}
 	slots := uint64(len(a.n))
 	if ks.some && ks.in.count() < slots/memberScanShare {
 		it := ks.in.b.Iterator()
@@ -858,7 +851,11 @@ func (s *sumSearcher) scanKeep(p part, ks *keepState, coord []float64, h *minHea
 					continue
 				}
 				if score := a.score[i] * coord[k]; score >= least {
-					take(d, score)
+					h.offer(score, ks.n)
+					if len(*h) == ks.n && ks.n > 0 {
+						least = (*h)[0]
+					}
+					out = append(out, candidate{d, score})
 				}
 			}
 		})
@@ -878,7 +875,11 @@ func (s *sumSearcher) scanKeep(p part, ks *keepState, coord []float64, h *minHea
 			if score < least || ks.some && !ks.in.has(doc+uint64(j)) {
 				continue
 			}
-			take(doc+uint64(j), score)
+			h.offer(score, ks.n)
+			if len(*h) == ks.n && ks.n > 0 {
+				least = (*h)[0]
+			}
+			out = append(out, candidate{doc + uint64(j), score})
 		}
 	})
 	return least, out
